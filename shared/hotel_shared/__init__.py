@@ -1,0 +1,1 @@
+"""Infrastructure shared by every hotel service: config, logs, errors, web, Mongo, events, auth."""

@@ -1,0 +1,236 @@
+"""Verifying access tokens issued by the auth service, and `require(*roles)` for routes."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from flask import current_app, g, request
+
+from hotel_shared.config import ServiceSettings
+from hotel_shared.errors import Forbidden, Unauthorized
+
+ROLES = ("hotelAdmin", "frontOffice", "supervisor", "staff", "restaurantAdmin", "guest")
+STAFF_ROLES = ("hotelAdmin", "frontOffice", "supervisor", "staff", "restaurantAdmin")
+ALGORITHMS = ["EdDSA", "RS256"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a staff user, or a guest scoped to one room."""
+
+    user_id: str
+    username: str
+    role: str
+    department: str | None = None
+    employee_code: str | None = None
+    room_number: str | None = None
+
+    @property
+    def is_guest(self) -> bool:
+        return self.role == "guest"
+
+    def as_actor(self) -> dict[str, str]:
+        """The `actor` of an event envelope."""
+        return {"userId": self.user_id, "username": self.username, "role": self.role}
+
+    @classmethod
+    def from_claims(cls, claims: dict[str, Any]) -> Principal:
+        return cls(
+            user_id=str(claims["sub"]),
+            username=str(claims.get("username", "")),
+            role=str(claims["role"]),
+            department=claims.get("department"),
+            employee_code=claims.get("employeeCode"),
+            room_number=claims.get("roomNumber"),
+        )
+
+
+def _jwk_algorithm(key: Any) -> type[jwt.algorithms.Algorithm]:
+    if isinstance(key, Ed25519PublicKey):
+        return jwt.algorithms.OKPAlgorithm
+    return jwt.algorithms.RSAAlgorithm
+
+
+def key_id(public_key: Any) -> str:
+    """RFC 7638 thumbprint of the key's JWK: stable across restarts, changes with the key."""
+    jwk = json.loads(_jwk_algorithm(public_key).to_jwk(public_key))
+    members = ("crv", "kty", "x") if jwk["kty"] == "OKP" else ("e", "kty", "n")
+    canonical = json.dumps({k: jwk[k] for k in members}, separators=(",", ":"), sort_keys=True)
+    digest = hashlib.sha256(canonical.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def public_jwk(public_key: Any) -> dict[str, Any]:
+    """The JWKS entry for a verification key."""
+    jwk = json.loads(_jwk_algorithm(public_key).to_jwk(public_key))
+    jwk.update(alg="EdDSA" if jwk["kty"] == "OKP" else "RS256", use="sig", kid=key_id(public_key))
+    return jwk
+
+
+class TokenVerifier:
+    """Checks signature, issuer, audience, expiry and token type of access tokens, locally."""
+
+    JWKS_REFRESH_MIN_S = 30.0
+
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        public_keys: list[Any] | None = None,
+        jwks_url: str | None = None,
+    ) -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self.jwks_url = jwks_url
+        self._keys: dict[str, Any] = {key_id(k): k for k in (public_keys or [])}
+        self._lock = threading.Lock()
+        self._fetched_at = 0.0
+
+    @classmethod
+    def from_settings(cls, settings: ServiceSettings, extra_keys: list[Any] | None = None):
+        keys = list(extra_keys or [])
+        if settings.jwt_public_key_file:
+            with open(settings.jwt_public_key_file, "rb") as handle:
+                keys.append(load_pem_public_key(handle.read()))
+        return cls(
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            public_keys=keys,
+            jwks_url=settings.auth_jwks_url,
+        )
+
+    def _key_for(self, kid: str | None) -> Any:
+        if kid in self._keys:
+            return self._keys[kid]
+        if self.jwks_url and time.monotonic() - self._fetched_at > self.JWKS_REFRESH_MIN_S:
+            self._refresh_jwks()
+        if kid not in self._keys:
+            raise Unauthorized("the token was signed by an unknown key", code="invalid_token")
+        return self._keys[kid]
+
+    def _refresh_jwks(self) -> None:
+        with self._lock:
+            self._fetched_at = time.monotonic()
+            try:
+                document = requests.get(self.jwks_url, timeout=3).json()
+            except (requests.RequestException, ValueError):
+                return
+            for jwk in document.get("keys", []):
+                if jwk.get("kty") == "OKP":
+                    key = jwt.algorithms.OKPAlgorithm.from_jwk(json.dumps(jwk))
+                else:
+                    key = jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(jwk))
+                self._keys[jwk.get("kid") or key_id(key)] = key
+
+    def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+            claims = jwt.decode(
+                token,
+                self._key_for(header.get("kid")),
+                algorithms=ALGORITHMS,
+                issuer=self.issuer,
+                audience=self.audience,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthorized("the access token has expired", code="token_expired") from None
+        except jwt.PyJWTError:
+            raise Unauthorized("the access token is invalid", code="invalid_token") from None
+        if claims.get("typ") != "access" or claims.get("role") not in ROLES:
+            raise Unauthorized("the access token is invalid", code="invalid_token")
+        return Principal.from_claims(claims)
+
+
+def init_auth(app, verifier: TokenVerifier) -> None:
+    app.extensions["hotel_token_verifier"] = verifier
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def authenticate() -> Principal:
+    """The verified caller of this request (cached on `g`), or 401."""
+    principal = g.get("principal")
+    if principal is None:
+        token = bearer_token()
+        if token is None:
+            raise Unauthorized("a bearer token is required", code="missing_token")
+        principal = current_app.extensions["hotel_token_verifier"].verify(token)
+        g.principal = principal
+    return principal
+
+
+def current_principal() -> Principal:
+    return authenticate()
+
+
+def require(*roles: str) -> Callable:
+    """Allow the route to callers with one of `roles` (any signed-in caller when none are given)."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}")
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = authenticate()
+            if roles and principal.role not in roles:
+                raise Forbidden(f"role {principal.role} may not do this", code="role_not_allowed")
+            return view(*args, **kwargs)
+
+        wrapper.allowed_roles = roles or ROLES  # read by tests and docs: who may call it
+        return wrapper
+
+    return decorator
+
+
+def access_claims(
+    principal: Principal, *, issuer: str, audience: str, ttl_s: int, now: float | None = None
+) -> dict[str, Any]:
+    """The claim set of an access token: the one contract between auth and every verifier."""
+    issued = int(now if now is not None else time.time())
+    claims: dict[str, Any] = {
+        "iss": issuer,
+        "aud": audience,
+        "sub": principal.user_id,
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + ttl_s,
+        "typ": "access",
+        "username": principal.username,
+        "role": principal.role,
+    }
+    optional = {
+        "department": principal.department,
+        "employeeCode": principal.employee_code,
+        "roomNumber": principal.room_number,
+    }
+    claims.update({name: value for name, value in optional.items() if value is not None})
+    return claims
+
+
+def sign_token(claims: dict[str, Any], private_key: Any) -> str:
+    """Sign with EdDSA (Ed25519) or RS256, naming the key in the `kid` header."""
+    algorithm = "EdDSA" if isinstance(private_key.public_key(), Ed25519PublicKey) else "RS256"
+    return jwt.encode(
+        claims, private_key, algorithm=algorithm, headers={"kid": key_id(private_key.public_key())}
+    )

@@ -1,0 +1,108 @@
+"""Lazy per-process MongoDB clients and a transaction helper that retries transient failures."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from pymongo import MongoClient
+from pymongo.client_session import ClientSession
+from pymongo.database import Database
+from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
+
+from hotel_shared.config import ServiceSettings
+from hotel_shared.errors import DatabaseUnavailable
+
+T = TypeVar("T")
+
+_clients: dict[tuple[int, str], MongoClient] = {}
+_lock = threading.Lock()
+
+
+def get_client(url: str, timeout_ms: int = 3000) -> MongoClient:
+    """One client per process and URL; keyed by pid because pymongo clients do not survive fork."""
+    key = (os.getpid(), url)
+    client = _clients.get(key)
+    if client is None:
+        with _lock:
+            client = _clients.get(key)
+            if client is None:
+                client = MongoClient(
+                    url,
+                    tz_aware=True,
+                    serverSelectionTimeoutMS=timeout_ms,
+                    connectTimeoutMS=timeout_ms,
+                    socketTimeoutMS=max(timeout_ms * 5, 10_000),
+                    uuidRepresentation="standard",
+                )
+                _clients[key] = client
+    return client
+
+
+def get_database(settings: ServiceSettings) -> Database:
+    return get_client(settings.mongo_url, settings.mongo_timeout_ms)[settings.mongo_db]
+
+
+def close_clients() -> None:
+    with _lock:
+        for key, client in list(_clients.items()):
+            if key[0] == os.getpid():
+                client.close()
+            del _clients[key]
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True when Mongo could not be reached, as opposed to a query that Mongo refused."""
+    return isinstance(error, ConnectionFailure)
+
+
+def _is_transient(error: PyMongoError) -> bool:
+    return error.has_error_label("TransientTransactionError") or (
+        isinstance(error, OperationFailure) and error.code == 112  # WriteConflict
+    )
+
+
+def run_in_transaction(
+    client: MongoClient, work: Callable[[ClientSession], T], *, attempts: int = 5
+) -> T:
+    """Run `work(session)` in one multi-document transaction and commit it.
+
+    A transient conflict reruns the whole unit (bounded); an unreachable database raises
+    DatabaseUnavailable so the caller answers 503 instead of pretending it wrote anything.
+    """
+    last_error: PyMongoError | None = None
+    for _ in range(attempts):
+        try:
+            with client.start_session() as session:
+                session.start_transaction()
+                try:
+                    result = work(session)
+                except BaseException:
+                    if session.in_transaction:
+                        session.abort_transaction()
+                    raise
+                _commit_with_retry(session)
+                return result
+        except PyMongoError as error:
+            if _is_transient(error):
+                last_error = error
+                continue
+            if is_unavailable(error):
+                raise DatabaseUnavailable("the database is unreachable") from error
+            raise
+    if last_error is not None and is_unavailable(last_error):
+        raise DatabaseUnavailable("the database is unreachable") from last_error
+    raise last_error  # type: ignore[misc]
+
+
+def _commit_with_retry(session: ClientSession, attempts: int = 3) -> None:
+    for attempt in range(attempts):
+        try:
+            session.commit_transaction()
+            return
+        except PyMongoError as error:
+            if error.has_error_label("UnknownTransactionCommitResult") and attempt + 1 < attempts:
+                continue
+            raise

@@ -1,0 +1,192 @@
+"""pytest fixtures for services: a real Mongo-wire server, a real broker, signing keys, envelopes.
+
+Use from a service's conftest.py with `pytest_plugins = ["hotel_shared.testing"]`.
+Where a Docker engine answers, Mongo 7 and RabbitMQ run in testcontainers; otherwise a private
+SecantusDB process and the local RabbitMQ are used. TEST_MONGO_URL / TEST_AMQP_URL override both.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from hotel_shared.auth import Principal, access_claims, sign_token
+from hotel_shared.config import ServiceSettings
+from hotel_shared.events import new_event
+from hotel_shared.localservers import SecantusServer, amqp_answers, free_port
+
+LOCAL_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+
+
+def docker_available() -> bool:
+    if os.environ.get("HOTEL_TESTS_NO_DOCKER"):
+        return False
+    try:
+        import docker
+
+        docker.from_env(timeout=2).ping()
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def mongo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if os.environ.get("TEST_MONGO_URL"):
+        yield os.environ["TEST_MONGO_URL"]
+    elif docker_available():
+        yield from _mongo_container()
+    else:
+        log_path = tmp_path_factory.mktemp("secantus") / "secantusd.log"
+        server = SecantusServer(port=free_port(), storage_path=":memory:", log_path=str(log_path))
+        server.start()
+        try:
+            server.wait_ready()
+            yield server.url
+        finally:
+            server.stop()
+
+
+def _mongo_container() -> Iterator[str]:
+    from pymongo import MongoClient
+    from testcontainers.core.container import DockerContainer
+    from testcontainers.core.waiting_utils import wait_for_logs
+
+    # Transactions need a replica set, so run a one-node set rather than a standalone mongod.
+    container = DockerContainer("mongo:7").with_command("--replSet rs0 --bind_ip_all")
+    container.with_exposed_ports(27017)
+    with container:
+        wait_for_logs(container, "Waiting for connections", timeout=60)
+        host, port = container.get_container_host_ip(), container.get_exposed_port(27017)
+        client = MongoClient(host, int(port), directConnection=True)
+        client.admin.command(
+            "replSetInitiate", {"_id": "rs0", "members": [{"_id": 0, "host": "localhost:27017"}]}
+        )
+        client.close()
+        yield f"mongodb://{host}:{port}/?directConnection=true"
+
+
+@pytest.fixture(scope="session")
+def amqp_url() -> Iterator[str]:
+    if os.environ.get("TEST_AMQP_URL"):
+        yield os.environ["TEST_AMQP_URL"]
+    elif docker_available():
+        from testcontainers.rabbitmq import RabbitMqContainer
+
+        with RabbitMqContainer("rabbitmq:3.13-management") as broker:
+            host, port = broker.get_container_host_ip(), broker.get_exposed_port(5672)
+            yield f"amqp://guest:guest@{host}:{port}/%2F"
+    elif amqp_answers(LOCAL_AMQP_URL):
+        yield LOCAL_AMQP_URL
+    else:
+        pytest.fail(
+            "no RabbitMQ answers on 127.0.0.1:5672: start it (`rabbitmq-server -detached`; "
+            "`make install` installs it), set TEST_AMQP_URL, or run a Docker engine"
+        )
+
+
+@dataclass(frozen=True)
+class SigningKeys:
+    """A throwaway Ed25519 key pair standing in for the auth service's keys."""
+
+    private_key: Ed25519PrivateKey
+    private_key_file: str
+    public_key_file: str
+    issuer: str = "hotel-auth"
+    audience: str = "hotel"
+
+    def token(
+        self,
+        role: str,
+        *,
+        username: str | None = None,
+        user_id: str | None = None,
+        department: str | None = None,
+        employee_code: str | None = None,
+        room_number: str | None = None,
+        ttl_s: int = 900,
+        **overrides: Any,
+    ) -> str:
+        principal = Principal(
+            user_id=user_id or uuid.uuid4().hex,
+            username=username or f"{role}-user",
+            role=role,
+            department=department,
+            employee_code=employee_code,
+            room_number=room_number,
+        )
+        claims = access_claims(principal, issuer=self.issuer, audience=self.audience, ttl_s=ttl_s)
+        claims.update(overrides)
+        return sign_token(claims, self.private_key)
+
+    def headers(self, role: str, **kwargs: Any) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(role, **kwargs)}"}
+
+
+@pytest.fixture(scope="session")
+def signing_keys(tmp_path_factory: pytest.TempPathFactory) -> SigningKeys:
+    directory: Path = tmp_path_factory.mktemp("keys")
+    key = Ed25519PrivateKey.generate()
+    private_file, public_file = directory / "jwt-private.pem", directory / "jwt-public.pem"
+    private_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    public_file.write_bytes(
+        key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    return SigningKeys(key, str(private_file), str(public_file))
+
+
+@pytest.fixture
+def service_settings(
+    mongo_url: str, amqp_url: str, signing_keys: SigningKeys
+) -> Callable[..., ServiceSettings]:
+    """Settings for a service under test: its own fresh database, fast retries."""
+
+    def make(name: str, **overrides: Any) -> ServiceSettings:
+        settings = ServiceSettings(
+            name=name,
+            mongo_url=mongo_url,
+            mongo_db=f"test_{name.replace('-', '_')}_{uuid.uuid4().hex[:10]}",
+            amqp_url=amqp_url,
+            jwt_public_key_file=signing_keys.public_key_file,
+            log_level="WARNING",
+            mongo_timeout_ms=3000,
+            retry_delays_ms=(50, 100, 150, 200),
+            outbox_poll_interval_s=0.05,
+            trusted_proxy_hops=0,
+        )
+        return replace(settings, **overrides)
+
+    return make
+
+
+@pytest.fixture
+def make_envelope() -> Callable[..., dict[str, Any]]:
+    """Build an event envelope exactly as a producer would (for handler and contract tests)."""
+
+    def make(
+        event_type: str,
+        data: dict[str, Any],
+        *,
+        subject: str = "test/1",
+        actor: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        source = event_type.split(".", 1)[0]
+        return new_event(event_type, source=source, subject=subject, data=data, actor=actor)
+
+    return make

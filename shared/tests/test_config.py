@@ -1,0 +1,41 @@
+"""Settings come from the environment once, and a missing one stops start-up by name."""
+
+import pytest
+
+from hotel_shared.config import ConfigError, ServiceSettings, env_bool, env_int, env_int_list
+
+BASE_ENV = {
+    "MONGO_URL": "mongodb://db:27017",
+    "AMQP_URL": "amqp://guest:guest@mq:5672/",
+    "JWT_PUBLIC_KEY_FILE": "/keys/public.pem",
+}
+
+
+def test_from_env_reads_the_shared_variables_and_derives_the_database_name():
+    settings = ServiceSettings.from_env("pms-adapter", BASE_ENV)
+    assert settings.mongo_url == "mongodb://db:27017"
+    assert settings.mongo_db == "hotel_pms_adapter"
+    assert settings.max_attempts == 5
+
+
+@pytest.mark.parametrize("missing", ["MONGO_URL", "AMQP_URL"])
+def test_missing_required_variable_is_named(missing):
+    env = {k: v for k, v in BASE_ENV.items() if k != missing}
+    with pytest.raises(ConfigError, match=missing):
+        ServiceSettings.from_env("rooms", env)
+
+
+def test_a_verifying_service_needs_a_public_key_source():
+    env = {k: v for k, v in BASE_ENV.items() if k != "JWT_PUBLIC_KEY_FILE"}
+    with pytest.raises(ConfigError, match="JWT_PUBLIC_KEY_FILE"):
+        ServiceSettings.from_env("rooms", env)
+    assert ServiceSettings.from_env("auth", env, needs_public_key=False).jwt_public_key_file is None
+
+
+def test_malformed_values_are_refused_with_the_variable_name():
+    with pytest.raises(ConfigError, match="MAX_BODY_BYTES"):
+        env_int("MAX_BODY_BYTES", 10, {"MAX_BODY_BYTES": "ten"})
+    with pytest.raises(ConfigError, match="FLAG"):
+        env_bool("FLAG", False, {"FLAG": "maybe"})
+    assert env_int_list("DELAYS", (1,), {"DELAYS": "10, 20,30"}) == (10, 20, 30)
+    assert env_int("ABSENT", 7, {}) == 7

@@ -1,0 +1,248 @@
+"""Outbox, relay, inbox and consumer against the real Mongo-wire server and RabbitMQ."""
+
+import json
+import random
+import string
+import threading
+import time
+
+import pika
+import pytest
+from pymongo.errors import DuplicateKeyError
+
+from hotel_shared.bus import EXCHANGE, BusPublisher, EventConsumer, connect, declare_topology
+from hotel_shared.events import encode_event, new_event
+from hotel_shared.inbox import ensure_inbox_indexes, process_once
+from hotel_shared.mongo import get_client, get_database, run_in_transaction
+from hotel_shared.outbox import OutboxRelay, ensure_outbox_indexes, record_event
+
+
+def random_word(n=10):
+    return "".join(random.choices(string.ascii_lowercase, k=n))
+
+
+@pytest.fixture
+def settings(service_settings):
+    return service_settings("probe")
+
+
+@pytest.fixture
+def db(settings):
+    database = get_database(settings)
+    ensure_outbox_indexes(database)
+    ensure_inbox_indexes(database)
+    yield database
+    database.client.drop_database(database.name)
+
+
+@pytest.fixture
+def event_type():
+    """A routing key no other test or service is bound to."""
+    return f"probe.{random_word()}.happened.v1"
+
+
+@pytest.fixture
+def broker(amqp_url):
+    connection = connect(amqp_url)
+    channel = connection.channel()
+    declare_topology(channel)
+    created = []
+    yield channel, created
+    for queue in created:
+        channel.queue_delete(queue)
+    connection.close()
+
+
+def bound_queue(broker, event_type):
+    channel, created = broker
+    name = f"probe.{random_word()}"
+    channel.queue_declare(name, durable=True)
+    channel.queue_bind(name, EXCHANGE, routing_key=event_type)
+    created.append(name)
+    return name
+
+
+def wait_for_message(channel, queue, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        method, properties, body = channel.basic_get(queue, auto_ack=True)
+        if method is not None:
+            return properties, json.loads(body)
+        time.sleep(0.05)
+    return None, None
+
+
+def test_transaction_writes_all_or_nothing(settings, db):
+    client = get_client(settings.mongo_url)
+    db.things.create_index("code", unique=True)
+    envelope = new_event("probe.thing.created.v1", source="probe", subject="thing/a", data={})
+
+    def write_twice(session):
+        db.things.insert_one({"code": "a"}, session=session)
+        record_event(db, session, envelope)
+        db.things.insert_one({"code": "a"}, session=session)  # violates the unique index
+
+    with pytest.raises(DuplicateKeyError):
+        run_in_transaction(client, write_twice)
+    assert db.things.count_documents({}) == 0
+    assert db.outbox.count_documents({}) == 0
+
+
+def test_relay_publishes_with_confirms_and_marks_sent(settings, db, broker, event_type):
+    queue = bound_queue(broker, event_type)
+    envelope = new_event(event_type, source="probe", subject="thing/1", data={"n": 1})
+    run_in_transaction(get_client(settings.mongo_url), lambda s: record_event(db, s, envelope))
+
+    publisher = BusPublisher(settings.amqp_url)
+    relay = OutboxRelay(db, publisher)
+    assert relay.relay_once() == 1
+    publisher.close()
+
+    properties, body = wait_for_message(broker[0], queue)
+    assert body == envelope
+    assert properties.message_id == envelope["id"]
+    assert properties.delivery_mode == 2
+    assert db.outbox.find_one({"_id": envelope["id"]})["sentAt"] is not None
+    assert relay.relay_once() == 0
+
+
+def test_relay_keeps_events_while_the_broker_is_down(settings, db, broker, event_type):
+    queue = bound_queue(broker, event_type)
+    envelope = new_event(event_type, source="probe", subject="thing/2", data={})
+    run_in_transaction(get_client(settings.mongo_url), lambda s: record_event(db, s, envelope))
+
+    dead_broker = BusPublisher("amqp://guest:guest@127.0.0.1:9/%2F")
+    with pytest.raises(Exception):  # noqa: B017 - the broker error type is pika's
+        OutboxRelay(db, dead_broker).relay_once()
+    assert db.outbox.find_one({"_id": envelope["id"]})["sentAt"] is None
+
+    OutboxRelay(db, BusPublisher(settings.amqp_url)).relay_once()
+    assert wait_for_message(broker[0], queue)[1]["id"] == envelope["id"]
+
+
+def test_unrouted_events_are_kept(settings, broker):
+    channel, _ = broker
+    event_type = f"probe.{random_word()}.orphaned.v1"
+    envelope = new_event(event_type, source="probe", subject="x/1", data={})
+    BusPublisher(settings.amqp_url).publish(envelope)
+    deadline = time.monotonic() + 5
+    seen = False
+    # The unrouted queue is shared; look for our message and put the others back.
+    while time.monotonic() < deadline and not seen:
+        method, _, body = channel.basic_get("hotel.events.unrouted")
+        if method is None:
+            time.sleep(0.05)
+            continue
+        if json.loads(body)["id"] == envelope["id"]:
+            channel.basic_ack(method.delivery_tag)
+            seen = True
+        else:
+            channel.basic_nack(method.delivery_tag, requeue=True)
+    assert seen
+
+
+def test_process_once_applies_a_redelivered_event_once(settings, db):
+    client = get_client(settings.mongo_url)
+    envelope = new_event("probe.thing.counted.v1", source="probe", subject="thing/1", data={})
+
+    def count(session):
+        db.counters.update_one({"_id": "c"}, {"$inc": {"n": 1}}, upsert=True, session=session)
+
+    assert process_once(client, db, envelope, count) is True
+    assert process_once(client, db, envelope, count) is False
+    assert db.counters.find_one({"_id": "c"})["n"] == 1
+
+
+def test_process_once_rolls_back_the_mark_when_the_effect_fails(settings, db):
+    client = get_client(settings.mongo_url)
+    envelope = new_event("probe.thing.counted.v1", source="probe", subject="thing/1", data={})
+
+    def fail(session):
+        db.counters.insert_one({"_id": "x"}, session=session)
+        raise RuntimeError("handler bug")
+
+    with pytest.raises(RuntimeError):
+        process_once(client, db, envelope, fail)
+    assert db.processed_events.count_documents({}) == 0
+    assert db.counters.count_documents({}) == 0
+
+
+def run_consumer(consumer, until, timeout=10.0):
+    stop = threading.Event()
+    thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline and not until():
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def consumer_for(settings, broker, event_type, handle):
+    queue = f"probe.{random_word()}.events"
+    consumer = EventConsumer(
+        settings.amqp_url, queue, [event_type], handle, retry_delays_ms=(50, 50, 50, 50)
+    )
+    _, created = broker
+    created += [queue, consumer.dead_queue, consumer.retry_queue(50)]
+    return consumer
+
+
+def test_consumer_retries_then_succeeds(settings, broker, event_type):
+    calls = []
+
+    def flaky(envelope):
+        calls.append(envelope["id"])
+        if len(calls) < 3:
+            raise RuntimeError("transient")
+
+    consumer = consumer_for(settings, broker, event_type, flaky)
+    envelope = new_event(event_type, source="probe", subject="x/1", data={})
+    run_consumer(consumer, until=lambda: False, timeout=1.0)  # declare queues first
+    BusPublisher(settings.amqp_url).publish(envelope)
+    run_consumer(consumer, until=lambda: len(calls) >= 3)
+    assert calls == [envelope["id"]] * 3
+
+
+def test_consumer_parks_after_five_attempts_and_parks_malformed_at_once(
+    settings, broker, event_type
+):
+    calls = []
+
+    def always_fails(envelope):
+        calls.append(1)
+        raise RuntimeError("poison")
+
+    consumer = consumer_for(settings, broker, event_type, always_fails)
+    run_consumer(consumer, until=lambda: False, timeout=1.0)
+    channel, _ = broker
+    BusPublisher(settings.amqp_url).publish(
+        new_event(event_type, source="probe", subject="x/1", data={})
+    )
+    channel.basic_publish(
+        EXCHANGE,
+        event_type,
+        b"{broken",
+        pika.BasicProperties(delivery_mode=2),
+    )
+
+    def dead_count():
+        return channel.queue_declare(consumer.dead_queue, passive=True).method.message_count
+
+    run_consumer(consumer, until=lambda: dead_count() >= 2)
+    assert len(calls) == 5
+    assert dead_count() == 2
+    _, properties, _ = channel.basic_get(consumer.dead_queue, auto_ack=True)
+    assert properties.headers["x-last-error"]
+
+
+def test_encoded_envelope_round_trips_through_the_broker(settings, broker, event_type):
+    received = []
+    consumer = consumer_for(settings, broker, event_type, received.append)
+    run_consumer(consumer, until=lambda: False, timeout=1.0)
+    envelope = new_event(event_type, source="probe", subject="x/9", data={"roomNumber": "204"})
+    broker[0].basic_publish(EXCHANGE, event_type, encode_event(envelope))
+    run_consumer(consumer, until=lambda: received)
+    assert received == [envelope]
