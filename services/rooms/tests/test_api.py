@@ -1,0 +1,431 @@
+"""The rooms HTTP API through the Flask test client, against a real Mongo-wire server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import add_room, occupy, outbox_entries
+
+STATUS_CHANGED = "rooms.room.status_changed.v1"
+NEW_ROOM = {"roomNumber": "305", "roomType": "Suite", "price": 310.5, "capacity": 4}
+
+
+def assert_problem(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["code"] == code
+    assert body["requestId"] == response.headers["X-Request-ID"]
+    return body
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_floors(store):
+    add_room(store, "202", roomType="Deluxe")
+    add_room(store, "101", roomType="Economy")
+    add_room(store, "201", housekeepingStatus="Dirty")
+    add_room(store, "102")
+    occupy(store, "102")
+
+
+def room_numbers(response) -> list[str]:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return [room["roomNumber"] for room in response.get_json()["items"]]
+
+
+def test_list_is_ordered_by_floor_then_number(client, callers, two_floors):
+    response = client.get("/api/rooms", headers=callers.chef)
+    assert room_numbers(response) == ["101", "102", "201", "202"]
+    body = response.get_json()
+    assert (body["total"], body["limit"], body["offset"]) == (4, 50, 0)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("housekeepingStatus=Dirty", ["201"]),
+        ("frontOfficeStatus=Occupied", ["102"]),
+        ("roomType=Deluxe", ["202"]),
+        ("floor=2", ["201", "202"]),
+        ("floor=2&housekeepingStatus=Inspected", ["202"]),
+    ],
+)
+def test_list_filters(client, callers, two_floors, query, expected):
+    assert room_numbers(client.get(f"/api/rooms?{query}", headers=callers.housekeeper)) == expected
+
+
+def test_list_pages_and_reports_the_total(client, callers, two_floors):
+    response = client.get("/api/rooms?limit=2&offset=1", headers=callers.front_desk)
+    assert room_numbers(response) == ["102", "201"]
+    assert response.get_json()["total"] == 4
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("housekeepingStatus=Filthy", "housekeepingStatus"),
+        ("roomType=Penthouse", "roomType"),
+        ("floor=two", "floor"),
+        ("limit=501", "limit"),
+        ("colour=red", "colour"),
+    ],
+)
+def test_list_rejects_unknown_filter_values(client, callers, query, field):
+    body = assert_problem(
+        client.get(f"/api/rooms?{query}", headers=callers.admin), 422, "validation_failed"
+    )
+    assert field in body["errors"]
+
+
+def test_get_room_carries_its_version_as_etag(client, callers, store):
+    add_room(store, "204")
+    response = client.get("/api/rooms/204", headers=callers.technician)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert response.headers["ETag"] == '"1"'
+    assert body["roomNumber"] == "204" and body["floor"] == 2 and body["version"] == 1
+    assert body["status"] == "available" and body["discrepancy"] is None
+    assert body["createdAt"].endswith("Z") and isinstance(body["id"], str)
+
+
+def test_unknown_room_is_404(client, callers):
+    assert_problem(client.get("/api/rooms/999", headers=callers.admin), 404, "room_not_found")
+
+
+def test_without_a_token_it_is_401(client):
+    assert_problem(client.get("/api/rooms"), 401, "missing_token")
+
+
+def test_guests_may_not_list_rooms(client, callers):
+    assert_problem(client.get("/api/rooms", headers=callers.guest), 403, "role_not_allowed")
+
+
+# --- administering rooms --------------------------------------------------------------------
+
+
+def test_admin_creates_a_room_and_its_event(client, callers, store):
+    response = client.post("/api/rooms", json=NEW_ROOM, headers=callers.admin)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.headers["Location"] == "/api/rooms/305"
+    assert response.headers["ETag"] == '"1"'
+    body = response.get_json()
+    assert (body["floor"], body["housekeepingStatus"], body["frontOfficeStatus"]) == (
+        3,
+        "Dirty",
+        "Vacant",
+    )
+    [entry] = outbox_entries(store, "rooms.room.created.v1")
+    assert entry["envelope"]["data"]["roomNumber"] == "305"
+    assert entry["envelope"]["actor"]["role"] == "hotelAdmin"
+
+
+def test_duplicate_room_number_is_409(client, callers, store):
+    add_room(store, "305")
+    assert_problem(
+        client.post("/api/rooms", json=NEW_ROOM, headers=callers.admin), 409, "room_exists"
+    )
+
+
+def test_only_admins_create_rooms(client, callers):
+    assert_problem(
+        client.post("/api/rooms", json=NEW_ROOM, headers=callers.supervisor),
+        403,
+        "role_not_allowed",
+    )
+
+
+def test_create_names_missing_and_unknown_fields(client, callers):
+    body = {"roomNumber": "305", "roomType": "Suite", "status": "booked"}
+    problem = assert_problem(
+        client.post("/api/rooms", json=body, headers=callers.admin), 422, "validation_failed"
+    )
+    assert set(problem["errors"]) == {"price", "capacity", "status"}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("price", 0),
+        ("price", -5),
+        ("roomNumber", "2 04"),
+        ("roomNumber", "x" * 11),
+        ("capacity", "2"),
+        ("price", "120"),
+    ],
+)
+def test_create_validates_values(client, callers, field, value):
+    problem = assert_problem(
+        client.post("/api/rooms", json={**NEW_ROOM, field: value}, headers=callers.admin),
+        422,
+        "validation_failed",
+    )
+    assert field in problem["errors"]
+
+
+def test_malformed_json_is_400(client, callers):
+    response = client.post(
+        "/api/rooms", data="{not json", content_type="application/json", headers=callers.admin
+    )
+    assert_problem(response, 400, "malformed_json")
+
+
+def test_admin_edits_descriptive_fields(client, callers, store):
+    add_room(store, "204")
+    response = client.patch(
+        "/api/rooms/204",
+        json={"price": 99.0, "amenities": ["wifi"]},
+        headers={**callers.admin, "If-Match": '"1"'},
+    )
+    assert response.status_code == 200
+    assert response.headers["ETag"] == '"2"'
+    assert response.get_json()["price"] == 99.0
+    [entry] = outbox_entries(store, "rooms.room.updated.v1")
+    assert entry["envelope"]["data"]["changedFields"] == ["amenities", "price"]
+
+
+def test_edit_may_not_touch_status_fields(client, callers, store):
+    add_room(store, "204")
+    response = client.patch(
+        "/api/rooms/204", json={"housekeepingStatus": "Dirty"}, headers=callers.admin
+    )
+    assert "housekeepingStatus" in assert_problem(response, 422, "validation_failed")["errors"]
+
+
+def test_empty_edit_is_422(client, callers, store):
+    add_room(store, "204")
+    assert_problem(
+        client.patch("/api/rooms/204", json={}, headers=callers.admin), 422, "validation_failed"
+    )
+
+
+def test_delete_room(client, callers, store):
+    add_room(store, "204")
+    response = client.delete("/api/rooms/204", headers=callers.admin)
+    assert response.status_code == 204
+    assert store.get("204") is None
+    [entry] = outbox_entries(store, "rooms.room.deleted.v1")
+    assert entry["envelope"]["data"] == {"roomNumber": "204", "roomType": "Standard", "version": 2}
+
+
+def test_occupied_room_is_not_deleted(client, callers, store):
+    add_room(store, "204")
+    occupy(store, "204")
+    assert_problem(client.delete("/api/rooms/204", headers=callers.admin), 409, "room_occupied")
+    assert store.get("204") is not None
+
+
+def test_delete_with_stale_if_match_is_412(client, callers, store):
+    add_room(store, "204")
+    response = client.delete("/api/rooms/204", headers={**callers.admin, "If-Match": '"7"'})
+    assert_problem(response, 412, "precondition_failed")
+    assert store.get("204") is not None
+
+
+# --- status ------------------------------------------------------------------------------------
+
+
+def test_housekeeper_marks_room_clean(client, callers, store):
+    add_room(store, "204", housekeepingStatus="Dirty")
+    response = client.patch(
+        "/api/rooms/204/status", json={"housekeepingStatus": "Clean"}, headers=callers.housekeeper
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.headers["ETag"] == '"2"'
+    assert response.get_json()["housekeepingStatus"] == "Clean"
+
+
+def test_status_change_records_exactly_one_catalogue_event(client, callers, store):
+    add_room(store, "204", housekeepingStatus="Clean", roomType="Deluxe")
+    response = client.patch(
+        "/api/rooms/204/status",
+        json={"housekeepingStatus": "Inspected", "hkOccupancy": "Occupied"},
+        headers={**callers.supervisor, "X-Request-ID": "req-204-inspect"},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    [entry] = outbox_entries(store, STATUS_CHANGED)
+    envelope = entry["envelope"]
+    assert entry["sentAt"] is None and entry["_id"] == envelope["id"]
+    assert envelope["type"] == STATUS_CHANGED and envelope["source"] == "rooms"
+    assert envelope["subject"] == "room/204"
+    assert envelope["correlationId"] == "req-204-inspect"
+    assert (
+        envelope["actor"]["username"] == "supervisor" and envelope["actor"]["role"] == "supervisor"
+    )
+    assert envelope["data"] == {
+        "roomNumber": "204",
+        "roomType": "Deluxe",
+        "housekeepingStatus": "Inspected",
+        "previousHousekeepingStatus": "Clean",
+        "frontOfficeStatus": "Vacant",
+        "hkOccupancy": "Occupied",
+        "discrepancy": "Sleep",
+        "outOfOrder": None,
+        "guestServiceStatus": "None",
+        "turndownStatus": "NotRequired",
+        "status": "available",
+        "version": 2,
+    }
+    assert store.get("204")["version"] == 2
+
+
+def test_status_change_is_rolled_back_when_its_event_cannot_be_recorded(
+    app, callers, store, monkeypatch
+):
+    add_room(store, "204", housekeepingStatus="Dirty")
+
+    def fail_to_record(db, session, envelope):
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setattr("rooms.store.record_event", fail_to_record)
+    response = app.test_client().patch(
+        "/api/rooms/204/status", json={"housekeepingStatus": "Clean"}, headers=callers.housekeeper
+    )
+    assert response.status_code == 500
+    room = store.get("204")
+    assert (room["housekeepingStatus"], room["version"]) == ("Dirty", 1)
+
+
+def test_same_status_is_a_200_no_op_without_an_event(client, callers, store):
+    add_room(store, "204", housekeepingStatus="Clean")
+    response = client.patch(
+        "/api/rooms/204/status", json={"housekeepingStatus": "Clean"}, headers=callers.housekeeper
+    )
+    assert response.status_code == 200
+    assert response.headers["ETag"] == '"1"'
+    assert outbox_entries(store, STATUS_CHANGED) == []
+
+
+def test_dirty_to_inspected_is_409_invalid_transition(client, callers, store):
+    add_room(store, "204", housekeepingStatus="Dirty")
+    response = client.patch(
+        "/api/rooms/204/status",
+        json={"housekeepingStatus": "Inspected"},
+        headers=callers.supervisor,
+    )
+    body = assert_problem(response, 409, "invalid_transition")
+    assert (body["from"], body["to"]) == ("Dirty", "Inspected")
+    assert sorted(body["allowedTargets"]) == ["Clean", "Pickup"]
+    assert outbox_entries(store, STATUS_CHANGED) == []
+
+
+@pytest.mark.parametrize(
+    ("caller", "new_status", "status", "code"),
+    [
+        ("housekeeper", "Inspected", 403, "inspection_not_allowed"),
+        ("front_desk", "Inspected", 403, "inspection_not_allowed"),
+        ("supervisor", "Inspected", 200, None),
+        ("admin", "Inspected", 200, None),
+        ("housekeeper", "Pickup", 200, None),
+        ("front_desk", "Dirty", 200, None),
+        ("technician", "Dirty", 403, "status_change_not_allowed"),
+        ("chef", "Dirty", 403, "role_not_allowed"),
+        ("guest", "Dirty", 403, "role_not_allowed"),
+    ],
+)
+def test_who_may_change_status(client, callers, store, caller, new_status, status, code):
+    add_room(store, "204", housekeepingStatus="Clean")
+    response = client.patch(
+        "/api/rooms/204/status",
+        json={"housekeepingStatus": new_status},
+        headers=getattr(callers, caller),
+    )
+    if code:
+        assert_problem(response, status, code)
+        assert store.get("204")["housekeepingStatus"] == "Clean"
+    else:
+        assert response.status_code == status
+        assert store.get("204")["housekeepingStatus"] == new_status
+
+
+def test_stale_if_match_is_412(client, callers, store):
+    add_room(store, "204", housekeepingStatus="Dirty")
+    first = client.patch(
+        "/api/rooms/204/status",
+        json={"housekeepingStatus": "Pickup"},
+        headers={**callers.housekeeper, "If-Match": '"1"'},
+    )
+    assert first.status_code == 200
+    second = client.patch(
+        "/api/rooms/204/status",
+        json={"housekeepingStatus": "Clean"},
+        headers={**callers.housekeeper, "If-Match": '"1"'},
+    )
+    body = assert_problem(second, 412, "precondition_failed")
+    assert body["currentVersion"] == 2
+    assert store.get("204")["housekeepingStatus"] == "Pickup"
+
+
+def test_status_body_needs_a_field(client, callers, store):
+    add_room(store, "204")
+    body = assert_problem(
+        client.patch("/api/rooms/204/status", json={}, headers=callers.admin),
+        422,
+        "validation_failed",
+    )
+    assert "housekeepingStatus" in body["detail"] + json.dumps(body["errors"])
+
+
+def test_status_body_names_unknown_fields_and_values(client, callers, store):
+    add_room(store, "204")
+    response = client.patch(
+        "/api/rooms/204/status",
+        json={"frontOfficeStatus": "Occupied", "turndownStatus": "Maybe"},
+        headers=callers.admin,
+    )
+    body = assert_problem(response, 422, "validation_failed")
+    assert set(body["errors"]) == {"frontOfficeStatus", "turndownStatus"}
+
+
+def test_status_of_unknown_room_is_404(client, callers):
+    response = client.patch(
+        "/api/rooms/999/status", json={"housekeepingStatus": "Clean"}, headers=callers.admin
+    )
+    assert_problem(response, 404, "room_not_found")
+
+
+def test_do_not_disturb_needs_an_occupied_room(client, callers, store):
+    add_room(store, "204")
+    response = client.patch(
+        "/api/rooms/204/status",
+        json={"guestServiceStatus": "DoNotDisturb"},
+        headers=callers.front_desk,
+    )
+    assert_problem(response, 409, "room_not_occupied")
+    occupy(store, "204")
+    response = client.patch(
+        "/api/rooms/204/status",
+        json={"guestServiceStatus": "DoNotDisturb"},
+        headers=callers.front_desk,
+    )
+    assert response.status_code == 200
+    assert response.get_json()["guestServiceStatus"] == "DoNotDisturb"
+
+
+def test_housekeeping_reporting_vacant_on_an_occupied_room_is_a_skip(client, callers, store):
+    add_room(store, "204")
+    occupy(store, "204")
+    response = client.patch(
+        "/api/rooms/204/status", json={"hkOccupancy": "Vacant"}, headers=callers.housekeeper
+    )
+    body = response.get_json()
+    assert (body["discrepancy"], body["status"], body["frontOfficeStatus"]) == (
+        "Skip",
+        "booked",
+        "Occupied",
+    )
+
+
+def test_every_api_route_is_in_the_openapi_document(app, client):
+    document = client.get("/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api"):
+            continue
+        path = rule.rule.replace("<room_number>", "{roomNumber}")
+        assert path in document["paths"], path
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert method.lower() in document["paths"][path], f"{method} {path}"
