@@ -87,9 +87,13 @@ def test_get_room_carries_its_version_as_etag(client, callers, store):
     assert response.status_code == 200
     body = response.get_json()
     assert response.headers["ETag"] == '"1"'
-    assert body["roomNumber"] == "204" and body["floor"] == 2 and body["version"] == 1
-    assert body["status"] == "available" and body["discrepancy"] is None
-    assert body["createdAt"].endswith("Z") and isinstance(body["id"], str)
+    assert body["roomNumber"] == "204"
+    assert body["floor"] == 2
+    assert body["version"] == 1
+    assert body["status"] == "available"
+    assert body["discrepancy"] is None
+    assert body["createdAt"].endswith("Z")
+    assert isinstance(body["id"], str)
 
 
 def test_unknown_room_is_404(client, callers):
@@ -248,13 +252,14 @@ def test_status_change_records_exactly_one_catalogue_event(client, callers, stor
     assert response.status_code == 200, response.get_data(as_text=True)
     [entry] = outbox_entries(store, STATUS_CHANGED)
     envelope = entry["envelope"]
-    assert entry["sentAt"] is None and entry["_id"] == envelope["id"]
-    assert envelope["type"] == STATUS_CHANGED and envelope["source"] == "rooms"
+    assert entry["sentAt"] is None
+    assert entry["_id"] == envelope["id"]
+    assert envelope["type"] == STATUS_CHANGED
+    assert envelope["source"] == "rooms"
     assert envelope["subject"] == "room/204"
     assert envelope["correlationId"] == "req-204-inspect"
-    assert (
-        envelope["actor"]["username"] == "supervisor" and envelope["actor"]["role"] == "supervisor"
-    )
+    assert envelope["actor"]["username"] == "supervisor"
+    assert envelope["actor"]["role"] == "supervisor"
     assert envelope["data"] == {
         "roomNumber": "204",
         "roomType": "Deluxe",

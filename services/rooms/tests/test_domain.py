@@ -179,7 +179,8 @@ def test_new_room_is_vacant_available_version_one():
         1,
     )
     assert room["housekeepingStatus"] == "Dirty"
-    assert room["discrepancy"] is None and room["outOfOrder"] is None
+    assert room["discrepancy"] is None
+    assert room["outOfOrder"] is None
 
 
 @pytest.mark.parametrize("request_", ["DoNotDisturb", "MakeUpRoom"])

@@ -1,0 +1,116 @@
+"""Fixtures: the auth app on a fresh database of the real Mongo-wire server, users, and sign-in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import Flask
+from flask.testing import FlaskClient
+
+from auth.app import create_app
+from auth.config import Config
+from auth.handlers import make_handler
+from auth.service import AuthService
+from auth.store import AuthStores, ensure_indexes
+
+pytest_plugins = ["hotel_shared.testing"]
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def password() -> str:
+    """The password make_user gives every user unless told otherwise."""
+    return PASSWORD
+
+
+@pytest.fixture(scope="session")
+def auth_private_key() -> Ed25519PrivateKey:
+    """Auth's own signing key, distinct from the fixture keys other services' tests use."""
+    return Ed25519PrivateKey.generate()
+
+
+@pytest.fixture
+def config(service_settings, auth_private_key) -> Config:
+    return Config(service=service_settings("auth"), private_key=auth_private_key)
+
+
+@pytest.fixture
+def stores(config: Config) -> Iterator[AuthStores]:
+    stores = AuthStores(config.service)
+    ensure_indexes(stores)
+    yield stores
+    stores.client.drop_database(config.service.mongo_db)
+
+
+@pytest.fixture
+def app(config: Config, stores: AuthStores) -> Flask:
+    return create_app(config)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def service(app: Flask) -> AuthService:
+    return app.extensions["auth_service"]
+
+
+@pytest.fixture
+def handle(stores: AuthStores) -> Callable[[dict[str, Any]], None]:
+    return make_handler(stores)
+
+
+@pytest.fixture
+def make_user(service: AuthService) -> Callable[..., dict[str, Any]]:
+    """Create a user straight through the service (no HTTP), with PASSWORD unless given."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "staff", **fields: Any) -> dict[str, Any]:
+        number = next(counter)
+        fields.setdefault("username", f"{role.lower()}{number}")
+        fields.setdefault("password", PASSWORD)
+        if role in ("staff", "supervisor"):
+            fields.setdefault("department", "housekeeping")
+        return service.create_user({"role": role, **fields}, actor=None, correlation_id=None)
+
+    return make
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[..., Any]:
+    def do_login(username: str, password: str = PASSWORD, ip: str = "10.0.0.1"):
+        return client.post(
+            "/api/auth/login",
+            json={"username": username, "password": password},
+            environ_base={"REMOTE_ADDR": ip},
+        )
+
+    return do_login
+
+
+@pytest.fixture
+def bearer(login) -> Callable[[dict[str, Any]], dict[str, str]]:
+    """Authorization headers for a real sign-in of `user` (so its id matches the database)."""
+
+    def headers(user: dict[str, Any]) -> dict[str, str]:
+        response = login(user["username"])
+        assert response.status_code == 200, response.json
+        return {"Authorization": f"Bearer {response.json['accessToken']}"}
+
+    return headers
+
+
+@pytest.fixture
+def admin(make_user) -> dict[str, Any]:
+    return make_user("hotelAdmin", username="boss")
+
+
+@pytest.fixture
+def admin_headers(bearer, admin) -> dict[str, str]:
+    return bearer(admin)

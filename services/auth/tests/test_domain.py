@@ -1,0 +1,222 @@
+"""The auth rules, without any I/O."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from auth.domain import (
+    REFRESH_INVALID,
+    REFRESH_REUSED,
+    REFRESH_VALID,
+    STAY_CHECKED_IN,
+    STAY_CHECKED_OUT,
+    CannotModifySelf,
+    LoginThrottled,
+    action_type,
+    activity_log_for_event,
+    change_for_event,
+    check_admin_self_change,
+    check_not_throttled,
+    check_time_range,
+    check_user_fields,
+    classify_refresh_token,
+    collection_for_entity,
+    is_newer_stay_event,
+    merge_user_changes,
+    normalize_username,
+    throttle_retry_after_s,
+)
+from hotel_shared.errors import ValidationFailed
+from hotel_shared.timeutil import parse_iso, utc_now
+
+NOW = parse_iso("2025-03-01T12:00:00Z")
+
+
+def test_usernames_are_normalized_to_lowercase():
+    assert normalize_username("  FrontDesk ") == "frontdesk"
+
+
+@pytest.mark.parametrize("role", ["staff", "supervisor"])
+def test_staff_and_supervisors_need_a_department(role):
+    with pytest.raises(ValidationFailed) as raised:
+        check_user_fields(role, None)
+    assert "department" in raised.value.errors
+
+
+def test_managers_need_no_department():
+    check_user_fields("hotelAdmin", None)
+    check_user_fields("restaurantAdmin", None)
+
+
+def test_clearing_the_department_of_a_staff_member_is_rejected():
+    with pytest.raises(ValidationFailed):
+        merge_user_changes({"role": "staff", "department": "maintenance"}, {"department": None})
+
+
+def test_changing_role_to_staff_requires_a_department():
+    with pytest.raises(ValidationFailed):
+        merge_user_changes({"role": "frontOffice", "department": None}, {"role": "staff"})
+
+
+def test_admin_cannot_deactivate_or_demote_themself():
+    with pytest.raises(CannotModifySelf):
+        check_admin_self_change("a", "a", {"active": False}, "hotelAdmin")
+    with pytest.raises(CannotModifySelf):
+        check_admin_self_change("a", "a", {"role": "staff"}, "hotelAdmin")
+
+
+def test_admin_may_rename_themself_and_demote_others():
+    check_admin_self_change("a", "a", {"name": "New", "role": "hotelAdmin"}, "hotelAdmin")
+    check_admin_self_change("a", "b", {"role": "staff", "active": False}, "hotelAdmin")
+
+
+def test_throttle_allows_fewer_failures_than_the_limit():
+    failures = [NOW - timedelta(seconds=s) for s in (10, 20, 30, 40)]
+    assert throttle_retry_after_s(failures, 5, 900, NOW) is None
+
+
+def test_throttle_blocks_at_the_limit_until_the_oldest_failure_ages_out():
+    failures = [NOW - timedelta(seconds=s) for s in (10, 20, 30, 40, 100)]
+    assert throttle_retry_after_s(failures, 5, 900, NOW) == 800
+
+
+def test_throttle_ignores_failures_outside_the_window():
+    failures = [NOW - timedelta(seconds=s) for s in (10, 20, 30, 40, 901)]
+    assert throttle_retry_after_s(failures, 5, 900, NOW) is None
+
+
+def test_throttle_reports_the_longest_wait_of_the_blocked_scopes():
+    failures = {
+        "user": [NOW - timedelta(seconds=100)] * 5,
+        "ip": [NOW - timedelta(seconds=600)] * 20,
+    }
+    with pytest.raises(LoginThrottled) as raised:
+        check_not_throttled(failures, {"user": 5, "ip": 20}, 900, NOW)
+    assert raised.value.headers["Retry-After"] == "800"
+
+
+def _token(**fields):
+    return {"expiresAt": NOW + timedelta(days=1), "usedAt": None, "revokedAt": None, **fields}
+
+
+def test_refresh_token_classification():
+    assert classify_refresh_token(None, NOW) == REFRESH_INVALID
+    assert classify_refresh_token(_token(), NOW) == REFRESH_VALID
+    assert classify_refresh_token(_token(usedAt=NOW), NOW) == REFRESH_REUSED
+    assert classify_refresh_token(_token(revokedAt=NOW), NOW) == REFRESH_INVALID
+    assert classify_refresh_token(_token(expiresAt=NOW), NOW) == REFRESH_INVALID
+
+
+def test_a_used_token_counts_as_reuse_even_after_its_family_was_revoked():
+    assert classify_refresh_token(_token(usedAt=NOW, revokedAt=NOW), NOW) == REFRESH_REUSED
+
+
+@pytest.mark.parametrize(
+    ("entity", "collection"),
+    [
+        ("room", "rooms"),
+        ("booking", "bookings"),
+        ("customer", "customers"),
+        ("task", "tasks"),
+        ("request", "requests"),
+        ("order", "orders"),
+        ("bill", "billings"),
+        ("user", "users"),
+        ("contact_message", "contact_messages"),
+        ("reservation", "reservations"),
+    ],
+)
+def test_collection_names_follow_the_erd(entity, collection):
+    assert collection_for_entity(entity) == collection
+
+
+def test_action_type_drops_source_and_version():
+    assert action_type("rooms.room.status_changed.v1") == "room.status_changed"
+
+
+def test_room_status_change_is_derived_from_housekeeping_statuses():
+    data = {"housekeepingStatus": "Clean", "previousHousekeepingStatus": "Dirty"}
+    assert change_for_event("rooms.room.status_changed.v1", data) == {
+        "field": "housekeepingStatus",
+        "oldValue": "Dirty",
+        "newValue": "Clean",
+    }
+
+
+def test_old_and_new_status_become_a_status_change():
+    data = {"oldStatus": "assigned", "newStatus": "acknowledged"}
+    assert change_for_event("tasks.task.status_changed.v1", data) == {
+        "field": "status",
+        "oldValue": "assigned",
+        "newValue": "acknowledged",
+    }
+
+
+def test_events_without_a_before_and_after_have_no_change():
+    assert change_for_event("rooms.booking.created.v1", {"bookingId": "b1"}) is None
+
+
+def test_activity_log_carries_erd_fields_and_event_identity():
+    envelope = {
+        "id": "0b7c6f3e-1111-4222-8333-444455556666",
+        "type": "tasks.task.assigned.v1",
+        "source": "tasks",
+        "time": "2025-03-01T12:00:00.000Z",
+        "correlationId": "req-1",
+        "actor": {"userId": "u1", "username": "frontdesk", "role": "frontOffice", "extra": 1},
+        "subject": "task/T-9",
+        "data": {"taskId": "T-9"},
+    }
+    log = activity_log_for_event(envelope)
+    assert log == {
+        "actionType": "task.assigned",
+        "collection": "tasks",
+        "documentId": "T-9",
+        "user": {"userId": "u1", "username": "frontdesk", "role": "frontOffice"},
+        "timestamp": NOW,
+        "details": {"taskId": "T-9"},
+        "change": None,
+        "eventId": envelope["id"],
+        "eventType": "tasks.task.assigned.v1",
+        "source": "tasks",
+        "correlationId": "req-1",
+    }
+
+
+def test_system_events_have_no_user_and_a_subjectless_event_uses_its_type():
+    envelope = {
+        "id": "x",
+        "type": "pms.reservation.imported.v1",
+        "source": "pms",
+        "time": "2025-03-01T12:00:00Z",
+        "actor": None,
+        "data": {},
+    }
+    log = activity_log_for_event(envelope)
+    assert log["user"] is None
+    assert (log["collection"], log["documentId"]) == ("reservations", None)
+
+
+def _stay(status, seconds):
+    return {"status": status, "eventTime": NOW + timedelta(seconds=seconds)}
+
+
+def test_only_newer_stay_events_apply():
+    assert is_newer_stay_event(None, _stay(STAY_CHECKED_IN, 0))
+    assert is_newer_stay_event(_stay(STAY_CHECKED_IN, 0), _stay(STAY_CHECKED_OUT, 5))
+    assert not is_newer_stay_event(_stay(STAY_CHECKED_OUT, 5), _stay(STAY_CHECKED_IN, 0))
+
+
+def test_on_a_time_tie_checkout_wins():
+    assert is_newer_stay_event(_stay(STAY_CHECKED_IN, 0), _stay(STAY_CHECKED_OUT, 0))
+    assert not is_newer_stay_event(_stay(STAY_CHECKED_OUT, 0), _stay(STAY_CHECKED_IN, 0))
+
+
+def test_time_range_must_not_be_reversed():
+    now = utc_now()
+    check_time_range(now, now)
+    check_time_range(None, now)
+    with pytest.raises(ValidationFailed):
+        check_time_range(now, now - timedelta(seconds=1))
