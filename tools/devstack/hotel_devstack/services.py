@@ -1,0 +1,76 @@
+"""The services under services/: their packages, ports and the commands that run them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+# Port per service from the design's system map; auth comes first because the others' seeds
+# and tokens depend on it.
+DEFAULT_PORTS = {
+    "auth": 8001,
+    "rooms": 8002,
+    "fnb": 8003,
+    "tasks": 8004,
+    "notifications": 8005,
+    "pms-adapter": 8006,
+}
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    directory: Path
+
+    @property
+    def package(self) -> str:
+        return self.name.replace("-", "_")
+
+    @property
+    def package_dir(self) -> Path:
+        return self.directory / self.package
+
+    @property
+    def has_seed(self) -> bool:
+        return (self.package_dir / "seed.py").is_file()
+
+    @property
+    def has_worker(self) -> bool:
+        return (self.package_dir / "consumer.py").is_file()
+
+    @property
+    def database(self) -> str:
+        return f"hotel_{self.package}"
+
+
+def discover_services(services_root: Path) -> list[Service]:
+    """Every <services_root>/<name>/ with a pyproject.toml, in the design's order, unknown last."""
+    found = [
+        Service(path.parent.name, path.parent) for path in services_root.glob("*/pyproject.toml")
+    ]
+    order = list(DEFAULT_PORTS)
+    return sorted(
+        found, key=lambda s: (order.index(s.name) if s.name in order else len(order), s.name)
+    )
+
+
+def web_argv(venv_bin: Path, service: Service, port: int, run_dir: Path) -> list[str]:
+    return [
+        str(venv_bin / "gunicorn"),
+        "--config",
+        "python:hotel_shared.gunicorn_conf",
+        "--bind",
+        f"127.0.0.1:{port}",
+        # gunicorn's default control socket is one per $HOME: every service would share it.
+        "--control-socket",
+        str(run_dir / f"{service.name}-gunicorn.ctl"),
+        f"{service.package}.wsgi:app",
+    ]
+
+
+def worker_argv(venv_bin: Path, service: Service) -> list[str]:
+    return [str(venv_bin / "python"), "-m", f"{service.package}.consumer"]
+
+
+def seed_argv(venv_bin: Path, service: Service) -> list[str]:
+    return [str(venv_bin / "python"), "-m", f"{service.package}.seed", "--demo"]

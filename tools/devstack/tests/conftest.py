@@ -1,0 +1,125 @@
+"""Devstack test fixtures: the repo root and a real nginx in front of a recording HTTP server."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from hotel_devstack.gateway import LocalGateway
+from hotel_devstack.services import DEFAULT_PORTS
+from hotel_shared.localservers import find_repo_root, free_port, port_answers
+
+REPO_ROOT = find_repo_root(Path(__file__))
+
+
+class RecordingHandler(BaseHTTPRequestHandler):
+    """Answers every request with JSON describing what it received, as a service would see it."""
+
+    protocol_version = "HTTP/1.1"
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if self.path.endswith("/service-error"):
+            payload, status, content_type = (
+                b'{"code":"room_not_found"}',
+                404,
+                "application/problem+json",
+            )
+        else:
+            record = {
+                "service": self.server.service_name,
+                "method": self.command,
+                "path": self.path,
+                "headers": {key.lower(): value for key, value in self.headers.items()},
+                "bodyLength": len(body),
+            }
+            payload, status, content_type = json.dumps(record).encode(), 200, "application/json"
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        if self.path.endswith("/own-request-id"):
+            self.send_header("X-Request-ID", "set-by-service")
+            self.send_header("X-Frame-Options", "SAMEORIGIN")
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def do_GET(self) -> None:  # http.server dispatches on this exact name
+        self._answer()
+
+    def do_POST(self) -> None:
+        self._answer()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def start_recording_server(service_name: str) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), RecordingHandler)
+    server.service_name = service_name
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture
+def open_tmp_path():
+    """A temp dir nginx's unprivileged workers can enter (pytest's own tmp_path is 0700)."""
+    path = Path(tempfile.mkdtemp(prefix="hotel-devstack-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def gateway():
+    """nginx rendered from the real template; every service but pms-adapter is a recording
+    server, pms-adapter points at a closed port so its routes show nginx's own 502."""
+    servers = {
+        name: start_recording_server(name) for name in DEFAULT_PORTS if name != "pms-adapter"
+    }
+    variables = {
+        f"{name.upper().replace('-', '_')}_UPSTREAM": f"127.0.0.1:{server.server_port}"
+        for name, server in servers.items()
+    }
+    base = Path(tempfile.mkdtemp(prefix="hotel-gateway-"))
+    base.chmod(0o755)
+    web_root = base / "web"
+    web_root.mkdir(mode=0o755)
+    (web_root / "index.html").write_text("<!doctype html><title>hotel</title>")
+    (web_root / "index.html").chmod(0o644)
+    port = free_port()
+    variables.update(
+        PMS_ADAPTER_UPSTREAM=f"127.0.0.1:{free_port()}",
+        GATEWAY_PORT=str(port),
+        WEB_ROOT=str(web_root),
+        LOGIN_RATE="30r/m",
+        CLIENT_MAX_BODY_SIZE="1k",
+    )
+    local = LocalGateway(REPO_ROOT, base / "nginx")
+    local.render(variables)
+    local.check()
+    process = subprocess.Popen(local.foreground_argv(), start_new_session=True)
+    deadline = time.monotonic() + 10
+    while not port_answers("127.0.0.1", port):
+        assert process.poll() is None, local.error_log.read_text()
+        assert time.monotonic() < deadline, "nginx did not open its port"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+    for server in servers.values():
+        server.shutdown()
+    shutil.rmtree(base, ignore_errors=True)

@@ -1,0 +1,78 @@
+"""The gateway template renders alike in devstack and the nginx image, and nginx accepts it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from hotel_devstack.gateway import TEMPLATE_VARIABLES, LocalGateway, render_template
+
+VALUES = {
+    "AUTH_UPSTREAM": "auth:8001",
+    "ROOMS_UPSTREAM": "rooms:8002",
+    "FNB_UPSTREAM": "fnb:8003",
+    "TASKS_UPSTREAM": "tasks:8004",
+    "NOTIFICATIONS_UPSTREAM": "notifications:8005",
+    "PMS_ADAPTER_UPSTREAM": "pms-adapter:8006",
+    "GATEWAY_PORT": "8080",
+    "WEB_ROOT": "/usr/share/nginx/html",
+    "LOGIN_RATE": "10r/m",
+    "CLIENT_MAX_BODY_SIZE": "1m",
+}
+
+
+def test_render_fills_known_names_and_leaves_nginx_variables_alone():
+    text = "listen ${GATEWAY_PORT}; set $x $host; keep ${NOT_OURS};"
+    assert render_template(text, VALUES) == "listen 8080; set $x $host; keep ${NOT_OURS};"
+
+
+def test_render_names_a_missing_value():
+    with pytest.raises(KeyError, match="LOGIN_RATE"):
+        render_template("rate=${LOGIN_RATE}", {})
+
+
+def test_template_uses_every_documented_variable(repo_root):
+    text = (repo_root / "gateway" / "templates" / "default.conf.template").read_text()
+    for name in TEMPLATE_VARIABLES:
+        assert "${" + name + "}" in text, name
+
+
+@pytest.mark.skipif(shutil.which("envsubst") is None, reason="gettext's envsubst is not installed")
+def test_devstack_render_matches_the_nginx_image_envsubst(repo_root):
+    template = (repo_root / "gateway" / "templates" / "default.conf.template").read_text()
+    # The image runs envsubst restricted to the defined environment variables, as here.
+    shell_format = " ".join("${" + name + "}" for name in VALUES)
+    envsubst = subprocess.run(
+        ["envsubst", shell_format],
+        input=template,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **VALUES},
+        check=True,
+    )
+    assert render_template(template, VALUES) == envsubst.stdout
+
+
+def test_rendered_config_passes_nginx_syntax_check(repo_root, open_tmp_path):
+    web_root = open_tmp_path / "web"
+    web_root.mkdir(mode=0o755)
+    local = LocalGateway(repo_root, open_tmp_path / "nginx")
+    local.render({**VALUES, "WEB_ROOT": str(web_root), **_local_upstreams()})
+    local.check()
+
+
+def test_nginx_check_reports_a_broken_config(repo_root, open_tmp_path):
+    web_root = open_tmp_path / "web"
+    web_root.mkdir(mode=0o755)
+    local = LocalGateway(repo_root, open_tmp_path / "nginx")
+    local.render({**VALUES, "WEB_ROOT": str(web_root), **_local_upstreams(), "LOGIN_RATE": "fast"})
+    with pytest.raises(RuntimeError, match="nginx -t failed"):
+        local.check()
+
+
+def _local_upstreams() -> dict[str, str]:
+    # Service host names only resolve inside docker compose; nginx -t resolves upstreams.
+    return {name: "127.0.0.1:1" for name in VALUES if name.endswith("_UPSTREAM")}

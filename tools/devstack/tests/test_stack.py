@@ -1,0 +1,129 @@
+"""A whole isolated Stack on free ports: one throwaway service, SecantusDB, broker and nginx."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pymongo
+import pytest
+import requests
+
+from hotel_devstack import Stack, StackError
+from hotel_shared.localservers import free_port
+
+# A minimal service following the repo's conventions (wsgi, seed, consumer), written to a temp
+# dir by the test so the real services/ play no part.
+THROWAWAY_SERVICE = {
+    "pyproject.toml": '[project]\nname = "rooms"\nversion = "0"\n',
+    "rooms/__init__.py": "",
+    "rooms/wsgi.py": """
+        import os
+        from flask import Flask, jsonify
+
+        app = Flask(__name__)
+
+        @app.get("/readyz")
+        def readyz():
+            return jsonify(
+                mongo=os.environ["MONGO_URL"],
+                db=os.environ["MONGO_DB"],
+                amqp=os.environ["AMQP_URL"],
+                key=os.environ["JWT_PUBLIC_KEY_FILE"],
+                prom=os.environ.get("PROMETHEUS_MULTIPROC_DIR"),
+            )
+
+        @app.get("/openapi.json")
+        def openapi():
+            return jsonify(openapi="3.0.3")
+    """,
+    "rooms/seed.py": """
+        import os, sys, pymongo
+        assert sys.argv[1:] == ["--demo"]
+        client = pymongo.MongoClient(os.environ["MONGO_URL"])
+        client[os.environ["MONGO_DB"]].seeds.insert_one({"seeded": True})
+    """,
+    "rooms/consumer.py": "import time\nwhile True:\n    time.sleep(1)\n",
+}
+
+
+@pytest.fixture
+def services_root(open_tmp_path):
+    root = open_tmp_path / "services"
+    for relative, text in THROWAWAY_SERVICE.items():
+        path = root / "rooms" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return root
+
+
+@pytest.fixture
+def stack(repo_root, open_tmp_path, services_root):
+    stack = Stack(
+        repo_root,
+        var_dir=open_tmp_path / "var",
+        services_root=services_root,
+        ports={"rooms": free_port()},
+        gateway_port=free_port(),
+        mongo_port=free_port(),
+        web_concurrency=1,
+        ready_timeout=60,
+    )
+    yield stack
+    stack.down()
+
+
+def test_up_runs_seed_web_worker_and_gateway(stack):
+    stack.up()
+    alive = {row.name for row in stack.status() if row.alive}
+    assert alive >= {"mongo", "gateway", "rooms-web", "rooms-worker"}
+
+    health = requests.get(f"{stack.gateway_url}/api/health/rooms", timeout=5)
+    assert health.status_code == 200
+    env = health.json()
+    assert env["db"] == "hotel_rooms"
+    assert env["mongo"] == stack.mongo_url
+    assert env["prom"].endswith("run/prom/rooms")
+    assert (stack.var_dir / "keys" / "jwt-private.pem").exists()
+
+    docs = requests.get(f"{stack.gateway_url}/api/docs/rooms/openapi.json", timeout=5)
+    assert docs.json() == {"openapi": "3.0.3"}
+    client = pymongo.MongoClient(stack.mongo_url)
+    assert client.hotel_rooms.seeds.count_documents({}) == 1
+    client.close()
+
+
+def test_up_again_keeps_running_processes(stack):
+    stack.up()
+    before = {row.name: row.pid for row in stack.status()}
+    stack.up()
+    assert {row.name: row.pid for row in stack.status()} == before
+
+
+def test_up_restarts_a_service_that_died(stack):
+    stack.up()
+    stack.processes.stop("rooms-web")
+    stack.up()
+    assert stack.processes.alive_pid("rooms-web")
+    assert requests.get(f"{stack.service_url('rooms')}/readyz", timeout=5).status_code == 200
+
+
+def test_down_stops_everything_it_started(stack):
+    stack.up()
+    stopped = stack.down()
+    assert set(stopped) >= {"gateway", "rooms-web", "rooms-worker", "mongo"}
+    assert not any(row.alive for row in stack.status())
+    with pytest.raises(requests.ConnectionError):
+        requests.get(stack.gateway_url, timeout=2)
+
+
+def test_failing_seed_is_reported_with_its_log(stack, services_root):
+    (services_root / "rooms" / "rooms" / "seed.py").write_text("raise SystemExit('no rooms')\n")
+    with pytest.raises(StackError, match="no rooms"):
+        stack.up()
+
+
+def test_summary_lists_gateway_docs_and_demo_logins(stack):
+    text = stack.summary()
+    assert stack.gateway_url in text
+    assert "/api/docs/rooms/openapi.json" in text
+    assert "housekeeper-demo-pass" in text
