@@ -1,0 +1,127 @@
+"""One isolated platform for the integration tests: real processes on free ports, behind nginx.
+
+The broker is a private RabbitMQ node so a test can kill -9 it and start it again without
+touching the machine's own broker or a `make up` stack.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from hotel_devstack import Stack
+from hotel_shared.localservers import RabbitNode, find_repo_root, free_port
+
+DEMO_PASSWORDS = {
+    "admin": "admin-demo-pass",
+    "frontdesk": "frontdesk-demo-pass",
+    "supervisor": "supervisor-demo-pass",
+    "housekeeper": "housekeeper-demo-pass",
+    "technician": "technician-demo-pass",
+    "chef": "chef-demo-pass",
+}
+
+
+@pytest.fixture(scope="session")
+def platform_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("platform")
+    # nginx workers run as nobody when the tests run as root: they must reach the web root.
+    for path in (directory, *directory.parents):
+        if path == Path("/"):
+            break
+        os.chmod(path, os.stat(path).st_mode | 0o755)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def rabbit(platform_dir: Path) -> Iterator[RabbitNode]:
+    node = RabbitNode(port=free_port(), base_dir=str(platform_dir / "rabbitmq"))
+    node.start()
+    try:
+        node.wait_ready()
+        yield node
+    finally:
+        node.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(platform_dir: Path, rabbit: RabbitNode) -> Iterator[Stack]:
+    platform = Stack(
+        find_repo_root(),
+        var_dir=platform_dir / "var",
+        ports={"auth": free_port(), "rooms": free_port()},
+        gateway_port=free_port(),
+        mongo_port=free_port(),
+        amqp_url=rabbit.url,
+        login_rate="100r/s",
+        web_concurrency=2,
+        ready_timeout=90,
+        # Short retry delays so a failed delivery during the broker test is retried quickly.
+        extra_env={"EVENT_RETRY_DELAYS_MS": "200,500,1000,2000"},
+    )
+    try:
+        platform.up()
+        yield platform
+    finally:
+        platform.down()
+
+
+class Gateway:
+    """HTTP through the gateway, with tokens of the demo users."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.http = requests.Session()
+        self._tokens: dict[str, str] = {}
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}{path}"
+
+    def request(self, method: str, path: str, *, as_user: str | None = None, **kwargs):
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if as_user is not None:
+            headers["Authorization"] = f"Bearer {self.token(as_user)}"
+        return self.http.request(method, self.url(path), headers=headers, timeout=10, **kwargs)
+
+    def login(self, username: str, password: str | None = None) -> requests.Response:
+        body = {"username": username, "password": password or DEMO_PASSWORDS[username]}
+        return self.http.post(self.url("/api/auth/login"), json=body, timeout=10)
+
+    def token(self, username: str) -> str:
+        if username not in self._tokens:
+            response = self.login(username)
+            assert response.status_code == 200, response.text
+            self._tokens[username] = response.json()["accessToken"]
+        return self._tokens[username]
+
+
+@pytest.fixture(scope="session")
+def gateway(stack: Stack) -> Gateway:
+    return Gateway(stack.gateway_url)
+
+
+def eventually(probe: Callable[[], object], *, timeout: float = 15.0, interval: float = 0.1):
+    """Poll until `probe` returns something truthy; return it, or fail naming what was awaited."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"{getattr(probe, '__doc__', None) or probe} did not happen in {timeout}s")
+        time.sleep(interval)
+
+
+def assert_problem(response: requests.Response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status
+    assert body["code"] == code
+    assert body["requestId"] == response.headers["X-Request-ID"]
+    return body
