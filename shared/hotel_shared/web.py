@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask, Response, g, request, send_file
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields, validate
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -255,26 +255,17 @@ def _load(schema: Schema, data: dict[str, Any], *, partial: bool, where: str) ->
         raise ValidationFailed(f"invalid {where}: {fields}", errors=messages) from None
 
 
-def page_params() -> tuple[int, int]:
-    """`limit` (default 50, at most 500) and `offset` from the query string."""
-    errors: dict[str, list[str]] = {}
-    values = {}
-    for name, default, low, high in (
-        ("limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
-        ("offset", 0, 0, None),
-    ):
-        raw = request.args.get(name)
-        try:
-            value = default if raw is None else int(raw)
-        except ValueError:
-            errors[name] = ["must be an integer"]
-            continue
-        if value < low or (high is not None and value > high):
-            errors[name] = [f"must be between {low} and {high}" if high else f"must be ≥ {low}"]
-        values[name] = value
-    if errors:
-        raise ValidationFailed(f"invalid query: {', '.join(errors)}", errors=errors)
-    return values["limit"], values["offset"]
+class PageQuerySchema(Schema):
+    """`limit` (default 50, at most 500) and `offset`; list routes' query schemas extend it."""
+
+    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(1, MAX_LIMIT))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+def load_page_query(schema: PageQuerySchema) -> tuple[dict[str, Any], int, int]:
+    """A list route's query: (filters, limit, offset), 422 naming any bad argument."""
+    query = load_query(schema)
+    return query, query.pop("limit"), query.pop("offset")
 
 
 def paged(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:

@@ -11,10 +11,11 @@ from hotel_shared.auth import TokenVerifier, init_auth, require
 from hotel_shared.errors import Conflict
 from hotel_shared.mongo import get_database
 from hotel_shared.web import (
+    PageQuerySchema,
     expected_version,
     init_service,
     load_body,
-    page_params,
+    load_page_query,
     paged,
     with_etag,
 )
@@ -42,7 +43,7 @@ def build_app(settings, readiness_checks=None):
 
     @app.get("/items")
     def list_items():
-        limit, offset = page_params()
+        _, limit, offset = load_page_query(PageQuerySchema())
         return paged([], 0, limit, offset)
 
     @app.put("/versioned")

@@ -123,5 +123,7 @@ def assert_problem(response: requests.Response, status: int, code: str) -> dict:
     body = response.json()
     assert body["status"] == status
     assert body["code"] == code
+    # Services and the gateway name problems alike, so clients can switch on either field.
+    assert body["type"] == f"urn:hotel-ops:problem:{code}"
     assert body["requestId"] == response.headers["X-Request-ID"]
     return body

@@ -19,7 +19,7 @@ from auth.schemas import (
 )
 from auth.service import AuthService
 from hotel_shared.auth import current_principal, require
-from hotel_shared.web import current_request_id, load_body, load_query, page_params, paged
+from hotel_shared.web import current_request_id, load_body, load_page_query, paged
 
 api = Blueprint("auth_api", __name__, url_prefix="/api")
 
@@ -81,8 +81,7 @@ def get_jwks():
 @api.get("/users")
 @require("hotelAdmin")
 def list_users():
-    filters = load_query(UserQuerySchema())
-    limit, offset = page_params()
+    filters, limit, offset = load_page_query(UserQuerySchema())
     items, total = _service().list_users(filters, limit, offset)
     return paged(UserSchema(many=True).dump(items), total, limit, offset)
 
@@ -122,7 +121,6 @@ def deactivate_user(user_id: str):
 @api.get("/activity-logs")
 @require(*AUDIT_READERS)
 def list_activity_logs():
-    filters = load_query(ActivityLogQuerySchema())
-    limit, offset = page_params()
+    filters, limit, offset = load_page_query(ActivityLogQuerySchema())
     items, total = _service().list_activity(filters, limit, offset)
     return paged(ActivityLogSchema(many=True).dump(items), total, limit, offset)

@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from auth.domain import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_ROLES, guest_user_id
 from hotel_shared.timeutil import to_iso
-from hotel_shared.web import DEFAULT_LIMIT, MAX_LIMIT
+from hotel_shared.web import PageQuerySchema
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$"
 
@@ -81,21 +81,13 @@ class UserUpdateSchema(Schema):
             raise ValidationError("name at least one field to change", "_schema")
 
 
-class PagedQuerySchema(Schema):
-    # Declared so unknown=RAISE accepts them; hotel_shared.web.page_params() reads the values.
-    limit = fields.Integer(
-        validate=validate.Range(min=1, max=MAX_LIMIT), load_default=DEFAULT_LIMIT
-    )
-    offset = fields.Integer(validate=validate.Range(min=0), load_default=0)
-
-
-class UserQuerySchema(PagedQuerySchema):
+class UserQuerySchema(PageQuerySchema):
     role = fields.String(validate=validate.OneOf(USER_ROLES))
     department = _text(64)
     active = fields.Boolean()
 
 
-class ActivityLogQuerySchema(PagedQuerySchema):
+class ActivityLogQuerySchema(PageQuerySchema):
     collection = _text(64)
     documentId = _text(128)
     user = _text(128)

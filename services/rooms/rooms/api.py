@@ -11,7 +11,7 @@ from hotel_shared.web import (
     current_request_id,
     expected_version,
     load_body,
-    load_query,
+    load_page_query,
     paged,
     with_etag,
 )
@@ -45,9 +45,8 @@ def _room_response(room: dict[str, Any], status: int = 200, headers: dict[str, s
 @blueprint.get("/api/rooms")
 @require(*STAFF_ROLES)
 def list_rooms():
-    query = load_query(RoomListQuerySchema())
-    limit, offset = query.pop("limit"), query.pop("offset")
-    items, total = domain.list_rooms(_rooms(), query, limit, offset)
+    filters, limit, offset = load_page_query(RoomListQuerySchema())
+    items, total = domain.list_rooms(_rooms(), filters, limit, offset)
     return paged(rooms_schema.dump(items), total, limit, offset)
 
 

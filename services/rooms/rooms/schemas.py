@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hotel_shared.timeutil import to_iso
-from hotel_shared.web import DEFAULT_LIMIT, MAX_LIMIT
+from hotel_shared.web import PageQuerySchema
 from rooms.domain import (
     FRONT_OFFICE_STATUSES,
     GUEST_SERVICE_STATUSES,
@@ -98,13 +98,11 @@ class RoomStatusUpdateSchema(Schema):
         _require_some(data, STATUS_FIELDS)
 
 
-class RoomListQuerySchema(Schema):
+class RoomListQuerySchema(PageQuerySchema):
     housekeepingStatus = fields.Str(validate=_one_of(HOUSEKEEPING_STATUSES))
     frontOfficeStatus = fields.Str(validate=_one_of(FRONT_OFFICE_STATUSES))
     roomType = fields.Str(validate=_one_of(ROOM_TYPES))
     floor = fields.Int(validate=FLOOR_RANGE)
-    limit = fields.Int(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
-    offset = fields.Int(load_default=0, validate=validate.Range(min=0))
 
 
 class OutOfOrderSchema(Schema):
