@@ -2,7 +2,8 @@
 
 Use from a service's conftest.py with `pytest_plugins = ["hotel_shared.testing"]`.
 Where a Docker engine answers, Mongo 7 and RabbitMQ run in testcontainers; otherwise a private
-SecantusDB process and the local RabbitMQ are used. TEST_MONGO_URL / TEST_AMQP_URL override both.
+SecantusDB process and a private RabbitMQ node (or, without rabbitmq-server, the local broker).
+TEST_MONGO_URL / TEST_AMQP_URL override both.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hotel_shared.auth import Principal, access_claims, sign_token
 from hotel_shared.config import ServiceSettings
 from hotel_shared.events import new_event
-from hotel_shared.localservers import SecantusServer, amqp_answers, free_port
+from hotel_shared.localservers import (
+    RABBITMQ_SERVER,
+    RabbitNode,
+    SecantusServer,
+    amqp_answers,
+    free_port,
+)
 
 LOCAL_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
 
@@ -75,7 +82,7 @@ def _mongo_container() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def amqp_url() -> Iterator[str]:
+def amqp_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if os.environ.get("TEST_AMQP_URL"):
         yield os.environ["TEST_AMQP_URL"]
     elif docker_available():
@@ -84,12 +91,22 @@ def amqp_url() -> Iterator[str]:
         with RabbitMqContainer("rabbitmq:3.13-management") as broker:
             host, port = broker.get_container_host_ip(), broker.get_exposed_port(5672)
             yield f"amqp://guest:guest@{host}:{port}/%2F"
+    elif os.path.exists(RABBITMQ_SERVER):
+        # A node of our own: test events never reach the queues of a `make up` stack (auth's
+        # audit queue binds '#') and nothing piles up in the machine's broker between runs.
+        node = RabbitNode(port=free_port(), base_dir=str(tmp_path_factory.mktemp("rabbitmq")))
+        node.start()
+        try:
+            node.wait_ready()
+            yield node.url
+        finally:
+            node.stop()
     elif amqp_answers(LOCAL_AMQP_URL):
         yield LOCAL_AMQP_URL
     else:
         pytest.fail(
-            "no RabbitMQ answers on 127.0.0.1:5672: start it (`rabbitmq-server -detached`; "
-            "`make install` installs it), set TEST_AMQP_URL, or run a Docker engine"
+            "no RabbitMQ for the tests: install rabbitmq-server (`make install` does), "
+            "set TEST_AMQP_URL, or run a Docker engine"
         )
 
 

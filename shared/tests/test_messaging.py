@@ -20,7 +20,6 @@ from hotel_shared.bus import (
 )
 from hotel_shared.events import encode_event, new_event
 from hotel_shared.inbox import ensure_inbox_indexes, process_once
-from hotel_shared.localservers import RabbitNode, free_port
 from hotel_shared.mongo import get_client, get_database, run_in_transaction
 from hotel_shared.outbox import OutboxRelay, ensure_outbox_indexes, record_event
 
@@ -128,22 +127,11 @@ def test_relay_keeps_events_while_the_broker_is_down(settings, db, broker, event
     assert wait_for_message(broker[0], queue)[1]["id"] == envelope["id"]
 
 
-@pytest.fixture(scope="module")
-def private_broker_url(tmp_path_factory):
-    """A broker nobody else uses: on a shared one, auth's queue binds '#' and routes everything."""
-    node = RabbitNode(port=free_port(), base_dir=str(tmp_path_factory.mktemp("rabbit")))
-    node.start()
-    try:
-        node.wait_ready()
-        yield node.url
-    finally:
-        node.stop()
-
-
-def test_unrouted_events_are_kept(private_broker_url):
+def test_unrouted_events_are_kept(amqp_url):
+    # Needs a broker where no queue binds '#' (auth's audit queue does): the tests' own node.
     envelope = new_event("probe.thing.orphaned.v1", source="probe", subject="x/1", data={})
-    BusPublisher(private_broker_url).publish(envelope)
-    connection = connect(private_broker_url)
+    BusPublisher(amqp_url).publish(envelope)
+    connection = connect(amqp_url)
     try:
         method, _, body = connection.channel().basic_get(UNROUTED_QUEUE, auto_ack=True)
     finally:
