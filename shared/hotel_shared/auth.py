@@ -23,7 +23,6 @@ from hotel_shared.errors import Forbidden, Unauthorized
 
 ROLES = ("hotelAdmin", "frontOffice", "supervisor", "staff", "restaurantAdmin", "guest")
 STAFF_ROLES = ("hotelAdmin", "frontOffice", "supervisor", "staff", "restaurantAdmin")
-ALGORITHMS = ["EdDSA", "RS256"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,10 @@ def _jwk_algorithm(key: Any) -> type[jwt.algorithms.Algorithm]:
     if isinstance(key, Ed25519PublicKey):
         return jwt.algorithms.OKPAlgorithm
     return jwt.algorithms.RSAAlgorithm
+
+
+def _algorithm_for(public_key: Any) -> str:
+    return "EdDSA" if isinstance(public_key, Ed25519PublicKey) else "RS256"
 
 
 def key_id(public_key: Any) -> str:
@@ -138,10 +141,12 @@ class TokenVerifier:
     def verify(self, token: str) -> Principal:
         try:
             header = jwt.get_unverified_header(token)
+            key = self._key_for(header.get("kid"))
             claims = jwt.decode(
                 token,
-                self._key_for(header.get("kid")),
-                algorithms=ALGORITHMS,
+                key,
+                # Only the algorithm that fits the key: a token cannot choose how it is checked.
+                algorithms=[_algorithm_for(key)],
                 issuer=self.issuer,
                 audience=self.audience,
                 options={"require": ["exp", "iat", "sub", "iss", "aud"]},
@@ -230,7 +235,10 @@ def access_claims(
 
 def sign_token(claims: dict[str, Any], private_key: Any) -> str:
     """Sign with EdDSA (Ed25519) or RS256, naming the key in the `kid` header."""
-    algorithm = "EdDSA" if isinstance(private_key.public_key(), Ed25519PublicKey) else "RS256"
+    public_key = private_key.public_key()
     return jwt.encode(
-        claims, private_key, algorithm=algorithm, headers={"kid": key_id(private_key.public_key())}
+        claims,
+        private_key,
+        algorithm=_algorithm_for(public_key),
+        headers={"kid": key_id(public_key)},
     )

@@ -208,3 +208,18 @@ def test_unreachable_dependencies_give_503(settings):
     assert body["checks"]["mongo"].startswith("unavailable")
     assert body["checks"]["broker"].startswith("unavailable")
     assert_problem(client.get("/db"), 503, "database_unavailable")
+
+
+def test_a_token_cannot_pick_a_weaker_algorithm(client, signing_keys):
+    import base64
+    import json
+
+    def b64(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    genuine = signing_keys.token("hotelAdmin")
+    header = json.loads(base64.urlsafe_b64decode(genuine.split(".")[0] + "=="))
+    claims = genuine.split(".")[1]
+    unsigned = f"{b64({**header, 'alg': 'none'})}.{claims}."
+    response = client.get("/secret", headers={"Authorization": f"Bearer {unsigned}"})
+    assert_problem(response, 401, "invalid_token")
