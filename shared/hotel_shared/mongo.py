@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from pymongo import MongoClient
 from pymongo.client_session import ClientSession
+from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
@@ -106,3 +107,21 @@ def _commit_with_retry(session: ClientSession, attempts: int = 3) -> None:
             if error.has_error_label("UnknownTransactionCommitResult") and attempt + 1 < attempts:
                 continue
             raise
+
+
+def find_page(
+    collection: Collection,
+    query: Mapping[str, Any],
+    sort: list[tuple[str, int]],
+    limit: int,
+    offset: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of `query` in `sort` order, and how many match in all.
+
+    A page that is not full already tells the total, which saves the count round trip on the
+    common short list (a hotel's rooms, one room's log).
+    """
+    items = list(collection.find(query).sort(sort).skip(offset).limit(limit))
+    if len(items) < limit and (items or offset == 0):
+        return items, offset + len(items)
+    return items, collection.count_documents(query)

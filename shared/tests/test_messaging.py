@@ -20,7 +20,7 @@ from hotel_shared.bus import (
 )
 from hotel_shared.events import encode_event, new_event
 from hotel_shared.inbox import ensure_inbox_indexes, process_once
-from hotel_shared.mongo import get_client, get_database, run_in_transaction
+from hotel_shared.mongo import find_page, get_client, get_database, run_in_transaction
 from hotel_shared.outbox import OutboxRelay, ensure_outbox_indexes, record_event
 
 
@@ -245,3 +245,14 @@ def test_encoded_envelope_round_trips_through_the_broker(settings, broker, event
     broker[0].basic_publish(EXCHANGE, event_type, encode_event(envelope))
     run_consumer(consumer, until=lambda: received)
     assert received == [envelope]
+
+
+def test_find_page_reports_the_total_with_or_without_a_count(db):
+    db.items.insert_many([{"n": n} for n in range(7)])
+    order = [("n", 1)]
+    items, total = find_page(db.items, {}, order, 5, 0)
+    assert ([item["n"] for item in items], total) == ([0, 1, 2, 3, 4], 7)
+    items, total = find_page(db.items, {}, order, 5, 5)
+    assert ([item["n"] for item in items], total) == ([5, 6], 7)
+    assert find_page(db.items, {}, order, 5, 20) == ([], 7)
+    assert find_page(db.items, {"n": {"$gt": 4}}, order, 50, 0)[1] == 2

@@ -19,7 +19,7 @@ from auth.domain import STAY_CHECKED_IN, EmployeeCodeTaken, UsernameTaken
 from hotel_shared.config import ServiceSettings
 from hotel_shared.errors import Conflict
 from hotel_shared.inbox import ensure_inbox_indexes
-from hotel_shared.mongo import get_client, run_in_transaction
+from hotel_shared.mongo import find_page, get_client, run_in_transaction
 from hotel_shared.outbox import ensure_outbox_indexes, record_event
 
 T = TypeVar("T")
@@ -85,10 +85,7 @@ class UserStore(_CollectionStore):
         query = {
             name: filters[name] for name in ("role", "department", "active") if name in filters
         }
-        items = list(
-            self.collection.find(query).sort("username", ASCENDING).skip(offset).limit(limit)
-        )
-        return items, self.collection.count_documents(query)
+        return find_page(self.collection, query, [("username", ASCENDING)], limit, offset)
 
     def has_active_admin(self) -> bool:
         return self.collection.count_documents({"role": "hotelAdmin", "active": True}, limit=1) > 0
@@ -192,13 +189,8 @@ class ActivityLogStore(_CollectionStore):
             window["$lte"] = filters["end"]
         if window:
             query["timestamp"] = window
-        cursor = (
-            self.collection.find(query)
-            .sort([("timestamp", DESCENDING), ("_id", DESCENDING)])
-            .skip(offset)
-            .limit(limit)
-        )
-        return list(cursor), self.collection.count_documents(query)
+        order = [("timestamp", DESCENDING), ("_id", DESCENDING)]
+        return find_page(self.collection, query, order, limit, offset)
 
     def find_by_event(self, event_id: str) -> list[dict[str, Any]]:
         return list(self.collection.find({"eventId": event_id}))

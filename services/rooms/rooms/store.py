@@ -12,7 +12,7 @@ from pymongo.errors import DuplicateKeyError
 
 from hotel_shared.config import ServiceSettings
 from hotel_shared.inbox import ensure_inbox_indexes
-from hotel_shared.mongo import get_client, run_in_transaction
+from hotel_shared.mongo import find_page, get_client, run_in_transaction
 from hotel_shared.outbox import ensure_outbox_indexes, record_event
 from rooms.domain import Room, RoomExists, VersionConflict
 
@@ -47,8 +47,7 @@ class RoomStore:
     ) -> tuple[list[Room], int]:
         # Only known fields with validated values become the query: no client-supplied operators.
         query = {name: filters[name] for name in FILTERABLE_FIELDS if name in filters}
-        items = list(self.rooms.find(query).sort(LIST_ORDER).skip(offset).limit(limit))
-        return items, self.rooms.count_documents(query)
+        return find_page(self.rooms, query, LIST_ORDER, limit, offset)
 
     def get(self, room_number: str) -> Room | None:
         return self.rooms.find_one({"roomNumber": room_number})
