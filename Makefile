@@ -83,6 +83,7 @@ test: install
 	[ $${#failed[@]} -eq 0 ]
 
 bench: install
+	@command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
 	$(PY) bench/run.py
 
 clean:

@@ -1,0 +1,138 @@
+"""The figures `make bench` reports: a registry of measurements, each able to read earlier ones.
+
+A figure is a function taking the Context and returning its result dict: at least `value` and
+`unit`; a figure with a quality bar (DESIGN §9) adds `goal` (text), `threshold` and `pass`.
+Add one with @figure("P3", "...") below the others; figures run in the order they are declared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fixtures import expect_ok
+from hotel_devstack import Stack
+from loadgen import Load, fixed_rate, max_throughput
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How long and how hard to push; `quick` only checks that the bench works."""
+
+    warmup_s: float = 3
+    runs: int = 5
+    run_s: float = 4
+    connections: int = 16
+    latency_warmup_s: float = 5
+    latency_s: float = 30
+
+    @classmethod
+    def quick(cls) -> Settings:
+        return cls(warmup_s=1, runs=1, run_s=3, latency_warmup_s=1, latency_s=5)
+
+
+@dataclass
+class Context:
+    """What figures share: the running stack, the baseline server, a token, earlier results."""
+
+    stack: Stack
+    baseline_url: str
+    auth_headers: dict[str, str]
+    settings: Settings
+    results: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def gateway_url(self) -> str:
+        return self.stack.gateway_url
+
+    def result(self, name: str) -> dict:
+        """An earlier figure's result; raises when it was not measured."""
+        found = self.results.get(name)
+        if found is None or "value" not in found:
+            raise LookupError(f"needs {name}, which was not measured")
+        return found
+
+    def load(self, url: str, *, auth: bool = True) -> Load:
+        """A load on `url`, after checking that one request answers 200."""
+        headers = self.auth_headers if auth else {}
+        expect_ok(url, headers)
+        return Load(url, tuple(headers.items()))
+
+    def max_throughput(self, loads: dict[str, Load]) -> dict[str, dict]:
+        s = self.settings
+        return max_throughput(
+            loads, warmup_s=s.warmup_s, runs=s.runs, run_s=s.run_s, connections=s.connections
+        )
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    summary: str
+    measure: Callable[[Context], dict]
+
+
+FIGURES: list[Figure] = []
+
+
+def figure(name: str, summary: str) -> Callable:
+    def register(measure: Callable[[Context], dict]) -> Callable[[Context], dict]:
+        FIGURES.append(Figure(name, summary, measure))
+        return measure
+
+    return register
+
+
+def at_least(value: float, threshold: float, goal: str, errors: int) -> dict:
+    return {
+        "goal": goal,
+        "threshold": round(threshold, 3),
+        "pass": value >= threshold and not errors,
+    }
+
+
+@figure("B_http", "bare Flask GET /ping under the services' gunicorn settings: max req/s")
+def measure_b_http(ctx: Context) -> dict:
+    load = ctx.load(f"{ctx.baseline_url}/ping", auth=False)
+    return ctx.max_throughput({"baseline": load})["baseline"]
+
+
+@figure("P1", "GET /api/rooms through nginx, authenticated: max req/s >= 0.40 x B_http")
+def measure_p1(ctx: Context) -> dict:
+    baseline = ctx.result("B_http")["value"]
+    result = ctx.max_throughput({"gateway": ctx.load(f"{ctx.gateway_url}/api/rooms")})["gateway"]
+    result["ratioToB_http"] = round(result["value"] / baseline, 3)
+    goal = f">= 0.40 x B_http ({0.40 * baseline:.0f} req/s)"
+    return result | at_least(result["value"], 0.40 * baseline, goal, result["errors"])
+
+
+@figure("P1_p99", "GET /api/rooms through nginx at a constant 70% of P1's max: p99 <= 25 ms")
+def measure_p1_p99(ctx: Context) -> dict:
+    rate = 0.70 * ctx.result("P1")["value"]
+    s = ctx.settings
+    load = ctx.load(f"{ctx.gateway_url}/api/rooms")
+    run = fixed_rate(load, rate=rate, seconds=s.latency_s, warmup_s=s.latency_warmup_s)
+    passed = run["p99Ms"] <= 25 and not run["errors"]
+    goal = f"<= 25 ms at {rate:.0f} req/s"
+    return {
+        "value": run["p99Ms"],
+        "unit": "ms",
+        "goal": goal,
+        "threshold": 25,
+        "pass": passed,
+        **run,
+    }
+
+
+@figure("P2", "GET /api/rooms via nginx / directly on the rooms port (max req/s): >= 0.85")
+def measure_p2(ctx: Context) -> dict:
+    path = "/api/rooms"
+    both = ctx.max_throughput(
+        {
+            "direct": ctx.load(ctx.stack.service_url("rooms") + path),
+            "viaNginx": ctx.load(ctx.gateway_url + path),
+        }
+    )
+    ratio = round(both["viaNginx"]["value"] / both["direct"]["value"], 3)
+    errors = both["viaNginx"]["errors"] + both["direct"]["errors"]
+    return {"value": ratio, "unit": "ratio", **both, **at_least(ratio, 0.85, ">= 0.85", errors)}
