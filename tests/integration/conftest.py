@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from hotel_devstack import Stack
+from hotel_devstack.services import discover_services
 from hotel_shared.localservers import RabbitNode, find_repo_root, free_port
 
 DEMO_PASSWORDS = {
@@ -51,10 +52,12 @@ def rabbit(platform_dir: Path) -> Iterator[RabbitNode]:
 
 @pytest.fixture(scope="session")
 def stack(platform_dir: Path, rabbit: RabbitNode) -> Iterator[Stack]:
+    repo_root = find_repo_root()
+    services = discover_services(repo_root / "services")
     platform = Stack(
-        find_repo_root(),
+        repo_root,
         var_dir=platform_dir / "var",
-        ports={"auth": free_port(), "rooms": free_port()},
+        ports={service.name: free_port() for service in services},
         gateway_port=free_port(),
         mongo_port=free_port(),
         amqp_url=rabbit.url,
