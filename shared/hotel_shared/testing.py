@@ -202,8 +202,20 @@ def make_envelope() -> Callable[..., dict[str, Any]]:
         *,
         subject: str = "test/1",
         actor: dict[str, Any] | None = None,
+        time: str | None = None,
+        correlation_id: str | None = None,
     ) -> dict[str, Any]:
         source = event_type.split(".", 1)[0]
-        return new_event(event_type, source=source, subject=subject, data=data, actor=actor)
+        envelope = new_event(
+            event_type,
+            source=source,
+            subject=subject,
+            data=data,
+            actor=actor,
+            correlation_id=correlation_id,
+        )
+        if time is not None:
+            envelope["time"] = time  # e.g. to replay events out of order
+        return envelope
 
     return make
