@@ -26,6 +26,8 @@ system-packages:
 	@python3 -c 'import ensurepip' 2>/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv; }
 	@# Debian's package may start a system nginx on :80; devstack runs its own, so stop that one.
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx && { /usr/sbin/nginx -s quit 2>/dev/null || true; }; }
+	@# envsubst renders the gateway template in the nginx image; a test checks devstack agrees.
+	@command -v envsubst >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y gettext-base; }
 	@# Private RabbitMQ nodes (brokerless machines, fault tests) need the server binary itself.
 	@test -x $(RABBITMQ_BIN) || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y rabbitmq-server; }
 
