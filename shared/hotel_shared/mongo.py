@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import random
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -70,11 +72,12 @@ def run_in_transaction(
 ) -> T:
     """Run `work(session)` in one multi-document transaction and commit it.
 
-    A transient conflict reruns the whole unit (bounded); an unreachable database raises
+    A transient conflict reruns the whole unit (bounded, with jittered back-off; raise `attempts`
+    where many writers contend for one document); an unreachable database raises
     DatabaseUnavailable so the caller answers 503 instead of pretending it wrote anything.
     """
     last_error: PyMongoError | None = None
-    for _ in range(attempts):
+    for attempt in range(attempts):
         try:
             with client.start_session() as session:
                 session.start_transaction()
@@ -89,6 +92,9 @@ def run_in_transaction(
         except PyMongoError as error:
             if _is_transient(error):
                 last_error = error
+                if attempt + 1 < attempts:
+                    # Jitter: writers that collided must not retry in lockstep and collide again.
+                    time.sleep(random.uniform(0.002, 0.01 * min(attempt + 1, 10)))
                 continue
             if is_unavailable(error):
                 raise DatabaseUnavailable("the database is unreachable") from error
