@@ -1,0 +1,1 @@
+"""Tasks service: guest requests routed to departments, assigned, tracked against an SLA."""

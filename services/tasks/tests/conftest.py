@@ -1,0 +1,100 @@
+"""Fixtures for the tasks tests: an app on a fresh seeded database, its stores, callers by role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tasks.app import create_app
+from tasks.config import Config
+from tasks.seed import seed_demo
+from tasks.store import TaskStores
+
+pytest_plugins = ["hotel_shared.testing"]
+
+
+@pytest.fixture
+def config(service_settings) -> Config:
+    return Config(service=service_settings("tasks"))
+
+
+@pytest.fixture
+def stores(config: Config) -> Iterator[TaskStores]:
+    stores = TaskStores.from_settings(config.service)
+    stores.ensure_indexes()
+    seed_demo(stores)
+    yield stores
+    stores.client.drop_database(stores.db.name)
+
+
+@pytest.fixture
+def app(config: Config, stores: TaskStores):
+    return create_app(config)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def callers(signing_keys):
+    """Authorization headers for the demo users of DESIGN §4, plus a guest and a second tech."""
+
+    class Callers:
+        admin = signing_keys.headers("hotelAdmin", username="admin")
+        front_desk = signing_keys.headers(
+            "frontOffice", username="frontdesk", department="frontOffice", employee_code="FO-001"
+        )
+        supervisor = signing_keys.headers(
+            "supervisor",
+            username="supervisor",
+            department="housekeeping",
+            employee_code="HK-SUP-01",
+        )
+        housekeeper = signing_keys.headers(
+            "staff", username="housekeeper", department="housekeeping", employee_code="HK-001"
+        )
+        technician = signing_keys.headers(
+            "staff", username="technician", department="maintenance", employee_code="MT-001"
+        )
+        second_technician = signing_keys.headers(
+            "staff", username="tech2", department="maintenance", employee_code="MT-002"
+        )
+        chef = signing_keys.headers(
+            "restaurantAdmin", username="chef", department="fnb", employee_code="FB-001"
+        )
+        guest = signing_keys.headers("guest", username="guest-205", room_number="205")
+
+    return Callers
+
+
+def add_staff(stores: TaskStores, code: str, department: str, on_duty: bool = True) -> None:
+    stores.employees.insert_one(
+        {
+            "employeeCode": code,
+            "name": f"Employee {code}",
+            "role": "staff",
+            "department": department,
+            "jobTitle": "Technician",
+            "onDuty": on_duty,
+            "openTasks": 0,
+            "lastAssignedAt": None,
+            "version": 1,
+        }
+    )
+
+
+def outbox_events(stores: TaskStores, event_type: str) -> list[dict[str, Any]]:
+    entries = stores.db["outbox"].find({"type": event_type}).sort("createdAt", 1)
+    return [entry["envelope"] for entry in entries]
+
+
+def assert_problem(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["code"] == code
+    return body
