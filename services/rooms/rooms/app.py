@@ -8,7 +8,7 @@ from flask import Flask
 
 from hotel_shared.auth import TokenVerifier, init_auth
 from hotel_shared.web import init_service
-from rooms import api
+from rooms import api, front_office_api
 from rooms.config import Config
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
@@ -21,4 +21,5 @@ def create_app(config: Config | None = None) -> Flask:
     init_service(app, config.service, openapi_path=str(OPENAPI_PATH))
     init_auth(app, TokenVerifier.from_settings(config.service))
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(front_office_api.blueprint)
     return app

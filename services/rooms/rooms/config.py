@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from hotel_shared.config import ServiceSettings
+from hotel_shared.config import ServiceSettings, env_bool
+from rooms.domain.rooms import HousekeepingPolicy
 
 SERVICE_NAME = "rooms"
 
@@ -13,6 +14,8 @@ SERVICE_NAME = "rooms"
 @dataclass(frozen=True)
 class Config:
     service: ServiceSettings
+    # ROOMS_INSPECTION_REQUIRED / ROOMS_PICKUP_ENABLED: the hotel's housekeeping switches.
+    policy: HousekeepingPolicy = field(default_factory=HousekeepingPolicy)
 
     @classmethod
     def from_env(
@@ -22,5 +25,9 @@ class Config:
         return cls(
             service=ServiceSettings.from_env(
                 SERVICE_NAME, environ, needs_public_key=needs_public_key
-            )
+            ),
+            policy=HousekeepingPolicy(
+                inspection_required=env_bool("ROOMS_INSPECTION_REQUIRED", True, environ),
+                pickup_enabled=env_bool("ROOMS_PICKUP_ENABLED", True, environ),
+            ),
         )

@@ -1,14 +1,16 @@
-"""Marshmallow schemas of the rooms API: request bodies, list queries, the room as JSON."""
+"""Marshmallow schemas of the rooms API: request bodies, list queries, documents as JSON."""
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hotel_shared.timeutil import to_iso
 from hotel_shared.web import PageQuerySchema
-from rooms.domain import (
+from rooms.domain.bookings import BOOKING_STATUSES
+from rooms.domain.rooms import (
     FRONT_OFFICE_STATUSES,
     GUEST_SERVICE_STATUSES,
     HK_OCCUPANCIES,
@@ -19,6 +21,7 @@ from rooms.domain import (
     STATUS_FIELDS,
     TURNDOWN_STATUSES,
 )
+from rooms.domain.stays import STAY_STATUSES
 
 
 class UtcDateTime(fields.Field):
@@ -134,3 +137,180 @@ class RoomSchema(Schema):
     createdAt = UtcDateTime()
     updatedAt = UtcDateTime()
     statusChangedAt = UtcDateTime()
+
+
+class RoomStatusHistorySchema(Schema):
+    roomNumber = fields.Str()
+    field = fields.Str()
+    oldValue = fields.Method("dump_old_value")
+    newValue = fields.Method("dump_new_value")
+    version = fields.Int()
+    actor = fields.Dict(allow_none=True)
+    source = fields.Str()
+    time = UtcDateTime()
+
+    def dump_old_value(self, entry: dict[str, Any]) -> Any:
+        return _history_value(entry.get("oldValue"))
+
+    def dump_new_value(self, entry: dict[str, Any]) -> Any:
+        return _history_value(entry.get("newValue"))
+
+
+def _history_value(value: Any) -> Any:
+    # outOfOrder is the one dimension whose value is a document (with datetimes).
+    return OutOfOrderSchema().dump(value) if isinstance(value, dict) else value
+
+
+def _aware(**kwargs: Any) -> fields.AwareDateTime:
+    return fields.AwareDateTime(default_timezone=UTC, **kwargs)
+
+
+ROOM_NUMBER = validate.Regexp(ROOM_NUMBER_PATTERN, error="must be 1-10 letters, digits or '-'")
+NAME_LENGTH = validate.Length(min=1, max=120)
+REASON_LENGTH = validate.Length(min=1, max=500)
+
+
+class OutOfOrderRequestSchema(Schema):
+    kind = fields.Str(required=True, validate=_one_of(OUT_OF_ORDER_KINDS))
+    reason = fields.Str(required=True, validate=REASON_LENGTH)
+    from_ = _aware(data_key="from", attribute="from")
+    to = _aware()
+    returnStatus = fields.Str(validate=_one_of(HOUSEKEEPING_STATUSES))
+
+
+class AvailabilityQuerySchema(Schema):
+    from_ = fields.Date(required=True, data_key="from", attribute="from")
+    to = fields.Date(required=True)
+    roomType = fields.Str(validate=_one_of(ROOM_TYPES))
+
+
+class BookingCreateSchema(Schema):
+    roomNumber = fields.Str(required=True, validate=ROOM_NUMBER)
+    customerName = fields.Str(required=True, validate=NAME_LENGTH)
+    customerEmail = fields.Email(required=True, validate=validate.Length(max=254))
+    checkInDate = fields.Date(required=True)
+    checkOutDate = fields.Date(required=True)
+    partialPayment = JsonNumber(allow_nan=False, validate=validate.Range(min=0, max=10_000_000))
+
+
+class BookingListQuerySchema(PageQuerySchema):
+    roomNumber = fields.Str(validate=ROOM_NUMBER)
+    status = fields.Str(validate=_one_of(BOOKING_STATUSES))
+    from_ = fields.Date(data_key="from", attribute="from")
+    to = fields.Date()
+
+
+class BookingSchema(Schema):
+    id = fields.Str(attribute="_id")
+    roomNumber = fields.Str()
+    customerName = fields.Str()
+    customerEmail = fields.Str(allow_none=True)
+    checkInDate = fields.Str()
+    checkOutDate = fields.Str()
+    totalAmount = fields.Float()
+    partialPayment = fields.Float()
+    paymentStatus = fields.Str()
+    bookingStatus = fields.Str()
+    specialId = fields.Str()
+    pmsReservationId = fields.Str(allow_none=True)
+    customerId = fields.Str()
+    createdAt = UtcDateTime()
+    updatedAt = UtcDateTime()
+    cancelledAt = UtcDateTime()
+
+
+class CheckInSchema(Schema):
+    """Either {bookingId} or a walk-in {name, roomNumber, checkoutDate}; override needs a reason."""
+
+    bookingId = fields.Str(validate=validate.Length(min=1, max=64))
+    name = fields.Str(validate=NAME_LENGTH)
+    contactNumber = fields.Str(validate=validate.Length(min=3, max=32))
+    roomNumber = fields.Str(validate=ROOM_NUMBER)
+    checkoutDate = fields.Date()
+    override = fields.Bool(load_default=False)
+    reason = fields.Str(validate=REASON_LENGTH)
+
+    @validates_schema
+    def check_shape(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("override") and not data.get("reason"):
+            raise ValidationError("give the reason for the override", "reason")
+        if "bookingId" in data:
+            if "roomNumber" in data or "checkoutDate" in data:
+                raise ValidationError(
+                    "a check-in from a booking takes the booking's room and dates"
+                )
+            return
+        missing = {"name", "roomNumber", "checkoutDate"} - data.keys()
+        if missing:
+            raise ValidationError(
+                {name: ["required for a walk-in (or give bookingId)"] for name in missing}
+            )
+
+
+class StayUpdateSchema(Schema):
+    updatedCheckoutDate = fields.Date(required=True)
+
+
+class StayListQuerySchema(PageQuerySchema):
+    roomNumber = fields.Str(validate=ROOM_NUMBER)
+    status = fields.Str(validate=_one_of(STAY_STATUSES))
+
+
+class StaySchema(Schema):
+    id = fields.Str(attribute="_id")
+    name = fields.Str()
+    contactNumber = fields.Str(allow_none=True)
+    roomNumber = fields.Str()
+    checkinDate = UtcDateTime()
+    checkoutDate = fields.Str()
+    updatedCheckoutDate = fields.Str(allow_none=True)
+    bookingId = fields.Str(allow_none=True)
+    specialId = fields.Str()
+    status = fields.Str()
+    checkedOutAt = UtcDateTime(allow_none=True)
+    override = fields.Dict(allow_none=True)
+
+
+class ContactMessageCreateSchema(Schema):
+    name = fields.Str(required=True, validate=NAME_LENGTH)
+    roomNumber = fields.Str(required=True, validate=ROOM_NUMBER)
+    message = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ContactMessageListQuerySchema(PageQuerySchema):
+    roomNumber = fields.Str(validate=ROOM_NUMBER)
+
+
+class ContactMessageSchema(Schema):
+    id = fields.Str(attribute="_id")
+    name = fields.Str()
+    roomNumber = fields.Str()
+    message = fields.Str()
+    createdAt = UtcDateTime()
+
+
+class AnalyticsQuerySchema(Schema):
+    from_ = _aware(data_key="from", attribute="from")
+    to = _aware()
+
+
+class OutOfOrderSummarySchema(OutOfOrderSchema):
+    roomNumber = fields.Str()
+
+
+class RoomAnalyticsSchema(Schema):
+    fromTime = UtcDateTime(data_key="from")
+    toTime = UtcDateTime(data_key="to")
+    totalRooms = fields.Int()
+    occupiedRooms = fields.Int()
+    occupancyRate = fields.Float()
+    byHousekeepingStatus = fields.Dict()
+    byFrontOfficeStatus = fields.Dict()
+    byGuestServiceStatus = fields.Dict()
+    byTurndownStatus = fields.Dict()
+    byDiscrepancy = fields.Dict()
+    readyStatus = fields.Str()
+    turnarounds = fields.Int()
+    averageTurnaroundMinutes = fields.Float(allow_none=True)
+    outOfOrderCount = fields.Int()
+    outOfOrderRooms = fields.List(fields.Nested(OutOfOrderSummarySchema))

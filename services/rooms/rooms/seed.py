@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from hotel_shared.logs import configure_logging
-from rooms import domain
 from rooms.config import Config
+from rooms.domain import rooms as domain
 from rooms.store import RoomStore
 
 log = logging.getLogger("rooms.seed")  # not "__main__" when run with -m

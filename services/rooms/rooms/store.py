@@ -1,8 +1,9 @@
-"""RoomStore: the only code that reads or writes the rooms collection and records its events."""
+"""RoomStore: the rooms collection, its status history, its events and the database's indexes."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, MongoClient
@@ -14,9 +15,13 @@ from hotel_shared.config import ServiceSettings
 from hotel_shared.inbox import ensure_inbox_indexes
 from hotel_shared.mongo import find_page, get_client, run_in_transaction
 from hotel_shared.outbox import ensure_outbox_indexes, record_event
-from rooms.domain import Room, RoomExists, VersionConflict
+from rooms.domain.rooms import Room, RoomExists, VersionConflict
 
 ROOMS_COLLECTION = "rooms"
+HISTORY_COLLECTION = "status_history"
+BOOKINGS_COLLECTION = "bookings"
+CUSTOMERS_COLLECTION = "customers"
+CONTACT_MESSAGES_COLLECTION = "contact_messages"
 LIST_ORDER = [("floor", ASCENDING), ("roomNumber", ASCENDING)]
 FILTERABLE_FIELDS = ("housekeepingStatus", "frontOfficeStatus", "roomType", "floor")
 
@@ -26,6 +31,7 @@ class RoomStore:
         self.client = client
         self.db = db
         self.rooms = db[ROOMS_COLLECTION]
+        self.history = db[HISTORY_COLLECTION]
         self.processed_events_ttl_days = processed_events_ttl_days
 
     @classmethod
@@ -38,6 +44,26 @@ class RoomStore:
         self.rooms.create_index(LIST_ORDER, name="floor_room_number")
         self.rooms.create_index(
             [("housekeepingStatus", ASCENDING), *LIST_ORDER], name="housekeeping_floor"
+        )
+        self.history.create_index(
+            [("roomNumber", ASCENDING), ("time", ASCENDING)], name="room_time"
+        )
+        self.history.create_index([("field", ASCENDING), ("time", ASCENDING)], name="field_time")
+        bookings = self.db[BOOKINGS_COLLECTION]
+        bookings.create_index(
+            [("roomNumber", ASCENDING), ("checkInDate", ASCENDING)], name="room_arrival"
+        )
+        bookings.create_index("specialId", unique=True, name="special_id_unique")
+        bookings.create_index(
+            "pmsReservationId",
+            unique=True,
+            name="pms_reservation_unique",
+            partialFilterExpression={"pmsReservationId": {"$type": "string"}},
+        )
+        customers = self.db[CUSTOMERS_COLLECTION]
+        customers.create_index([("roomNumber", ASCENDING), ("status", ASCENDING)], name="room")
+        self.db[CONTACT_MESSAGES_COLLECTION].create_index(
+            [("createdAt", ASCENDING)], name="created_at"
         )
         ensure_outbox_indexes(self.db)
         ensure_inbox_indexes(self.db, self.processed_events_ttl_days)
@@ -65,19 +91,57 @@ class RoomStore:
             raise RoomExists(room["roomNumber"]) from None
         return document
 
-    def replace(self, room: Room, *, previous_version: int, event: dict[str, Any]) -> Room:
-        """Store the room and its event if it still has `previous_version` (compare-and-set)."""
+    def replace(
+        self,
+        room: Room,
+        *,
+        previous_version: int,
+        event: dict[str, Any],
+        history: list[dict[str, Any]] = (),
+        session: ClientSession | None = None,
+    ) -> Room:
+        """Store the room, its event and history if it still has `previous_version`.
+
+        With `session` the write joins the caller's transaction (check-in, an inbox handler).
+        """
 
         def work(session: ClientSession) -> None:
-            result = self.rooms.replace_one(
-                {"_id": room["_id"], "version": previous_version}, room, session=session
-            )
-            if result.matched_count != 1:
-                raise VersionConflict(room["roomNumber"])
+            self.replace_in(session, room, previous_version=previous_version)
+            self.add_history(session, history)
             record_event(self.db, session, event)
 
-        run_in_transaction(self.client, work)
+        if session is not None:
+            work(session)
+        else:
+            run_in_transaction(self.client, work)
         return room
+
+    def replace_in(self, session: ClientSession, room: Room, *, previous_version: int) -> None:
+        """Compare-and-set on version inside the caller's transaction."""
+        result = self.rooms.replace_one(
+            {"_id": room["_id"], "version": previous_version}, room, session=session
+        )
+        if result.matched_count != 1:
+            raise VersionConflict(room["roomNumber"])
+
+    def add_history(self, session: ClientSession, history: list[dict[str, Any]]) -> None:
+        if history:
+            self.history.insert_many([dict(entry) for entry in history], session=session)
+
+    def find_history(self, room_number: str, limit: int, offset: int) -> tuple[list[dict], int]:
+        return find_page(
+            self.history, {"roomNumber": room_number}, [("time", ASCENDING)], limit, offset
+        )
+
+    def housekeeping_history(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        query = {"field": "housekeepingStatus", "time": {"$gte": start, "$lt": end}}
+        return list(self.history.find(query).sort("time", ASCENDING))
+
+    def all_rooms(self) -> list[Room]:
+        return list(self.rooms.find({}).sort(LIST_ORDER))
+
+    def find_discrepancies(self) -> list[Room]:
+        return list(self.rooms.find({"discrepancy": {"$in": ["Sleep", "Skip"]}}).sort(LIST_ORDER))
 
     def delete(self, room: Room, *, event: dict[str, Any]) -> None:
         def work(session: ClientSession) -> None:

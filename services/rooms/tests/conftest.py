@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from rooms import domain
 from rooms.app import create_app
 from rooms.config import Config
+from rooms.domain import rooms as domain
 from rooms.store import RoomStore
 
 pytest_plugins = ["hotel_shared.testing"]

@@ -273,8 +273,23 @@ def test_status_change_records_exactly_one_catalogue_event(client, callers, stor
         "turndownStatus": "NotRequired",
         "status": "available",
         "version": 2,
+        "changeSource": "api",
+        "changes": [
+            {"field": "housekeepingStatus", "oldValue": "Clean", "newValue": "Inspected"},
+            {"field": "hkOccupancy", "oldValue": None, "newValue": "Occupied"},
+            {"field": "discrepancy", "oldValue": None, "newValue": "Sleep"},
+        ],
     }
     assert store.get("204")["version"] == 2
+    history = [
+        (entry["field"], entry["oldValue"], entry["newValue"], entry["source"])
+        for entry in store.history.find({"roomNumber": "204"}).sort("field", 1)
+    ]
+    assert history == [
+        ("discrepancy", None, "Sleep", "api"),
+        ("hkOccupancy", None, "Occupied", "api"),
+        ("housekeepingStatus", "Clean", "Inspected", "api"),
+    ]
 
 
 def test_status_change_is_rolled_back_when_its_event_cannot_be_recorded(
@@ -424,13 +439,18 @@ def test_housekeeping_reporting_vacant_on_an_occupied_room_is_a_skip(client, cal
     )
 
 
+PATH_PARAMETERS = {"room_number": "roomNumber", "booking_id": "bookingId", "stay_id": "customerId"}
+
+
 def test_every_api_route_is_in_the_openapi_document(app, client):
     document = client.get("/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api"):
             continue
-        path = rule.rule.replace("<room_number>", "{roomNumber}")
+        path = rule.rule
+        for variable, parameter in PATH_PARAMETERS.items():
+            path = path.replace(f"<{variable}>", f"{{{parameter}}}")
         assert path in document["paths"], path
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert method.lower() in document["paths"][path], f"{method} {path}"

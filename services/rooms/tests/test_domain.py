@@ -10,7 +10,7 @@ import pytest
 from bson import ObjectId
 
 from hotel_shared.auth import Principal
-from rooms import domain
+from rooms.domain import rooms as domain
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 STATUSES = ("Dirty", "Pickup", "Clean", "Inspected")
@@ -211,7 +211,7 @@ class RacingRooms:
     def get(self, room_number: str) -> dict[str, Any]:
         return dict(self.room)
 
-    def replace(self, room, *, previous_version, event):
+    def replace(self, room, *, previous_version, event, history=()):
         if self.losses:
             self.losses -= 1
             self.room = {**self.room, "version": self.room["version"] + 1}

@@ -8,7 +8,8 @@ import pytest
 from bson import ObjectId
 from conftest import add_room, outbox_entries
 
-from rooms import domain, events
+from rooms import events
+from rooms.domain import rooms as domain
 
 STATUS_CHANGED = "rooms.room.status_changed.v1"
 

@@ -1,0 +1,1 @@
+"""The rules of the rooms service as plain functions, one module per concern."""

@@ -1,0 +1,136 @@
+"""Out of order / out of service: taking a room off sale with a reason, and giving it back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from hotel_shared.errors import Conflict, ValidationFailed
+from rooms.domain.rooms import (
+    DEFAULT_POLICY,
+    DIRTY,
+    OCCUPIED,
+    SOURCE_API,
+    HousekeepingPolicy,
+    Room,
+    RoomOccupied,
+    RoomRepository,
+    check_status_in_use,
+    with_status_changes,
+    write_status_change,
+)
+
+if TYPE_CHECKING:
+    from hotel_shared.auth import Principal
+    from rooms.booking_store import BookingStore
+
+OUT_OF_ORDER_ROLES = ("hotelAdmin", "supervisor", "frontOffice")
+
+
+class ArrivalToday(Conflict):
+    code = "arrival_today"
+
+
+class RoomNotOutOfOrder(Conflict):
+    code = "room_not_out_of_order"
+
+
+def take_room_out_of_order(
+    room: Room,
+    request: Mapping[str, Any],
+    now: datetime,
+    *,
+    has_arrival_today: bool,
+    policy: HousekeepingPolicy = DEFAULT_POLICY,
+) -> Room:
+    """The room off sale until `to`; refused while a guest is in it or one arrives today."""
+    if room["frontOfficeStatus"] == OCCUPIED:
+        raise RoomOccupied(
+            f"room {room['roomNumber']} is occupied; move or check out the guest first"
+        )
+    if has_arrival_today:
+        raise ArrivalToday(
+            f"room {room['roomNumber']} has an arrival today; move the booking first"
+        )
+    start = request.get("from") or now
+    end = request.get("to")
+    if end is not None and end <= start:
+        raise ValidationFailed("invalid request body: to", errors={"to": ["must be after from"]})
+    return_status = request.get("returnStatus", DIRTY)
+    check_status_in_use(return_status, policy)
+    out_of_order = {
+        "kind": request["kind"],
+        "reason": request["reason"],
+        "from": start,
+        "to": end,
+        "returnStatus": return_status,
+    }
+    return with_status_changes(room, {"outOfOrder": out_of_order}, now)
+
+
+def return_room_to_service(room: Room, now: datetime) -> Room:
+    """The room back on the housekeeping board with the status chosen when it went out."""
+    out_of_order = room.get("outOfOrder")
+    if not out_of_order:
+        raise RoomNotOutOfOrder(f"room {room['roomNumber']} is not out of order or service")
+    changes = {"outOfOrder": None, "housekeepingStatus": out_of_order["returnStatus"]}
+    return with_status_changes(room, changes, now)
+
+
+def is_out_of_order_during(room: Mapping[str, Any], first_night: date, departure: date) -> bool:
+    """Whether the room's out-of-order period touches the nights first_night..departure-1."""
+    out_of_order = room.get("outOfOrder")
+    if not out_of_order:
+        return False
+    starts = out_of_order["from"].date()
+    ends = out_of_order["to"].date() if out_of_order.get("to") else None
+    return starts < departure and (ends is None or ends > first_night)
+
+
+# --- use cases ---------------------------------------------------------------------------------
+
+
+def put_out_of_order(
+    rooms: RoomRepository,
+    bookings: BookingStore,
+    room_number: str,
+    request: Mapping[str, Any],
+    *,
+    principal: Principal,
+    expected_version: int | None,
+    correlation_id: str | None,
+    policy: HousekeepingPolicy = DEFAULT_POLICY,
+) -> Room:
+    def transform(room: Room, now: datetime) -> Room:
+        arriving = bookings.has_arrival(room_number, now.date().isoformat())
+        return take_room_out_of_order(room, request, now, has_arrival_today=arriving, policy=policy)
+
+    return write_status_change(
+        rooms,
+        room_number,
+        transform,
+        actor=principal.as_actor(),
+        source=SOURCE_API,
+        expected_version=expected_version,
+        correlation_id=correlation_id,
+    )
+
+
+def end_out_of_order(
+    rooms: RoomRepository,
+    room_number: str,
+    *,
+    principal: Principal,
+    expected_version: int | None,
+    correlation_id: str | None,
+) -> Room:
+    return write_status_change(
+        rooms,
+        room_number,
+        return_room_to_service,
+        actor=principal.as_actor(),
+        source=SOURCE_API,
+        expected_version=expected_version,
+        correlation_id=correlation_id,
+    )
