@@ -39,6 +39,13 @@ class Service:
         return (self.package_dir / "consumer.py").is_file()
 
     @property
+    def gunicorn_config(self) -> str:
+        """The service's own gunicorn settings (e.g. an eventlet worker) or the shared ones."""
+        if (self.package_dir / "gunicorn_conf.py").is_file():
+            return f"python:{self.package}.gunicorn_conf"
+        return "python:hotel_shared.gunicorn_conf"
+
+    @property
     def database(self) -> str:
         return f"hotel_{self.package}"
 
@@ -58,7 +65,7 @@ def web_argv(venv_bin: Path, service: Service, port: int, run_dir: Path) -> list
     return [
         str(venv_bin / "gunicorn"),
         "--config",
-        "python:hotel_shared.gunicorn_conf",
+        service.gunicorn_config,
         "--bind",
         f"127.0.0.1:{port}",
         # gunicorn's default control socket is one per $HOME: every service would share it.
