@@ -94,7 +94,7 @@ class NotAllowed(Forbidden):
 
 
 class VersionConflict(PreconditionFailed):
-    code = "version_mismatch"
+    code = "precondition_failed"
 
 
 class JobTypeAlreadyRouted(Conflict):

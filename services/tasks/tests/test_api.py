@@ -238,7 +238,7 @@ def test_stale_if_match_is_412(client, callers):
         json={"status": "acknowledged"},
         headers={**callers.technician, "If-Match": '"99"'},
     )
-    assert_problem(response, 412, "version_mismatch")
+    assert_problem(response, 412, "precondition_failed")
 
 
 def test_notes_and_my_tasks(client, callers):
