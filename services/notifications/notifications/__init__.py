@@ -1,0 +1,1 @@
+"""Notifications service: the real-time Socket.IO hub and the persistent inbox."""

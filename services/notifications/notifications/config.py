@@ -1,0 +1,45 @@
+"""Configuration of the notifications service, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from hotel_shared.config import ConfigError, ServiceSettings, env_str
+
+SERVICE_NAME = "notifications"
+# gunicorn worker class per Socket.IO async mode: switching to gevent is NOTIFICATIONS_ASYNC_MODE.
+WORKER_CLASSES = {"eventlet": "eventlet", "gevent": "gevent", "threading": "gthread"}
+
+
+@dataclass(frozen=True)
+class Config:
+    service: ServiceSettings
+    async_mode: str = "eventlet"
+    # Fanout exchange of the Socket.IO message queue; apart from hotel.events on purpose.
+    socketio_channel: str = "hotel.notifications.socketio"
+    # None: only emit locally (tests); otherwise every web process shares emits through AMQP.
+    message_queue_url: str | None = None
+
+    @property
+    def worker_class(self) -> str:
+        return WORKER_CLASSES[self.async_mode]
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, needs_public_key: bool = True
+    ) -> Config:
+        environ = os.environ if environ is None else environ
+        service = ServiceSettings.from_env(SERVICE_NAME, environ, needs_public_key=needs_public_key)
+        async_mode = env_str("NOTIFICATIONS_ASYNC_MODE", "eventlet", environ)
+        if async_mode not in WORKER_CLASSES:
+            raise ConfigError(f"NOTIFICATIONS_ASYNC_MODE must be one of {sorted(WORKER_CLASSES)}")
+        return cls(
+            service=service,
+            async_mode=async_mode,
+            socketio_channel=env_str(
+                "NOTIFICATIONS_SOCKETIO_CHANNEL", "hotel.notifications.socketio", environ
+            ),
+            message_queue_url=service.amqp_url,
+        )
