@@ -56,10 +56,10 @@ def test_checkout_published_twice_makes_one_departure_clean(gateway, rabbit):
     customer_id = uuid.uuid4().hex
     data = {
         "customerId": customer_id,
-        "roomNumber": "107",
+        "roomNumber": "103",
         "name": "Grace",
         "bookingId": uuid.uuid4().hex,
-        "specialId": "S-107",
+        "specialId": "S-103",
     }
 
     def checkout_event():
@@ -82,21 +82,26 @@ def test_checkout_published_twice_makes_one_departure_clean(gateway, rabbit):
         publisher.close()
 
     def cleaning_tasks():
-        """a cleaning task for room 107"""
-        response = gateway.request("GET", "/api/tasks?room=107", as_user="supervisor")
+        response = gateway.request("GET", "/api/tasks?room=103", as_user="supervisor")
         return [task for task in response.json()["items"] if task["type"] == "cleaning"]
 
-    [task] = eventually(cleaning_tasks)
-    assert task["priority"] == "high"
+    def departure_clean():
+        """a high-priority cleaning task for room 103 (the departure clean)"""
+        return [task for task in cleaning_tasks() if task["priority"] == "high"]
+
+    # Wait for the checkout itself: a cleaning task from an earlier hand-set Dirty would be
+    # upgraded to the departure clean, never doubled.
+    [task] = eventually(departure_clean)
+    assert len(cleaning_tasks()) == 1
     assert task["employeeId"] == "HK-001"
     # Give the later deliveries time to arrive: they must not add a second task.
     probe = gateway.request(
-        "POST", "/api/requests", as_user="frontdesk", json={"roomNumber": "107", "jobType": "linen"}
+        "POST", "/api/requests", as_user="frontdesk", json={"roomNumber": "103", "jobType": "linen"}
     )
     assert probe.status_code == 201
     eventually(
         lambda: (
-            len(gateway.request("GET", "/api/tasks?room=107", as_user="supervisor").json()["items"])
+            len(gateway.request("GET", "/api/tasks?room=103", as_user="supervisor").json()["items"])
             >= 2
         )
     )
