@@ -8,6 +8,7 @@ TEST_MONGO_URL / TEST_AMQP_URL override both.
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from hotel_shared.localservers import (
     RabbitNode,
     SecantusServer,
     amqp_answers,
+    find_repo_root,
     free_port,
 )
 
@@ -188,6 +190,59 @@ def service_settings(
             trusted_proxy_hops=0,
         )
         return replace(settings, **overrides)
+
+    return make
+
+
+# --- event contracts (contracts/events/<type>.json, see contracts/README.md) ---------------------
+
+
+def load_contract(event_type: str) -> dict[str, Any]:
+    """The committed example of `event_type`: {type, subject, data}."""
+    repo = find_repo_root()
+    if repo is None:
+        raise RuntimeError("contracts/ not found: run the tests from the repository checkout")
+    path = repo / "contracts" / "events" / f"{event_type}.json"
+    return json.loads(path.read_text())
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return {str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
+
+
+def assert_matches_contract(event_type: str, data: dict[str, Any]) -> None:
+    """A producer's payload has exactly the contract's fields, each of the same JSON type."""
+    example = load_contract(event_type)["data"]
+    assert set(data) == set(example), (
+        f"{event_type}: fields differ from contracts/events/{event_type}.json — "
+        f"missing {sorted(set(example) - set(data))}, unexpected {sorted(set(data) - set(example))}"
+    )
+    for field, value in data.items():
+        expected = example[field]
+        if value is not None and expected is not None:
+            assert _json_type(value) == _json_type(expected), (
+                f"{event_type}.{field} is a {_json_type(value)}, the contract has a "
+                f"{_json_type(expected)}"
+            )
+
+
+@pytest.fixture
+def contract_envelope() -> Callable[..., dict[str, Any]]:
+    """A fresh envelope carrying the contract example's data, with `overrides` applied."""
+
+    def make(event_type: str, **overrides: Any) -> dict[str, Any]:
+        example = load_contract(event_type)
+        source = event_type.split(".", 1)[0]
+        return new_event(
+            event_type,
+            source=source,
+            subject=example["subject"],
+            data={**example["data"], **overrides},
+        )
 
     return make
 

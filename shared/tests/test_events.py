@@ -57,3 +57,17 @@ def test_event_types_must_follow_the_naming_rule(bad_type):
 def test_malformed_envelopes_are_refused(body):
     with pytest.raises(MalformedEvent):
         parse_event(body)
+
+
+def test_contract_check_names_missing_extra_and_mistyped_fields():
+    from hotel_shared.testing import assert_matches_contract, load_contract
+
+    example = load_contract("tasks.task.completed.v1")["data"]
+    assert_matches_contract("tasks.task.completed.v1", dict(example))
+    without_room = {k: v for k, v in example.items() if k != "roomNumber"}
+    with pytest.raises(AssertionError, match="missing \\['roomNumber'\\]"):
+        assert_matches_contract("tasks.task.completed.v1", without_room)
+    with pytest.raises(AssertionError, match="unexpected \\['extra'\\]"):
+        assert_matches_contract("tasks.task.completed.v1", {**example, "extra": 1})
+    with pytest.raises(AssertionError, match="roomNumber is a number"):
+        assert_matches_contract("tasks.task.completed.v1", {**example, "roomNumber": 205})
