@@ -19,7 +19,7 @@ from hotel_shared.web import (
 )
 from rooms.booking_store import BookingStore
 from rooms.config import Config
-from rooms.domain import bookings, out_of_order
+from rooms.domain import bookings, out_of_order, rules
 from rooms.domain import rooms as domain
 from rooms.schemas import (
     AvailabilityQuerySchema,
@@ -139,7 +139,7 @@ def delete_room(room_number: str):
 
 
 @blueprint.patch("/api/rooms/<room_number>/status")
-@require(*domain.STATUS_EDITOR_ROLES)
+@require(*rules.STATUS_EDITOR_ROLES)
 def update_room_status(room_number: str):
     changes = load_body(RoomStatusUpdateSchema())
     room = domain.change_room_status(

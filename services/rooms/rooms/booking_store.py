@@ -11,7 +11,7 @@ from pymongo.client_session import ClientSession
 from hotel_shared.mongo import find_page, run_in_transaction
 from hotel_shared.outbox import record_event
 from rooms.domain.bookings import HOLDING_STATUSES, RoomUnavailable
-from rooms.domain.rooms import Room, RoomNotFound, VersionConflict
+from rooms.domain.rules import Room, RoomNotFound, VersionConflict
 from rooms.store import (
     BOOKINGS_COLLECTION,
     CONTACT_MESSAGES_COLLECTION,

@@ -12,12 +12,12 @@ from hotel_shared.timeutil import utc_now
 from rooms import events
 from rooms.booking_store import BookingStore
 from rooms.domain import bookings as booking_rules
-from rooms.domain.rooms import (
+from rooms.domain.rooms import mark_room_cleaned
+from rooms.domain.rules import (
     SOURCE_TASKS,
     WRITE_ATTEMPTS,
     ConcurrentRoomUpdate,
     VersionConflict,
-    mark_room_cleaned,
     status_change_records,
 )
 from rooms.store import RoomStore

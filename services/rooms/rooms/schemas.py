@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from hotel_shared.timeutil import to_iso
 from hotel_shared.web import PageQuerySchema
 from rooms.domain.bookings import BOOKING_STATUSES
-from rooms.domain.rooms import (
+from rooms.domain.rules import (
     FRONT_OFFICE_STATUSES,
     GUEST_SERVICE_STATUSES,
     HK_OCCUPANCIES,

@@ -10,6 +10,7 @@ from typing import Any
 from hotel_shared.logs import configure_logging
 from rooms.config import Config
 from rooms.domain import rooms as domain
+from rooms.domain import rules
 from rooms.store import RoomStore
 
 log = logging.getLogger("rooms.seed")  # not "__main__" when run with -m
@@ -41,7 +42,7 @@ def demo_rooms() -> Iterator[dict[str, Any]]:
                 "description": f"{room_type} room on floor {floor}",
                 "amenities": amenities,
                 "floor": floor,
-                "housekeepingStatus": domain.INSPECTED,
+                "housekeepingStatus": rules.INSPECTED,
             }
 
 
@@ -54,7 +55,7 @@ def seed_demo_rooms(store: RoomStore) -> int:
         try:
             domain.create_room(store, details, actor=None, correlation_id=None)
             created += 1
-        except domain.RoomExists:  # another seed run won the race; the room is there either way
+        except rules.RoomExists:  # another seed run won the race; the room is there either way
             pass
     return created
 

@@ -15,7 +15,7 @@ from hotel_shared.config import ServiceSettings
 from hotel_shared.inbox import ensure_inbox_indexes
 from hotel_shared.mongo import find_page, get_client, run_in_transaction
 from hotel_shared.outbox import ensure_outbox_indexes, record_event
-from rooms.domain.rooms import Room, RoomExists, VersionConflict
+from rooms.domain.rules import Room, RoomExists, VersionConflict
 
 ROOMS_COLLECTION = "rooms"
 HISTORY_COLLECTION = "status_history"

@@ -10,6 +10,7 @@ import pytest
 from rooms.app import create_app
 from rooms.config import Config
 from rooms.domain import rooms as domain
+from rooms.domain import rules
 from rooms.store import RoomStore
 
 pytest_plugins = ["hotel_shared.testing"]
@@ -74,7 +75,7 @@ def add_room(store: RoomStore, room_number: str, **details: Any) -> dict[str, An
         "roomType": "Standard",
         "price": 120.0,
         "capacity": 2,
-        "housekeepingStatus": domain.INSPECTED,
+        "housekeepingStatus": rules.INSPECTED,
         **details,
     }
     return domain.create_room(store, fields, actor=None, correlation_id=None)

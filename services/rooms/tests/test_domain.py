@@ -10,7 +10,9 @@ import pytest
 from bson import ObjectId
 
 from hotel_shared.auth import Principal
+from hotel_shared.errors import ValidationFailed
 from rooms.domain import rooms as domain
+from rooms.domain import rules
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 STATUSES = ("Dirty", "Pickup", "Clean", "Inspected")
@@ -35,10 +37,10 @@ REFUSED = sorted(
 
 def make_room(**overrides: Any) -> dict[str, Any]:
     details = {"roomNumber": "204", "roomType": "Deluxe", "price": 150.0, "capacity": 2}
-    room = domain.new_room({**details, "housekeepingStatus": "Dirty"}, NOW)
+    room = rules.new_room({**details, "housekeepingStatus": "Dirty"}, NOW)
     room["_id"] = ObjectId()
     room.update(overrides)
-    return domain.with_derived_fields(room)
+    return rules.with_derived_fields(room)
 
 
 def principal(role: str, department: str | None = None) -> Principal:
@@ -52,8 +54,8 @@ def test_refused_pairs_are_exactly_the_three_the_spec_names():
 @pytest.mark.parametrize(("old", "new"), sorted(ALLOWED))
 def test_allowed_housekeeping_move_is_applied(old, new):
     room = make_room(housekeepingStatus=old)
-    domain.check_housekeeping_transition(old, new)
-    updated = domain.apply_status_changes(room, {"housekeepingStatus": new}, NOW)
+    rules.check_housekeeping_transition(old, new)
+    updated = rules.apply_status_changes(room, {"housekeepingStatus": new}, NOW)
     assert updated["housekeepingStatus"] == new
     assert updated["version"] == room["version"] + 1
 
@@ -61,8 +63,8 @@ def test_allowed_housekeeping_move_is_applied(old, new):
 @pytest.mark.parametrize(("old", "new"), REFUSED)
 def test_refused_housekeeping_move_raises_invalid_transition(old, new):
     room = make_room(housekeepingStatus=old)
-    with pytest.raises(domain.InvalidTransition) as raised:
-        domain.apply_status_changes(room, {"housekeepingStatus": new}, NOW)
+    with pytest.raises(rules.InvalidTransition) as raised:
+        rules.apply_status_changes(room, {"housekeepingStatus": new}, NOW)
     problem = raised.value.to_problem("req-1")
     assert (problem["status"], problem["code"]) == (409, "invalid_transition")
     assert (problem["from"], problem["to"]) == (old, new)
@@ -72,7 +74,7 @@ def test_refused_housekeeping_move_raises_invalid_transition(old, new):
 @pytest.mark.parametrize("status", STATUSES)
 def test_setting_the_current_housekeeping_status_changes_nothing(status):
     room = make_room(housekeepingStatus=status)
-    assert domain.apply_status_changes(room, {"housekeepingStatus": status}, NOW) is None
+    assert rules.apply_status_changes(room, {"housekeepingStatus": status}, NOW) is None
 
 
 @pytest.mark.parametrize(
@@ -93,28 +95,28 @@ def test_setting_the_current_housekeeping_status_changes_nothing(status):
     ],
 )
 def test_who_may_set_a_housekeeping_status(role, department, new_status, allowed):
-    assert domain.may_set_housekeeping_status(role, department, new_status) is allowed
+    assert rules.may_set_housekeeping_status(role, department, new_status) is allowed
 
 
 @pytest.mark.parametrize(
     ("role", "department", "error"),
     [
-        ("staff", "housekeeping", domain.InspectionNotAllowed),
-        ("frontOffice", "frontOffice", domain.InspectionNotAllowed),
-        ("staff", "maintenance", domain.StatusChangeNotAllowed),
-        ("restaurantAdmin", "fnb", domain.StatusChangeNotAllowed),
-        ("guest", None, domain.StatusChangeNotAllowed),
+        ("staff", "housekeeping", rules.InspectionNotAllowed),
+        ("frontOffice", "frontOffice", rules.InspectionNotAllowed),
+        ("staff", "maintenance", rules.StatusChangeNotAllowed),
+        ("restaurantAdmin", "fnb", rules.StatusChangeNotAllowed),
+        ("guest", None, rules.StatusChangeNotAllowed),
     ],
 )
 def test_status_permission_errors_are_403_with_a_reason(role, department, error):
     with pytest.raises(error) as raised:
-        domain.check_status_permission(role, department, {"housekeepingStatus": "Inspected"})
+        rules.check_status_permission(role, department, {"housekeepingStatus": "Inspected"})
     assert raised.value.status == 403
 
 
 def test_maintenance_staff_may_not_even_report_occupancy():
-    with pytest.raises(domain.StatusChangeNotAllowed):
-        domain.check_status_permission("staff", "maintenance", {"hkOccupancy": "Vacant"})
+    with pytest.raises(rules.StatusChangeNotAllowed):
+        rules.check_status_permission("staff", "maintenance", {"hkOccupancy": "Vacant"})
 
 
 @pytest.mark.parametrize(
@@ -129,14 +131,14 @@ def test_maintenance_staff_may_not_even_report_occupancy():
     ],
 )
 def test_compute_discrepancy(front_office, hk_occupancy, discrepancy):
-    assert domain.compute_discrepancy(front_office, hk_occupancy) == discrepancy
+    assert rules.compute_discrepancy(front_office, hk_occupancy) == discrepancy
 
 
 def test_reporting_occupancy_recomputes_discrepancy():
     room = make_room(frontOfficeStatus="Vacant")
-    updated = domain.apply_status_changes(room, {"hkOccupancy": "Occupied"}, NOW)
+    updated = rules.apply_status_changes(room, {"hkOccupancy": "Occupied"}, NOW)
     assert updated["discrepancy"] == "Sleep"
-    cleared = domain.apply_status_changes(updated, {"hkOccupancy": None}, NOW)
+    cleared = rules.apply_status_changes(updated, {"hkOccupancy": None}, NOW)
     assert cleared["discrepancy"] is None
 
 
@@ -150,26 +152,26 @@ def test_reporting_occupancy_recomputes_discrepancy():
     ],
 )
 def test_derive_status(out_of_order, front_office, status):
-    assert domain.derive_status(
-        {"outOfOrder": out_of_order, "frontOfficeStatus": front_office}
-    ) == (status)
+    assert rules.derive_status({"outOfOrder": out_of_order, "frontOfficeStatus": front_office}) == (
+        status
+    )
 
 
 @pytest.mark.parametrize(
     ("room_number", "floor"), [("204", 2), ("101", 1), ("1012", 10), ("12", None), ("A1", None)]
 )
 def test_default_floor_comes_from_the_room_number(room_number, floor):
-    assert domain.default_floor(room_number) == floor
+    assert rules.default_floor(room_number) == floor
 
 
 def test_new_room_without_derivable_floor_must_name_it():
-    with pytest.raises(domain.ValidationFailed) as raised:
-        domain.new_room({"roomNumber": "A1", "roomType": "Suite", "price": 1, "capacity": 1}, NOW)
+    with pytest.raises(ValidationFailed) as raised:
+        rules.new_room({"roomNumber": "A1", "roomType": "Suite", "price": 1, "capacity": 1}, NOW)
     assert "floor" in raised.value.errors
 
 
 def test_new_room_is_vacant_available_version_one():
-    room = domain.new_room(
+    room = rules.new_room(
         {"roomNumber": "305", "roomType": "Suite", "price": 300.0, "capacity": 4}, NOW
     )
     assert room["floor"] == 3
@@ -185,21 +187,21 @@ def test_new_room_is_vacant_available_version_one():
 
 @pytest.mark.parametrize("request_", ["DoNotDisturb", "MakeUpRoom"])
 def test_guest_service_requests_need_an_occupied_room(request_):
-    with pytest.raises(domain.RoomNotOccupied):
-        domain.apply_status_changes(make_room(), {"guestServiceStatus": request_}, NOW)
+    with pytest.raises(rules.RoomNotOccupied):
+        rules.apply_status_changes(make_room(), {"guestServiceStatus": request_}, NOW)
     occupied = make_room(frontOfficeStatus="Occupied")
-    assert domain.apply_status_changes(occupied, {"guestServiceStatus": request_}, NOW)
+    assert rules.apply_status_changes(occupied, {"guestServiceStatus": request_}, NOW)
 
 
 def test_clearing_guest_service_status_is_allowed_on_a_vacant_room():
     room = make_room(guestServiceStatus="DoNotDisturb")
-    updated = domain.apply_status_changes(room, {"guestServiceStatus": "None"}, NOW)
+    updated = rules.apply_status_changes(room, {"guestServiceStatus": "None"}, NOW)
     assert updated["guestServiceStatus"] == "None"
 
 
 def test_occupied_room_cannot_be_deleted():
-    with pytest.raises(domain.RoomOccupied):
-        domain.check_deletable(make_room(frontOfficeStatus="Occupied"))
+    with pytest.raises(rules.RoomOccupied):
+        rules.check_deletable(make_room(frontOfficeStatus="Occupied"))
 
 
 class RacingRooms:
@@ -215,7 +217,7 @@ class RacingRooms:
         if self.losses:
             self.losses -= 1
             self.room = {**self.room, "version": self.room["version"] + 1}
-            raise domain.VersionConflict(room["roomNumber"])
+            raise rules.VersionConflict(room["roomNumber"])
         assert previous_version == self.room["version"]
         self.room, self.events = room, [*self.events, event]
         return room
@@ -237,7 +239,7 @@ def test_blind_write_rereads_and_retries_after_losing_a_race():
 
 def test_conditional_write_that_loses_a_race_is_412():
     rooms = RacingRooms(make_room(housekeepingStatus="Dirty"), losses=1)
-    with pytest.raises(domain.StaleRoomVersion) as raised:
+    with pytest.raises(rules.StaleRoomVersion) as raised:
         domain.change_room_status(
             rooms,
             "204",
@@ -251,8 +253,8 @@ def test_conditional_write_that_loses_a_race_is_412():
 
 
 def test_blind_write_gives_up_with_409_when_the_room_never_settles():
-    rooms = RacingRooms(make_room(housekeepingStatus="Dirty"), losses=domain.WRITE_ATTEMPTS)
-    with pytest.raises(domain.ConcurrentRoomUpdate):
+    rooms = RacingRooms(make_room(housekeepingStatus="Dirty"), losses=rules.WRITE_ATTEMPTS)
+    with pytest.raises(rules.ConcurrentRoomUpdate):
         domain.change_room_status(
             rooms,
             "204",

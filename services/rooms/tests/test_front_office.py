@@ -15,7 +15,7 @@ from rooms.app import create_app
 from rooms.booking_store import BookingStore
 from rooms.config import Config
 from rooms.domain import bookings as booking_rules
-from rooms.domain.rooms import HousekeepingPolicy
+from rooms.domain.rules import HousekeepingPolicy
 from rooms.handlers import bind_handlers
 from rooms.store import RoomStore
 

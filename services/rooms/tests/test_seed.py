@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import add_room, outbox_entries
 
-from rooms.domain.rooms import ROOM_TYPES
+from rooms.domain.rules import ROOM_TYPES
 from rooms.seed import seed_demo_rooms
 
 

@@ -9,7 +9,7 @@ from bson import ObjectId
 from conftest import add_room, outbox_entries
 
 from rooms import events
-from rooms.domain import rooms as domain
+from rooms.domain import rules
 
 STATUS_CHANGED = "rooms.room.status_changed.v1"
 
@@ -20,7 +20,7 @@ def test_replace_with_an_old_version_raises_and_writes_nothing(store):
     event = events.room_updated(changed, changed_fields=["price"], actor=None, correlation_id=None)
     store.replace(changed, previous_version=1, event=event)
     stale = {**room, "price": 2.0, "version": 2}
-    with pytest.raises(domain.VersionConflict):
+    with pytest.raises(rules.VersionConflict):
         store.replace(stale, previous_version=1, event=event | {"id": "other"})
     assert store.get("204")["price"] == 1.0
     assert len(outbox_entries(store, "rooms.room.updated.v1")) == 1
@@ -28,7 +28,7 @@ def test_replace_with_an_old_version_raises_and_writes_nothing(store):
 
 def test_room_numbers_are_unique(store):
     add_room(store, "204")
-    with pytest.raises(domain.RoomExists):
+    with pytest.raises(rules.RoomExists):
         add_room(store, "204", roomType="Suite")
     assert store.rooms.count_documents({"roomNumber": "204"}) == 1
     # The refused insert's event must not survive its rolled-back transaction.
@@ -39,7 +39,7 @@ def test_delete_of_a_changed_room_raises(store):
     room = add_room(store, "204")
     store.rooms.update_one({"_id": room["_id"]}, {"$inc": {"version": 1}})
     event = events.room_deleted(room, actor=None, correlation_id=None)
-    with pytest.raises(domain.VersionConflict):
+    with pytest.raises(rules.VersionConflict):
         store.delete(room, event=event)
     assert store.get("204") is not None
 

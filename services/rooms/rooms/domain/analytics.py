@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from rooms.domain.rooms import (
+from rooms.domain.rules import (
     DIRTY,
     FRONT_OFFICE_STATUSES,
     GUEST_SERVICE_STATUSES,

@@ -12,7 +12,8 @@ from hotel_shared.errors import Conflict, NotFound, ValidationFailed
 from hotel_shared.timeutil import utc_now
 from rooms import events
 from rooms.domain.out_of_order import is_out_of_order_during
-from rooms.domain.rooms import Room, RoomRepository, get_room
+from rooms.domain.rooms import get_room
+from rooms.domain.rules import Room, RoomRepository
 
 if TYPE_CHECKING:
     from rooms.booking_store import BookingStore

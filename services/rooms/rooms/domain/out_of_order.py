@@ -7,7 +7,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from hotel_shared.errors import Conflict, ValidationFailed
-from rooms.domain.rooms import (
+from rooms.domain.rooms import write_status_change
+from rooms.domain.rules import (
     DEFAULT_POLICY,
     DIRTY,
     OCCUPIED,
@@ -18,7 +19,6 @@ from rooms.domain.rooms import (
     RoomRepository,
     check_status_in_use,
     with_status_changes,
-    write_status_change,
 )
 
 if TYPE_CHECKING:

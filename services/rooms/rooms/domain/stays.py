@@ -10,7 +10,8 @@ from hotel_shared.errors import Conflict, NotFound
 from hotel_shared.timeutil import utc_now
 from rooms import events
 from rooms.domain import bookings as booking_rules
-from rooms.domain.rooms import (
+from rooms.domain.rooms import get_room
+from rooms.domain.rules import (
     DEFAULT_POLICY,
     DIRTY,
     GUEST_SERVICE_NONE,
@@ -24,7 +25,6 @@ from rooms.domain.rooms import (
     RoomOccupied,
     RoomRepository,
     VersionConflict,
-    get_room,
     is_ready_for_guest,
     status_change_records,
     with_status_changes,
