@@ -378,3 +378,33 @@ def test_guest_writes_to_the_front_desk_for_their_own_room_only(client, callers,
     assert_problem(
         client.get("/api/contact-messages", headers=callers.guest), 403, "role_not_allowed"
     )
+
+
+def test_pms_reservations_become_one_booking_each_and_follow_changes(store, make_envelope):
+    add_room(store, "204", price=100.0)
+    handle = bind_handlers(store)["pms.reservation.imported.v1"]
+    reservation = {
+        "pmsReservationId": "OPERA-7781",
+        "roomNumber": "204",
+        "guestName": "Grace Hopper",
+        "arrival": day(3),
+        "departure": day(5),
+    }
+    imported = make_envelope("pms.reservation.imported.v1", reservation, subject="reservation/7781")
+    handle(imported)
+    handle(imported)  # a redelivery adds nothing
+    bookings = list(store.db["bookings"].find({"pmsReservationId": "OPERA-7781"}))
+    assert len(bookings) == 1
+    assert (bookings[0]["customerName"], bookings[0]["totalAmount"]) == ("Grace Hopper", 200.0)
+
+    # The PMS moved the departure: the same booking follows, no second one appears.
+    handle(
+        make_envelope(
+            "pms.reservation.imported.v1",
+            {**reservation, "departure": day(6)},
+            subject="reservation/7781",
+        )
+    )
+    [booking] = list(store.db["bookings"].find({"pmsReservationId": "OPERA-7781"}))
+    assert (booking["checkOutDate"], booking["totalAmount"]) == (day(6), 300.0)
+    assert len(outbox_entries(store, "rooms.booking.created.v1")) == 1
