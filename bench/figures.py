@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from fixtures import expect_ok
+from fixtures import SUPERVISOR_LOGIN, expect_ok, login
 from hotel_devstack import Stack
-from loadgen import Load, fixed_rate, max_throughput
+from loadgen import BenchError, Load, fixed_rate, max_throughput
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,22 @@ class Settings:
     connections: int = 16
     latency_warmup_s: float = 5
     latency_s: float = 30
+    fanout_clients: int = 500
+    fanout_rate: float = 10
+    fanout_warmup_s: float = 3
+    fanout_s: float = 60
 
     @classmethod
     def quick(cls) -> Settings:
-        return cls(warmup_s=1, runs=1, run_s=3, latency_warmup_s=1, latency_s=5)
+        return cls(
+            warmup_s=1,
+            runs=1,
+            run_s=3,
+            latency_warmup_s=1,
+            latency_s=5,
+            fanout_warmup_s=1,
+            fanout_s=5,
+        )
 
 
 @dataclass
@@ -40,6 +52,7 @@ class Context:
     auth_headers: dict[str, str]
     settings: Settings
     results: dict[str, dict] = field(default_factory=dict)
+    socketio_baseline_url: str = ""
 
     @property
     def gateway_url(self) -> str:
@@ -136,6 +149,119 @@ def measure_p2(ctx: Context) -> dict:
     ratio = round(both["viaNginx"]["value"] / both["direct"]["value"], 3)
     errors = both["viaNginx"]["errors"] + both["direct"]["errors"]
     return {"value": ratio, "unit": "ratio", **both, **at_least(ratio, 0.85, ">= 0.85", errors)}
+
+
+# P4: the rooms whose status the updates toggle (the demo's 20), one after the other, so each
+# room changes every 2 s at 10 updates/s; Clean <-> Inspected is a real change every time
+# and, unlike Dirty, opens no cleaning task (no extra task events in the clients' audience).
+FANOUT_ROOMS = tuple(str(n) for n in (*range(101, 111), *range(201, 211)))
+P4_P50_MS = 30
+P4_P99_MS = 100
+
+
+def run_fanout(ctx: Context, socket_url: str, token: str, send) -> dict:
+    from fanout import fanout
+
+    s = ctx.settings
+    return fanout(
+        socket_url=socket_url,
+        token=token,
+        send=send,
+        clients=s.fanout_clients,
+        rate=s.fanout_rate,
+        seconds=s.fanout_s,
+        warmup_s=s.fanout_warmup_s,
+    )
+
+
+@figure("P4_baseline", "bare python-socketio (eventlet): HTTP POST -> broadcast, P4's settings")
+def measure_p4_baseline(ctx: Context) -> dict:
+    import uuid
+
+    url = ctx.socketio_baseline_url + "/emit"
+
+    async def send(session, index: int) -> tuple[str, int]:
+        # the shape and size of the platform's room.status_changed payload
+        payload = {
+            "roomNumber": FANOUT_ROOMS[index % len(FANOUT_ROOMS)],
+            "roomType": "Deluxe",
+            "housekeepingStatus": "Clean" if index % 2 else "Inspected",
+            "previousHousekeepingStatus": "Inspected" if index % 2 else "Clean",
+            "frontOfficeStatus": "Vacant",
+            "outOfOrder": None,
+            "status": "available",
+            "version": index + 1,
+            "changeSource": "api",
+            "eventId": str(uuid.uuid4()),
+            "type": "rooms.room.status_changed.v1",
+            "time": "2025-05-01T09:30:12.345Z",
+            "createdAt": "2025-05-01T09:30:12.360Z",
+        }
+        async with session.post(url, json=payload) as response:
+            body = await response.json(content_type=None)
+            if response.status != 200:
+                raise BenchError(f"http {response.status}")
+        return str(body["roomNumber"]), body["version"]
+
+    run = run_fanout(ctx, ctx.socketio_baseline_url, "baseline", send)
+    return {"value": run["p99Ms"], "unit": "ms", **run}
+
+
+@figure("P4", "500 Socket.IO clients via nginx, 10 room updates/s: p50 <= 30 ms, p99 <= 100 ms")
+def measure_p4(ctx: Context) -> dict:
+    import requests
+
+    gateway = ctx.gateway_url
+    token = login(gateway, SUPERVISOR_LOGIN)
+    headers = {"Authorization": f"Bearer {token}"}
+    listing = requests.get(f"{gateway}/api/rooms?limit=100", headers=headers, timeout=10)
+    if listing.status_code != 200:
+        raise BenchError(f"GET /api/rooms answered {listing.status_code}: {listing.text[:300]}")
+    state = {room["roomNumber"]: room["housekeepingStatus"] for room in listing.json()["items"]}
+    missing = [number for number in FANOUT_ROOMS if number not in state]
+    if missing:
+        raise BenchError(f"rooms {missing} do not exist")
+
+    async def send(session, index: int) -> tuple[str, int]:
+        number = FANOUT_ROOMS[index % len(FANOUT_ROOMS)]
+        target = "Inspected" if state[number] == "Clean" else "Clean"
+        state[number] = target  # the next update of this room is the opposite move
+        async with session.patch(
+            f"{gateway}/api/rooms/{number}/status",
+            json={"housekeepingStatus": target},
+            headers=headers,
+        ) as response:
+            body = await response.json(content_type=None)
+            if response.status != 200:
+                state[number] = None  # unknown now; the next move is to Clean
+                raise BenchError(f"http {response.status} {body.get('error')}")
+        return str(body["roomNumber"]), body["version"]
+
+    run = run_fanout(ctx, gateway, token, send)
+    s = ctx.settings
+    complete = run["delivered"] == run["expected"] and not run["duplicates"]
+    passed = (
+        run["p50Ms"] <= P4_P50_MS
+        and run["p99Ms"] <= P4_P99_MS
+        and complete
+        and not run["httpErrors"]
+        and run["clients"] >= s.fanout_clients
+    )
+    result = {
+        "value": run["p99Ms"],
+        "unit": "ms",
+        "goal": f"p50 <= {P4_P50_MS} ms, p99 <= {P4_P99_MS} ms, all delivered",
+        "threshold": P4_P99_MS,
+        "pass": passed,
+        **run,
+    }
+    baseline = ctx.results.get("P4_baseline", {})
+    if baseline.get("p99Ms") and baseline.get("p50Ms"):
+        result["baselineP50Ms"] = baseline["p50Ms"]
+        result["baselineP99Ms"] = baseline["p99Ms"]
+        result["ratioP50ToBaseline"] = round(run["p50Ms"] / baseline["p50Ms"], 2)
+        result["ratioP99ToBaseline"] = round(run["p99Ms"] / baseline["p99Ms"], 2)
+    return result
 
 
 TASKS_SEEDED = 100_000

@@ -23,6 +23,9 @@ from loadgen import BenchError
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 DEMO_LOGIN = {"username": "admin", "password": "admin-demo-pass"}
+# P4's Socket.IO clients and PATCHes: a supervisor may move rooms Clean <-> Inspected and is in
+# the audience of room.status_changed (role:supervisor, dept:housekeeping).
+SUPERVISOR_LOGIN = {"username": "supervisor", "password": "supervisor-demo-pass"}
 
 
 def free_ports(count: int) -> list[int]:
@@ -85,14 +88,29 @@ def baseline_server(base: Path) -> Iterator[str]:
     """bench/baseline_app.py under `gunicorn --config python:hotel_shared.gunicorn_conf`, with
     the environment the services get (so WEB_CONCURRENCY / WEB_THREADS apply alike)."""
     (port,) = free_ports(1)
-    log_path = base / "baseline.log"
     argv = [str(Path(sys.executable).parent / "gunicorn"), "--config"]
     argv += ["python:hotel_shared.gunicorn_conf", "--bind", f"127.0.0.1:{port}"]
     argv += ["--control-socket", str(base / "baseline-gunicorn.ctl"), "--chdir", str(BENCH_DIR)]
+    with _server([*argv, "baseline_app:app"], port, base / "baseline.log") as url:
+        yield url
+
+
+@contextmanager
+def socketio_baseline_server(base: Path) -> Iterator[str]:
+    """bench/socketio_baseline.py: a bare python-socketio server on eventlet (P4_baseline)."""
+    (port,) = free_ports(1)
+    argv = [sys.executable, str(BENCH_DIR / "socketio_baseline.py"), "--port", str(port)]
+    with _server(argv, port, base / "socketio-baseline.log") as url:
+        yield url
+
+
+@contextmanager
+def _server(argv: list[str], port: int, log_path: Path) -> Iterator[str]:
+    """Run `argv` in its own process group until `GET /ping` answers 200; stop it at the end."""
     env = {key: value for key, value in os.environ.items() if key != "PROMETHEUS_MULTIPROC_DIR"}
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            [*argv, "baseline_app:app"],
+            argv,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -120,12 +138,12 @@ def stop_group(process: subprocess.Popen, grace: float = 25) -> None:
             pass
 
 
-def login(gateway_url: str) -> str:
-    """An access token for the demo admin, through the gateway like any client."""
-    response = requests.post(f"{gateway_url}/api/auth/login", json=DEMO_LOGIN, timeout=10)
+def login(gateway_url: str, credentials: dict[str, str] = DEMO_LOGIN) -> str:
+    """An access token (the demo admin's by default), through the gateway like any client."""
+    response = requests.post(f"{gateway_url}/api/auth/login", json=credentials, timeout=10)
     if response.status_code != 200:
         raise BenchError(
-            f"login as {DEMO_LOGIN['username']} failed: {response.status_code} "
+            f"login as {credentials['username']} failed: {response.status_code} "
             f"{response.text[:500]}"
         )
     return response.json()["accessToken"]

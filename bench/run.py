@@ -38,12 +38,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--quick", action="store_true", help="short runs: checks the bench works; rough numbers"
     )
     parser.add_argument("--out", type=Path, default=RESULTS_PATH, help="results JSON path")
+    parser.add_argument(
+        "--only",
+        metavar="NAMES",
+        help="comma-separated figures to measure (e.g. P4_baseline,P4); the default is all",
+    )
     return parser.parse_args(argv)
 
 
-def measure_all(ctx: Context) -> None:
-    """Every registered figure in order; one that fails is recorded as an error, not fatal."""
+def measure_all(ctx: Context, only: set[str] | None = None) -> None:
+    """Every registered figure in order (or those in `only`); one that fails is recorded as an
+    error, not fatal."""
     for fig in FIGURES:
+        if only is not None and fig.name not in only:
+            continue
         log(f"{fig.name}: {fig.summary}")
         started = time.monotonic()
         other_cpu = OtherCpu()
@@ -61,7 +69,7 @@ def measure_all(ctx: Context) -> None:
         log(f"{fig.name}: {shown}")
 
 
-def run(settings: Settings) -> dict[str, dict]:
+def run(settings: Settings, only: set[str] | None = None) -> dict[str, dict]:
     """Start what the figures need, measure them, stop it all (also on SIGTERM or Ctrl-C)."""
     require_wrk()
     with ExitStack() as resources:
@@ -70,10 +78,12 @@ def run(settings: Settings) -> dict[str, dict]:
         started = time.monotonic()
         stack = resources.enter_context(fixtures.isolated_stack(base))
         baseline_url = resources.enter_context(fixtures.baseline_server(base))
-        log(f"stack and baseline ready in {time.monotonic() - started:.0f}s")
+        socketio_url = resources.enter_context(fixtures.socketio_baseline_server(base))
+        log(f"stack and baselines ready in {time.monotonic() - started:.0f}s")
         token = fixtures.login(stack.gateway_url)
         ctx = Context(stack, baseline_url, {"Authorization": f"Bearer {token}"}, settings)
-        measure_all(ctx)
+        ctx.socketio_baseline_url = socketio_url
+        measure_all(ctx, only)
         log("stopping the stack")
     return ctx.results
 
@@ -81,12 +91,17 @@ def run(settings: Settings) -> dict[str, dict]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     settings = Settings.quick() if args.quick else Settings()
+    only = set(args.only.split(",")) if args.only else None
+    unknown = (only or set()) - {fig.name for fig in FIGURES}
+    if unknown:
+        log(f"unknown figures: {', '.join(sorted(unknown))}")
+        return 2
     # SystemExit unwinds the ExitStack, so a stopped bench still stops the processes it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started_at = datetime.now(UTC)
     machine = machine_info()
     try:
-        results = run(settings)
+        results = run(settings, only)
     except Exception as error:
         traceback.print_exc()
         log(f"the bench could not run: {error}")
