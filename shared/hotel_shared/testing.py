@@ -170,6 +170,70 @@ def signing_keys(tmp_path_factory: pytest.TempPathFactory) -> SigningKeys:
     return SigningKeys(key, str(private_file), str(public_file))
 
 
+# The demo staff of DESIGN §4 as their tokens describe them: username → (role, department, code).
+DEMO_STAFF: dict[str, tuple[str, str | None, str | None]] = {
+    "admin": ("hotelAdmin", None, None),
+    "frontdesk": ("frontOffice", "frontOffice", "FO-001"),
+    "supervisor": ("supervisor", "housekeeping", "HK-SUP-01"),
+    "housekeeper": ("staff", "housekeeping", "HK-001"),
+    "technician": ("staff", "maintenance", "MT-001"),
+    "chef": ("restaurantAdmin", "fnb", "FB-001"),
+}
+
+
+class DemoCallers:
+    """Tokens and Authorization headers for the demo staff, guests and extra staff members.
+
+    Each demo persona is an attribute holding its headers (`callers.front_desk`); user ids are
+    stable (`u-<username>`), so per-user state such as read marks can be checked.
+    """
+
+    def __init__(self, keys: SigningKeys) -> None:
+        self.keys = keys
+        self.admin = self.headers_for("admin")
+        self.front_desk = self.headers_for("frontdesk")
+        self.supervisor = self.headers_for("supervisor")
+        self.housekeeper = self.headers_for("housekeeper")
+        self.technician = self.headers_for("technician")
+        self.chef = self.headers_for("chef")
+
+    def token_for(self, username: str) -> str:
+        role, department, employee_code = DEMO_STAFF[username]
+        return self.staff_token(username, role, department, employee_code)
+
+    def headers_for(self, username: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token_for(username)}"}
+
+    def staff_token(
+        self, username: str, role: str, department: str | None, employee_code: str | None
+    ) -> str:
+        return self.keys.token(
+            role,
+            username=username,
+            user_id=f"u-{username}",
+            department=department,
+            employee_code=employee_code,
+        )
+
+    def staff_headers(self, username: str, department: str, employee_code: str) -> dict[str, str]:
+        token = self.staff_token(username, "staff", department, employee_code)
+        return {"Authorization": f"Bearer {token}"}
+
+    def guest_token(self, room_number: str) -> str:
+        username = f"guest-{room_number}"
+        return self.keys.token(
+            "guest", username=username, user_id=f"u-{username}", room_number=room_number
+        )
+
+    def guest_headers(self, room_number: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.guest_token(room_number)}"}
+
+
+@pytest.fixture
+def demo_callers(signing_keys: SigningKeys) -> DemoCallers:
+    return DemoCallers(signing_keys)
+
+
 @pytest.fixture
 def service_settings(
     mongo_url: str, amqp_url: str, signing_keys: SigningKeys

@@ -13,33 +13,6 @@ from notifications.store import NotificationStore
 
 pytest_plugins = ["hotel_shared.testing"]
 
-# Demo users of DESIGN §4 (plus a guest): signing_keys.token(role, **claims) arguments.
-USERS = {
-    "admin": ("hotelAdmin", {"username": "admin", "user_id": "u-admin"}),
-    "frontdesk": (
-        "frontOffice",
-        {"username": "frontdesk", "department": "frontOffice", "employee_code": "FO-001"},
-    ),
-    "supervisor": (
-        "supervisor",
-        {"username": "supervisor", "department": "housekeeping", "employee_code": "HK-SUP-01"},
-    ),
-    "housekeeper": (
-        "staff",
-        {"username": "housekeeper", "department": "housekeeping", "employee_code": "HK-001"},
-    ),
-    "technician": (
-        "staff",
-        {"username": "technician", "department": "maintenance", "employee_code": "MT-001"},
-    ),
-    "chef": (
-        "restaurantAdmin",
-        {"username": "chef", "department": "fnb", "employee_code": "FB-001"},
-    ),
-    "guest205": ("guest", {"username": "guest-205", "room_number": "205"}),
-    "guest101": ("guest", {"username": "guest-101", "room_number": "101"}),
-}
-
 
 @pytest.fixture
 def config(service_settings) -> Config:
@@ -86,11 +59,13 @@ def deliver(store: NotificationStore, socketio):
 
 
 @pytest.fixture
-def tokens(signing_keys):
+def tokens(demo_callers):
+    """A token by name: a demo user of DESIGN §4, or `guest<room>` for that room's guest."""
+
     def token(user: str) -> str:
-        role, claims = USERS[user]
-        claims = {"user_id": f"u-{claims['username']}", **claims}
-        return signing_keys.token(role, **claims)
+        if user.startswith("guest"):
+            return demo_callers.guest_token(user.removeprefix("guest"))
+        return demo_callers.token_for(user)
 
     return token
 

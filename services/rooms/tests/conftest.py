@@ -40,32 +40,10 @@ def client(app):
 
 
 @pytest.fixture
-def callers(signing_keys):
-    """Authorization headers for the demo users of DESIGN §4, plus a guest."""
-
-    class Callers:
-        admin = signing_keys.headers("hotelAdmin", username="admin")
-        front_desk = signing_keys.headers(
-            "frontOffice", username="frontdesk", department="frontOffice", employee_code="FO-001"
-        )
-        supervisor = signing_keys.headers(
-            "supervisor",
-            username="supervisor",
-            department="housekeeping",
-            employee_code="HK-SUP-01",
-        )
-        housekeeper = signing_keys.headers(
-            "staff", username="housekeeper", department="housekeeping", employee_code="HK-001"
-        )
-        technician = signing_keys.headers(
-            "staff", username="technician", department="maintenance", employee_code="MT-001"
-        )
-        chef = signing_keys.headers(
-            "restaurantAdmin", username="chef", department="fnb", employee_code="FB-001"
-        )
-        guest = signing_keys.headers("guest", username="guest-204", room_number="204")
-
-    return Callers
+def callers(demo_callers):
+    """The demo staff of DESIGN §4, plus the guest of room 204."""
+    demo_callers.guest = demo_callers.guest_headers("204")
+    return demo_callers
 
 
 def add_room(store: RoomStore, room_number: str, **details: Any) -> dict[str, Any]:

@@ -40,35 +40,11 @@ def client(app):
 
 
 @pytest.fixture
-def callers(signing_keys):
-    """Authorization headers for the demo users of DESIGN §4, plus a guest and a second tech."""
-
-    class Callers:
-        admin = signing_keys.headers("hotelAdmin", username="admin")
-        front_desk = signing_keys.headers(
-            "frontOffice", username="frontdesk", department="frontOffice", employee_code="FO-001"
-        )
-        supervisor = signing_keys.headers(
-            "supervisor",
-            username="supervisor",
-            department="housekeeping",
-            employee_code="HK-SUP-01",
-        )
-        housekeeper = signing_keys.headers(
-            "staff", username="housekeeper", department="housekeeping", employee_code="HK-001"
-        )
-        technician = signing_keys.headers(
-            "staff", username="technician", department="maintenance", employee_code="MT-001"
-        )
-        second_technician = signing_keys.headers(
-            "staff", username="tech2", department="maintenance", employee_code="MT-002"
-        )
-        chef = signing_keys.headers(
-            "restaurantAdmin", username="chef", department="fnb", employee_code="FB-001"
-        )
-        guest = signing_keys.headers("guest", username="guest-205", room_number="205")
-
-    return Callers
+def callers(demo_callers):
+    """The demo staff of DESIGN §4, plus the guest of room 205 and a second technician."""
+    demo_callers.guest = demo_callers.guest_headers("205")
+    demo_callers.second_technician = demo_callers.staff_headers("tech2", "maintenance", "MT-002")
+    return demo_callers
 
 
 def add_staff(stores: TaskStores, code: str, department: str, on_duty: bool = True) -> None:
