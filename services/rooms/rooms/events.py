@@ -66,9 +66,9 @@ def room_snapshot(room: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _room_event(
+def _event(
     event_type: str,
-    room_number: str,
+    subject: str,
     data: dict[str, Any],
     actor: dict[str, Any] | None,
     correlation_id: str | None,
@@ -76,11 +76,21 @@ def _room_event(
     return new_event(
         event_type,
         source=SOURCE,
-        subject=room_subject(room_number),
+        subject=subject,
         data=data,
         actor=actor,
         correlation_id=correlation_id,
     )
+
+
+def _room_event(
+    event_type: str,
+    room_number: str,
+    data: dict[str, Any],
+    actor: dict[str, Any] | None,
+    correlation_id: str | None,
+) -> dict[str, Any]:
+    return _event(event_type, room_subject(room_number), data, actor, correlation_id)
 
 
 def room_created(
@@ -148,23 +158,6 @@ def room_status_changed(
         "changes": status_changes(previous, room),
     }
     return _room_event(ROOM_STATUS_CHANGED, room["roomNumber"], data, actor, correlation_id)
-
-
-def _event(
-    event_type: str,
-    subject: str,
-    data: dict[str, Any],
-    actor: dict[str, Any] | None,
-    correlation_id: str | None,
-) -> dict[str, Any]:
-    return new_event(
-        event_type,
-        source=SOURCE,
-        subject=subject,
-        data=data,
-        actor=actor,
-        correlation_id=correlation_id,
-    )
 
 
 def booking_data(booking: Mapping[str, Any]) -> dict[str, Any]:
