@@ -16,7 +16,7 @@ from pymongo.database import Database
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
 from hotel_shared.config import ServiceSettings
-from hotel_shared.errors import DatabaseUnavailable
+from hotel_shared.errors import DatabaseUnavailable, ServiceUnavailable
 
 T = TypeVar("T")
 
@@ -56,6 +56,12 @@ def close_clients() -> None:
             del _clients[key]
 
 
+class WriteContention(ServiceUnavailable):
+    """Every attempt lost a write conflict: retryable by the client, never a server fault."""
+
+    code = "write_contention"
+
+
 def is_unavailable(error: BaseException) -> bool:
     """True when Mongo could not be reached, as opposed to a query that Mongo refused."""
     return isinstance(error, ConnectionFailure)
@@ -72,9 +78,10 @@ def run_in_transaction(
 ) -> T:
     """Run `work(session)` in one multi-document transaction and commit it.
 
-    A transient conflict reruns the whole unit (bounded, with jittered back-off; raise `attempts`
-    where many writers contend for one document); an unreachable database raises
-    DatabaseUnavailable so the caller answers 503 instead of pretending it wrote anything.
+    A transient conflict reruns the whole unit, with exponential back-off and full jitter (raise
+    `attempts` where many writers contend for one document). Running out of attempts is a 503
+    with Retry-After, not a 500: nothing was written and the same request can succeed later. An
+    unreachable database raises DatabaseUnavailable, so the caller never claims a write.
     """
     last_error: PyMongoError | None = None
     for attempt in range(attempts):
@@ -90,18 +97,17 @@ def run_in_transaction(
                 _commit_with_retry(session)
                 return result
         except PyMongoError as error:
-            if _is_transient(error):
-                last_error = error
-                if attempt + 1 < attempts:
-                    # Jitter: writers that collided must not retry in lockstep and collide again.
-                    time.sleep(random.uniform(0.002, 0.01 * min(attempt + 1, 10)))
-                continue
-            if is_unavailable(error):
-                raise DatabaseUnavailable("the database is unreachable") from error
-            raise
+            if not _is_transient(error):
+                if is_unavailable(error):
+                    raise DatabaseUnavailable("the database is unreachable") from error
+                raise
+            last_error = error
+            if attempt + 1 < attempts:
+                # Writers that collided must not retry in lockstep and collide again.
+                time.sleep(random.uniform(0, min(0.25, 0.005 * 2**attempt)))
     if last_error is not None and is_unavailable(last_error):
         raise DatabaseUnavailable("the database is unreachable") from last_error
-    raise last_error  # type: ignore[misc]
+    raise WriteContention("too many concurrent changes to the same data; try again")
 
 
 def _commit_with_retry(session: ClientSession, attempts: int = 3) -> None:

@@ -256,3 +256,28 @@ def test_find_page_reports_the_total_with_or_without_a_count(db):
     assert ([item["n"] for item in items], total) == ([5, 6], 7)
     assert find_page(db.items, {}, order, 5, 20) == ([], 7)
     assert find_page(db.items, {"n": {"$gt": 4}}, order, 50, 0)[1] == 2
+
+
+def test_a_transaction_that_keeps_losing_conflicts_is_a_retryable_503(settings, db):
+    from hotel_shared.mongo import WriteContention
+
+    client = get_client(settings.mongo_url)
+    db.things.insert_one({"_id": "guard", "n": 0})
+    attempts = []
+
+    def always_collides(session):
+        attempts.append(1)
+        db.things.update_one({"_id": "guard"}, {"$inc": {"n": 1}}, session=session)
+        # A second transaction writes the same document: one of the two loses the conflict.
+        with client.start_session() as other:
+            other.start_transaction()
+            try:
+                db.things.update_one({"_id": "guard"}, {"$inc": {"n": 1}}, session=other)
+            finally:
+                other.abort_transaction()
+
+    with pytest.raises(WriteContention) as raised:
+        run_in_transaction(client, always_collides, attempts=3)
+    assert raised.value.status == 503
+    assert raised.value.headers["Retry-After"]
+    assert len(attempts) == 3

@@ -53,7 +53,12 @@ def web(config, stores, tmp_path):
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            # gunicorn lets in-flight requests finish for up to its graceful timeout (20 s).
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
         log.close()
 
 
