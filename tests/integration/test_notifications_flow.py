@@ -24,12 +24,12 @@ NEXT_STATUS = {"Dirty": "Pickup", "Pickup": "Clean", "Clean": "Dirty", "Inspecte
 class Listener:
     """A python-socketio client that records every event it hears, with the payload."""
 
-    def __init__(self, url: str, token: str) -> None:
+    def __init__(self, url: str, token: str, transports: list[str] | None = None) -> None:
         self.events: list[tuple[str, dict]] = []
         self._lock = threading.Lock()
         self.client = socketio.Client(reconnection=False)
         self.client.on("*", self._record)
-        self.client.connect(url, auth={"token": token}, wait_timeout=10)
+        self.client.connect(url, auth={"token": token}, transports=transports, wait_timeout=10)
 
     def _record(self, event: str, payload: dict) -> None:
         with self._lock:
@@ -51,8 +51,10 @@ class Listener:
 def listen(gateway) -> Iterator:
     listeners: list[Listener] = []
 
-    def open_listener(username: str, url: str | None = None) -> Listener:
-        listener = Listener(url or gateway.base_url, gateway.token(username))
+    def open_listener(
+        username: str, url: str | None = None, transports: list[str] | None = None
+    ) -> Listener:
+        listener = Listener(url or gateway.base_url, gateway.token(username), transports)
         listeners.append(listener)
         return listener
 
@@ -239,3 +241,16 @@ def test_clients_on_two_processes_each_hear_every_event_once(
     for listener in (via_gateway, direct):
         heard = listener.heard("room.status_changed", roomNumber="107")
         assert sorted(payload["version"] for payload in heard) == versions
+
+
+def test_long_polling_clients_are_served_through_the_gateway(gateway, listen):
+    # Hotel Wi-Fi proxies sometimes block WebSocket upgrades; polling must carry the same events.
+    admin = listen("admin", transports=["polling"])
+    assert admin.client.transport() == "polling"
+    room = change_room_status(gateway, "102")
+
+    def heard():
+        """the polling client to hear the room change"""
+        return admin.heard("room.status_changed", roomNumber="102", version=room["version"])
+
+    eventually(heard)
