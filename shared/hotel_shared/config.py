@@ -91,10 +91,6 @@ class ServiceSettings:
     processed_events_ttl_days: int = 7
     trusted_proxy_hops: int = 1
 
-    @property
-    def max_attempts(self) -> int:
-        return len(self.retry_delays_ms) + 1
-
     @classmethod
     def from_env(
         cls,

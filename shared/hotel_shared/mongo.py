@@ -48,14 +48,6 @@ def get_database(settings: ServiceSettings) -> Database:
     return get_client(settings.mongo_url, settings.mongo_timeout_ms)[settings.mongo_db]
 
 
-def close_clients() -> None:
-    with _lock:
-        for key, client in list(_clients.items()):
-            if key[0] == os.getpid():
-                client.close()
-            del _clients[key]
-
-
 class WriteContention(ServiceUnavailable):
     """Every attempt lost a write conflict: retryable by the client, never a server fault."""
 

@@ -65,9 +65,6 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_s = poll_s
 
-    def pending_count(self) -> int:
-        return self.db[OUTBOX_COLLECTION].count_documents({"sentAt": None})
-
     def relay_once(self) -> int:
         """Publish one batch; returns how many were sent. Broker errors propagate to the caller."""
         outbox = self.db[OUTBOX_COLLECTION]

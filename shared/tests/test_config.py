@@ -15,7 +15,7 @@ def test_from_env_reads_the_shared_variables_and_derives_the_database_name():
     settings = ServiceSettings.from_env("pms-adapter", BASE_ENV)
     assert settings.mongo_url == "mongodb://db:27017"
     assert settings.mongo_db == "hotel_pms_adapter"
-    assert settings.max_attempts == 5
+    assert len(settings.retry_delays_ms) + 1 == 5  # four retries, then parked
 
 
 @pytest.mark.parametrize("missing", ["MONGO_URL", "AMQP_URL"])

@@ -59,7 +59,7 @@ def _room_response(room: dict[str, Any], status: int = 200, headers: dict[str, s
 
 @blueprint.get("/api/rooms")
 @require(*STAFF_ROLES)
-def listroom_store():
+def list_rooms():
     filters, limit, offset = load_page_query(RoomListQuerySchema())
     items, total = domain.list_rooms(room_store(), filters, limit, offset)
     return paged(rooms_schema.dump(items), total, limit, offset)
@@ -67,7 +67,7 @@ def listroom_store():
 
 @blueprint.get("/api/rooms/availability")
 @require(*STAFF_ROLES)
-def list_availableroom_store():
+def list_available_rooms():
     query = load_query(AvailabilityQuerySchema())
     store = room_store()
     items = bookings.find_available_rooms(

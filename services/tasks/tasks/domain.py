@@ -47,7 +47,7 @@ def save_department(
         now = utc_now()
         if stores.get_department(code, session) is None:
             department = {"code": code, **details, "version": 1, "createdAt": now, "updatedAt": now}
-            stores.departments.insert_one(department, session=session)
+            stores.insert_department(department, session)
             return department, True
         changes = {**details, "updatedAt": now}
         return stores.save_department(code, changes, expected_version, session), False

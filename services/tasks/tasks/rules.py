@@ -67,13 +67,6 @@ class EmployeeNotFound(NotFound):
         super().__init__(f"no employee {employee_code}")
 
 
-class DepartmentNotFound(NotFound):
-    code = "department_not_found"
-
-    def __init__(self, code: str) -> None:
-        super().__init__(f"no department {code}")
-
-
 class EmployeeExists(Conflict):
     code = "employee_exists"
 
@@ -287,8 +280,3 @@ def escalation_step(
         "reason": breach_reason(task, now),
         "overdueMinutes": round(minutes_between(breach_start(task), now) or 0, 1),
     }
-
-
-def is_sla_breached(task: Mapping[str, Any], now: datetime) -> bool:
-    finished = task.get("completedAt") or now
-    return task["status"] != CANCELLED and finished > task["dueDate"]

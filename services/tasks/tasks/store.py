@@ -106,6 +106,9 @@ class TaskStores:
         )
         return result.upserted_id is not None
 
+    def insert_department(self, department: Document, session: ClientSession) -> None:
+        self.departments.insert_one(department, session=session)
+
     def save_department(
         self, code: str, changes: Document, expected_version: int | None, session: ClientSession
     ) -> Document:
@@ -219,9 +222,6 @@ class TaskStores:
         if task is None:
             raise TaskNotFound(task_id)
         return task
-
-    def get_request(self, task_id: str) -> Document | None:
-        return self.requests.find_one({"taskId": task_id})
 
     def save_task(
         self, task: Document, changes: Document, session: ClientSession, *, expected_version=None

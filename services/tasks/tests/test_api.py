@@ -280,6 +280,21 @@ def test_admin_reroutes_a_job_type_and_edits_the_sla(client, callers):
     assert_problem(response, 403, "role_not_allowed")
 
 
+def test_admin_creates_a_department_and_requests_route_to_it(client, callers):
+    body = {
+        "name": "Spa",
+        "jobTypes": ["massage", "sauna"],
+        "slaMinutes": {"low": 240, "normal": 120, "high": 60, "urgent": 30},
+    }
+    response = client.put("/api/departments/spa", json=body, headers=callers.admin)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.headers["ETag"] == '"1"'
+    assert response.get_json()["jobTypes"] == ["massage", "sauna"]
+    request = create(client, callers.front_desk, {"roomNumber": "101", "jobType": "sauna"})
+    assert request["department"] == "spa"
+    assert request["task"]["status"] == "pending"  # nobody works in the spa yet
+
+
 def test_employees_are_created_by_admins_with_unique_codes(client, callers):
     employee = {
         "employeeCode": "MT-002",
