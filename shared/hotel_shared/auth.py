@@ -9,7 +9,6 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import jwt
@@ -20,40 +19,13 @@ from flask import current_app, g, request
 
 from hotel_shared.config import ServiceSettings
 from hotel_shared.errors import Forbidden, Unauthorized
-
-ROLES = ("hotelAdmin", "frontOffice", "supervisor", "staff", "restaurantAdmin", "guest")
-STAFF_ROLES = ("hotelAdmin", "frontOffice", "supervisor", "staff", "restaurantAdmin")
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: a staff user, or a guest scoped to one room."""
-
-    user_id: str
-    username: str
-    role: str
-    department: str | None = None
-    employee_code: str | None = None
-    room_number: str | None = None
-
-    @property
-    def is_guest(self) -> bool:
-        return self.role == "guest"
-
-    def as_actor(self) -> dict[str, str]:
-        """The `actor` of an event envelope."""
-        return {"userId": self.user_id, "username": self.username, "role": self.role}
-
-    @classmethod
-    def from_claims(cls, claims: dict[str, Any]) -> Principal:
-        return cls(
-            user_id=str(claims["sub"]),
-            username=str(claims.get("username", "")),
-            role=str(claims["role"]),
-            department=claims.get("department"),
-            employee_code=claims.get("employeeCode"),
-            room_number=claims.get("roomNumber"),
-        )
+from hotel_shared.principal import (  # noqa: F401  (re-exported: routes import them from here)
+    ROLES,
+    STAFF_ROLES,
+    NotYourRoom,
+    Principal,
+    check_guest_room,
+)
 
 
 def _jwk_algorithm(key: Any) -> type[jwt.algorithms.Algorithm]:
@@ -202,6 +174,7 @@ def require(*roles: str) -> Callable:
                 raise Forbidden(f"role {principal.role} may not do this", code="role_not_allowed")
             return view(*args, **kwargs)
 
+        wrapper.__roles__ = roles  # type: ignore[attr-defined]  # the OpenAPI document lists them
         return wrapper
 
     return decorator

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from hotel_shared.timeutil import parse_iso, to_iso, utc_now
@@ -71,3 +72,44 @@ def parse_event(body: bytes | str) -> dict[str, Any]:
 
 def encode_event(envelope: dict[str, Any]) -> bytes:
     return json.dumps(envelope, separators=(",", ":"), default=str).encode()
+
+
+def changes_between(
+    before: Mapping[str, Any], after: Mapping[str, Any], fields: Iterable[str]
+) -> list[dict[str, Any]]:
+    """The `changes` of a `*_changed` event: each of `fields` whose value moved, old and new.
+
+    Values must already be JSON-ready (times as ISO strings): consumers compare them as they are.
+    """
+    return [
+        {"field": field, "oldValue": before.get(field), "newValue": after.get(field)}
+        for field in fields
+        if before.get(field) != after.get(field)
+    ]
+
+
+class EventSource:
+    """The events one service publishes: `EventSource("rooms").event(type, subject=..., ...)`."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def event(
+        self,
+        event_type: str,
+        *,
+        subject: str,
+        data: dict[str, Any],
+        actor: dict[str, Any] | None,
+        correlation_id: str | None,
+    ) -> dict[str, Any]:
+        if not event_type.startswith(f"{self.name}."):
+            raise ValueError(f"{self.name} may not publish {event_type}")
+        return new_event(
+            event_type,
+            source=self.name,
+            subject=subject,
+            data=data,
+            actor=actor,
+            correlation_id=correlation_id,
+        )

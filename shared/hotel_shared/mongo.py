@@ -1,4 +1,4 @@
-"""Lazy per-process MongoDB clients and a transaction helper that retries transient failures."""
+"""Lazy per-process MongoDB clients, paging, and the retry of transactions that lost a conflict."""
 
 from __future__ import annotations
 
@@ -10,13 +10,12 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from pymongo import MongoClient
-from pymongo.client_session import ClientSession
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
 from hotel_shared.config import ServiceSettings
-from hotel_shared.errors import DatabaseUnavailable, ServiceUnavailable
+from hotel_shared.errors import ServiceUnavailable
 
 T = TypeVar("T")
 
@@ -59,58 +58,28 @@ def is_unavailable(error: BaseException) -> bool:
     return isinstance(error, ConnectionFailure)
 
 
-def _is_transient(error: PyMongoError) -> bool:
+def is_transient(error: PyMongoError) -> bool:
+    """A write conflict or another error Mongo labels worth rerunning the whole transaction."""
     return error.has_error_label("TransientTransactionError") or (
         isinstance(error, OperationFailure) and error.code == 112  # WriteConflict
     )
 
 
-def run_in_transaction(
-    client: MongoClient, work: Callable[[ClientSession], T], *, attempts: int = 5
-) -> T:
-    """Run `work(session)` in one multi-document transaction and commit it.
+def retry_contention(work: Callable[[], T], attempts: int) -> T:
+    """Run `work` until it does not lose a write conflict, with exponential back-off and jitter.
 
-    A transient conflict reruns the whole unit, with exponential back-off and full jitter (raise
-    `attempts` where many writers contend for one document). Running out of attempts is a 503
-    with Retry-After, not a 500: nothing was written and the same request can succeed later. An
-    unreachable database raises DatabaseUnavailable, so the caller never claims a write.
+    Running out of attempts is a 503 with Retry-After, not a 500: nothing was written and the
+    same request can succeed later.
     """
-    last_error: PyMongoError | None = None
     for attempt in range(attempts):
         try:
-            with client.start_session() as session:
-                session.start_transaction()
-                try:
-                    result = work(session)
-                except BaseException:
-                    if session.in_transaction:
-                        session.abort_transaction()
-                    raise
-                _commit_with_retry(session)
-                return result
-        except PyMongoError as error:
-            if not _is_transient(error):
-                if is_unavailable(error):
-                    raise DatabaseUnavailable("the database is unreachable") from error
+            return work()
+        except WriteContention:
+            if attempt + 1 == attempts:
                 raise
-            last_error = error
-            if attempt + 1 < attempts:
-                # Writers that collided must not retry in lockstep and collide again.
-                time.sleep(random.uniform(0, min(0.25, 0.005 * 2**attempt)))
-    if last_error is not None and is_unavailable(last_error):
-        raise DatabaseUnavailable("the database is unreachable") from last_error
-    raise WriteContention("too many concurrent changes to the same data; try again")
-
-
-def _commit_with_retry(session: ClientSession, attempts: int = 3) -> None:
-    for attempt in range(attempts):
-        try:
-            session.commit_transaction()
-            return
-        except PyMongoError as error:
-            if error.has_error_label("UnknownTransactionCommitResult") and attempt + 1 < attempts:
-                continue
-            raise
+            # Writers that collided must not retry in lockstep and collide again.
+            time.sleep(random.uniform(0, min(0.25, 0.005 * 2**attempt)))
+    raise AssertionError("attempts must be at least 1")
 
 
 def find_page(

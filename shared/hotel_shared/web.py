@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Flask, Response, g, request, send_file
+from flask import Flask, Response, g, request
 from marshmallow import Schema, ValidationError, fields, validate
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -64,7 +64,6 @@ def init_service(
     settings: ServiceSettings,
     *,
     readiness_checks: Mapping[str, ReadinessCheck] | None = None,
-    openapi_path: str | None = None,
 ) -> None:
     """Wire the cross-cutting behaviour every service must have into `app`."""
     configure_logging(settings.name, settings.log_level)
@@ -77,7 +76,7 @@ def init_service(
     app.after_request(_finish_request(settings.name))
     _register_error_handlers(app)
     checks = dict(readiness_checks) if readiness_checks is not None else default_checks(settings)
-    _register_operational_routes(app, checks, openapi_path)
+    _register_operational_routes(app, checks)
 
 
 def _start_request() -> None:
@@ -174,9 +173,7 @@ def broker_check(settings: ServiceSettings, cache_s: float = 2.0) -> ReadinessCh
     return check
 
 
-def _register_operational_routes(
-    app: Flask, checks: Mapping[str, ReadinessCheck], openapi_path: str | None
-) -> None:
+def _register_operational_routes(app: Flask, checks: Mapping[str, ReadinessCheck]) -> None:
     @app.get("/healthz")
     def healthz():
         return {"status": "ok"}
@@ -206,12 +203,6 @@ def _register_operational_routes(
             multiprocess.MultiProcessCollector(registry)
             return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
         return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
-
-    if openapi_path:
-
-        @app.get("/openapi.json")
-        def openapi():
-            return send_file(openapi_path, mimetype="application/json", max_age=0)
 
 
 # --- request bodies, query strings, paging and optimistic concurrency -----------------------
@@ -264,8 +255,13 @@ class PageQuerySchema(Schema):
 
 def load_page_query(schema: PageQuerySchema) -> tuple[dict[str, Any], int, int]:
     """A list route's query: (filters, limit, offset), 422 naming any bad argument."""
-    query = load_query(schema)
-    return query, query.pop("limit"), query.pop("offset")
+    return split_page(load_query(schema))
+
+
+def split_page(query: Mapping[str, Any]) -> tuple[dict[str, Any], int, int]:
+    """A loaded page query as (filters, limit, offset)."""
+    filters = dict(query)
+    return filters, filters.pop("limit"), filters.pop("offset")
 
 
 def paged(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:

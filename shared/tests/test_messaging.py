@@ -19,9 +19,10 @@ from hotel_shared.bus import (
     declare_topology,
 )
 from hotel_shared.events import encode_event, new_event
-from hotel_shared.inbox import ensure_inbox_indexes, process_once
-from hotel_shared.mongo import find_page, get_client, get_database, run_in_transaction
-from hotel_shared.outbox import OutboxRelay, ensure_outbox_indexes, record_event
+from hotel_shared.inbox import ensure_inbox_indexes
+from hotel_shared.mongo import find_page, get_database
+from hotel_shared.outbox import OutboxRelay, ensure_outbox_indexes
+from hotel_shared.store import MongoStores
 
 
 def random_word(n=10):
@@ -40,6 +41,11 @@ def db(settings):
     ensure_inbox_indexes(database)
     yield database
     database.client.drop_database(database.name)
+
+
+@pytest.fixture
+def stores(settings, db):
+    return MongoStores.from_settings(settings)
 
 
 @pytest.fixture
@@ -79,26 +85,23 @@ def wait_for_message(channel, queue, timeout=5.0):
     return None, None
 
 
-def test_transaction_writes_all_or_nothing(settings, db):
-    client = get_client(settings.mongo_url)
+def test_transaction_writes_all_or_nothing(stores, db):
     db.things.create_index("code", unique=True)
     envelope = new_event("probe.thing.created.v1", source="probe", subject="thing/a", data={})
 
-    def write_twice(session):
-        db.things.insert_one({"code": "a"}, session=session)
-        record_event(db, session, envelope)
-        db.things.insert_one({"code": "a"}, session=session)  # violates the unique index
-
-    with pytest.raises(DuplicateKeyError):
-        run_in_transaction(client, write_twice)
+    with pytest.raises(DuplicateKeyError), stores.transaction() as tx:  # noqa: PT012
+        db.things.insert_one({"code": "a"}, session=tx.session)
+        tx.record(envelope)
+        db.things.insert_one({"code": "a"}, session=tx.session)  # violates the unique index
     assert db.things.count_documents({}) == 0
     assert db.outbox.count_documents({}) == 0
 
 
-def test_relay_publishes_with_confirms_and_marks_sent(settings, db, broker, event_type):
+def test_relay_publishes_with_confirms_and_marks_sent(settings, stores, db, broker, event_type):
     queue = bound_queue(broker, event_type)
     envelope = new_event(event_type, source="probe", subject="thing/1", data={"n": 1})
-    run_in_transaction(get_client(settings.mongo_url), lambda s: record_event(db, s, envelope))
+    with stores.transaction() as tx:
+        tx.record(envelope)
 
     publisher = BusPublisher(settings.amqp_url)
     relay = OutboxRelay(db, publisher)
@@ -113,10 +116,11 @@ def test_relay_publishes_with_confirms_and_marks_sent(settings, db, broker, even
     assert relay.relay_once() == 0
 
 
-def test_relay_keeps_events_while_the_broker_is_down(settings, db, broker, event_type):
+def test_relay_keeps_events_while_the_broker_is_down(settings, stores, db, broker, event_type):
     queue = bound_queue(broker, event_type)
     envelope = new_event(event_type, source="probe", subject="thing/2", data={})
-    run_in_transaction(get_client(settings.mongo_url), lambda s: record_event(db, s, envelope))
+    with stores.transaction() as tx:
+        tx.record(envelope)
 
     dead_broker = BusPublisher("amqp://guest:guest@127.0.0.1:9/%2F")
     with pytest.raises(Exception):  # noqa: B017 - the broker error type is pika's
@@ -138,32 +142,6 @@ def test_unrouted_events_are_kept(amqp_url):
         connection.close()
     assert method is not None
     assert json.loads(body)["id"] == envelope["id"]
-
-
-def test_process_once_applies_a_redelivered_event_once(settings, db):
-    client = get_client(settings.mongo_url)
-    envelope = new_event("probe.thing.counted.v1", source="probe", subject="thing/1", data={})
-
-    def count(session):
-        db.counters.update_one({"_id": "c"}, {"$inc": {"n": 1}}, upsert=True, session=session)
-
-    assert process_once(client, db, envelope, count) is True
-    assert process_once(client, db, envelope, count) is False
-    assert db.counters.find_one({"_id": "c"})["n"] == 1
-
-
-def test_process_once_rolls_back_the_mark_when_the_effect_fails(settings, db):
-    client = get_client(settings.mongo_url)
-    envelope = new_event("probe.thing.counted.v1", source="probe", subject="thing/1", data={})
-
-    def fail(session):
-        db.counters.insert_one({"_id": "x"}, session=session)
-        raise RuntimeError("handler bug")
-
-    with pytest.raises(RuntimeError):
-        process_once(client, db, envelope, fail)
-    assert db.processed_events.count_documents({}) == 0
-    assert db.counters.count_documents({}) == 0
 
 
 def run_consumer(consumer, until, timeout=10.0):
@@ -256,28 +234,3 @@ def test_find_page_reports_the_total_with_or_without_a_count(db):
     assert ([item["n"] for item in items], total) == ([5, 6], 7)
     assert find_page(db.items, {}, order, 5, 20) == ([], 7)
     assert find_page(db.items, {"n": {"$gt": 4}}, order, 50, 0)[1] == 2
-
-
-def test_a_transaction_that_keeps_losing_conflicts_is_a_retryable_503(settings, db):
-    from hotel_shared.mongo import WriteContention
-
-    client = get_client(settings.mongo_url)
-    db.things.insert_one({"_id": "guard", "n": 0})
-    attempts = []
-
-    def always_collides(session):
-        attempts.append(1)
-        db.things.update_one({"_id": "guard"}, {"$inc": {"n": 1}}, session=session)
-        # A second transaction writes the same document: one of the two loses the conflict.
-        with client.start_session() as other:
-            other.start_transaction()
-            try:
-                db.things.update_one({"_id": "guard"}, {"$inc": {"n": 1}}, session=other)
-            finally:
-                other.abort_transaction()
-
-    with pytest.raises(WriteContention) as raised:
-        run_in_transaction(client, always_collides, attempts=3)
-    assert raised.value.status == 503
-    assert raised.value.headers["Retry-After"]
-    assert len(attempts) == 3

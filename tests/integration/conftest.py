@@ -16,7 +16,7 @@ import requests
 
 from hotel_devstack import Stack
 from hotel_devstack.services import discover_services
-from hotel_shared.localservers import RabbitNode, find_repo_root, free_port
+from hotel_shared.testing.servers import RabbitNode, find_repo_root, free_port
 
 DEMO_PASSWORDS = {
     "admin": "admin-demo-pass",

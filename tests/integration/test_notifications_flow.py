@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hotel_devstack.services import discover_services
 from hotel_shared.auth import Principal, access_claims, sign_token
-from hotel_shared.localservers import find_repo_root, free_port
+from hotel_shared.testing.servers import find_repo_root, free_port
 
 # Each housekeeping status's next legal move, so a room can be changed again and again.
 NEXT_STATUS = {"Dirty": "Pickup", "Pickup": "Clean", "Clean": "Dirty", "Inspected": "Dirty"}

@@ -14,7 +14,7 @@ import pytest
 import requests
 from conftest import add_staff
 
-from hotel_shared.localservers import free_port, port_answers
+from hotel_shared.testing.servers import free_port, port_answers
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hotel_devstack.processes import ProcessTable
-from hotel_shared.localservers import RabbitNode, SecantusServer, amqp_answers, port_answers
+from hotel_shared.testing.servers import RabbitNode, SecantusServer, amqp_answers, port_answers
 
 SYSTEM_BROKER_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
 

@@ -22,7 +22,7 @@ from hotel_devstack.services import (
     web_argv,
     worker_argv,
 )
-from hotel_shared.localservers import find_repo_root, port_answers
+from hotel_shared.testing.servers import find_repo_root, port_answers
 
 DEMO_LOGINS = (
     ("admin", "admin-demo-pass", "hotelAdmin"),

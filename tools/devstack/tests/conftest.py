@@ -15,7 +15,7 @@ import pytest
 
 from hotel_devstack.gateway import LocalGateway
 from hotel_devstack.services import DEFAULT_PORTS
-from hotel_shared.localservers import find_repo_root, free_port, port_answers
+from hotel_shared.testing.servers import find_repo_root, free_port, port_answers
 
 REPO_ROOT = find_repo_root(Path(__file__))
 

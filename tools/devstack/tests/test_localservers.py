@@ -8,7 +8,7 @@ import pika
 import pymongo
 import pytest
 
-from hotel_shared.localservers import (
+from hotel_shared.testing.servers import (
     RabbitNode,
     SecantusServer,
     amqp_answers,

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from hotel_devstack import Stack, StackError
-from hotel_shared.localservers import free_port
+from hotel_shared.testing.servers import free_port
 
 # A minimal service following the repo's conventions (wsgi, seed, consumer), written to a temp
 # dir by the test so the real services/ play no part.

@@ -1,6 +1,7 @@
 """pytest fixtures for services: a real Mongo-wire server, a real broker, signing keys, envelopes.
 
-Use from a service's conftest.py with `pytest_plugins = ["hotel_shared.testing"]`.
+Use from a service's conftest.py with `pytest_plugins = ["hotel_shared.testing"]`. Test-only code:
+no runtime module of a service or of hotel_shared imports this package.
 Where a Docker engine answers, Mongo 7 and RabbitMQ run in testcontainers; otherwise a private
 SecantusDB process and a private RabbitMQ node (or, without rabbitmq-server, the local broker).
 TEST_MONGO_URL / TEST_AMQP_URL override both.
@@ -23,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hotel_shared.auth import Principal, access_claims, sign_token
 from hotel_shared.config import ServiceSettings
 from hotel_shared.events import new_event
-from hotel_shared.localservers import (
+from hotel_shared.testing.servers import (
     RABBITMQ_SERVER,
     RabbitNode,
     SecantusServer,
@@ -258,16 +259,70 @@ def service_settings(
     return make
 
 
+# --- HTTP assertions ---------------------------------------------------------------------------
+
+
+def assert_problem(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    """The response is an RFC 9457 problem with `status` (and `code`); returns its body."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json", response.mimetype
+    body = response.get_json()
+    assert body["status"] == status
+    if code is not None:
+        assert body["code"] == code, body
+    return body
+
+
+def assert_openapi_complete(app: Any) -> dict[str, Any]:
+    """The app's generated OpenAPI document is valid OpenAPI 3 and documents every route."""
+    from openapi_spec_validator import validate
+
+    from hotel_shared.openapi import OPERATIONAL_ROUTES, openapi_path
+
+    client = app.test_client()
+    response = client.get("/openapi.json")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    document = response.get_json()
+    validate(document)
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule in OPERATIONAL_ROUTES or rule.endpoint == "static":
+            continue
+        path = document["paths"].get(openapi_path(rule.rule), {})
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            operation = path.get(method.lower())
+            if operation is None or not operation.get("responses"):
+                missing.append(f"{method} {rule.rule}")
+    assert not missing, f"routes missing from the OpenAPI document: {missing}"
+    return document
+
+
 # --- event contracts (contracts/events/<type>.json, see contracts/README.md) ---------------------
+
+
+def contract_path(event_type: str) -> Path:
+    repo = find_repo_root()
+    if repo is None:
+        raise RuntimeError("contracts/ not found: run the tests from the repository checkout")
+    return repo / "contracts" / "events" / f"{event_type}.json"
+
+
+def consumed_event_types(handlers: dict[str, Any]) -> list[str]:
+    """The event types a consumer's HANDLERS react to (the `#` catch-all is not a type)."""
+    return sorted(event_type for event_type in handlers if event_type != "#")
+
+
+def assert_has_contract(event_type: str) -> None:
+    """A consumer may react only to an event whose producer committed an example of it."""
+    path = contract_path(event_type)
+    assert path.is_file(), (
+        f"{event_type} is handled but has no example: write contracts/events/{event_type}.json"
+    )
 
 
 def load_contract(event_type: str) -> dict[str, Any]:
     """The committed example of `event_type`: {type, subject, data}."""
-    repo = find_repo_root()
-    if repo is None:
-        raise RuntimeError("contracts/ not found: run the tests from the repository checkout")
-    path = repo / "contracts" / "events" / f"{event_type}.json"
-    return json.loads(path.read_text())
+    return json.loads(contract_path(event_type).read_text())
 
 
 def _json_type(value: Any) -> str:

@@ -1,0 +1,55 @@
+"""Who is calling, as plain values: roles, the Principal, and the guest's one-room scope.
+
+Free of Flask so that a service's rules.py can use it; `hotel_shared.auth` verifies tokens into it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hotel_shared.errors import Forbidden
+
+ROLES = ("hotelAdmin", "frontOffice", "supervisor", "staff", "restaurantAdmin", "guest")
+STAFF_ROLES = ("hotelAdmin", "frontOffice", "supervisor", "staff", "restaurantAdmin")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a staff user, or a guest scoped to one room."""
+
+    user_id: str
+    username: str
+    role: str
+    department: str | None = None
+    employee_code: str | None = None
+    room_number: str | None = None
+
+    @property
+    def is_guest(self) -> bool:
+        return self.role == "guest"
+
+    def as_actor(self) -> dict[str, str]:
+        """The `actor` of an event envelope."""
+        return {"userId": self.user_id, "username": self.username, "role": self.role}
+
+    @classmethod
+    def from_claims(cls, claims: dict[str, Any]) -> Principal:
+        return cls(
+            user_id=str(claims["sub"]),
+            username=str(claims.get("username", "")),
+            role=str(claims["role"]),
+            department=claims.get("department"),
+            employee_code=claims.get("employeeCode"),
+            room_number=claims.get("roomNumber"),
+        )
+
+
+class NotYourRoom(Forbidden):
+    code = "not_your_room"
+
+
+def check_guest_room(principal: Principal, room_number: str) -> None:
+    """A guest reaches only the room of their stay; staff are not limited here."""
+    if principal.is_guest and principal.room_number != str(room_number):
+        raise NotYourRoom("a guest may act only for their own room")

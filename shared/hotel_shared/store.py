@@ -1,0 +1,192 @@
+"""The base of every service's `<Service>Stores`: one client, one unit of work, outbox and inbox.
+
+A service's `store.py` subclasses `MongoStores`; its methods are the only code that holds queries
+and Mongo operators, and each passes `session=self.session`. A use case opens the unit of work
+once:
+
+    @unit_of_work
+    def mark_room_clean(stores: RoomsStores, number: str, ...) -> dict:
+        with stores.transaction() as tx:
+            room = tx.get_room(number)
+            ...
+            tx.save_room(updated)
+            tx.record(events.room_status_changed(...))
+        return updated
+
+`tx` is the same stores bound to the transaction's session, so no session is threaded through
+helpers. A nested `transaction()` (a use case called from an event handler that already opened
+one) joins the outer unit. `unit_of_work` reruns the whole use case when its transaction lost a
+write conflict, so each attempt reads fresh state.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, ClassVar, ParamSpec, Self, TypeVar
+
+from pymongo import MongoClient
+from pymongo.client_session import ClientSession
+from pymongo.database import Database
+from pymongo.errors import PyMongoError
+
+from hotel_shared.config import ServiceSettings
+from hotel_shared.errors import DatabaseUnavailable
+from hotel_shared.inbox import ensure_inbox_indexes, mark_processed
+from hotel_shared.mongo import (
+    WriteContention,
+    get_client,
+    is_transient,
+    is_unavailable,
+    retry_contention,
+)
+from hotel_shared.outbox import ensure_outbox_indexes, record_event
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Document = dict[str, Any]
+
+
+class MongoStores:
+    """A service's collections on one database, optionally bound to an open transaction."""
+
+    # Raise in a subclass where many writers contend for one document (a department's guard).
+    transaction_attempts: ClassVar[int] = 5
+
+    def __init__(
+        self,
+        client: MongoClient,
+        db: Database,
+        *,
+        processed_events_ttl_days: int = 7,
+    ) -> None:
+        self.client = client
+        self.db = db
+        self.processed_events_ttl_days = processed_events_ttl_days
+        self.session: ClientSession | None = None
+        self._after_commit: list[Callable[[], None]] = []
+
+    @classmethod
+    def from_settings(cls, settings: ServiceSettings) -> Self:
+        # Per-process client: built lazily, so nothing connects before gunicorn forks.
+        client = get_client(settings.mongo_url, settings.mongo_timeout_ms)
+        return cls(
+            client,
+            client[settings.mongo_db],
+            processed_events_ttl_days=settings.processed_events_ttl_days,
+        )
+
+    # --- indexes -------------------------------------------------------------------------------
+
+    def ensure_indexes(self) -> None:
+        """The service's own indexes, then the outbox's and the inbox's."""
+        self.ensure_collection_indexes()
+        ensure_outbox_indexes(self.db)
+        ensure_inbox_indexes(self.db, self.processed_events_ttl_days)
+
+    def ensure_collection_indexes(self) -> None:
+        """Overridden by each service with the indexes of the collections it owns."""
+
+    # --- the unit of work ----------------------------------------------------------------------
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.session is not None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Self]:
+        """Yield these stores bound to one multi-document transaction; commit when the block ends.
+
+        Inside a transaction already, the block joins it. A write conflict surfaces as
+        WriteContention (a retryable 503) for `unit_of_work` to rerun; an unreachable database as
+        DatabaseUnavailable, so no caller ever claims a write that did not happen.
+        """
+        if self.session is not None:
+            yield self
+            return
+        try:
+            with self.client.start_session() as session:
+                session.start_transaction()
+                bound = copy.copy(self)
+                bound.session = session
+                bound._after_commit = []
+                try:
+                    yield bound
+                except BaseException:
+                    if session.in_transaction:
+                        session.abort_transaction()
+                    raise
+                _commit(session)
+        except PyMongoError as error:
+            translated = _translated(error)
+            if translated is error:
+                raise
+            raise translated from error
+        for callback in bound._after_commit:
+            callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the open transaction commits (at once when none is open)."""
+        if self.session is None:
+            callback()
+        else:
+            self._after_commit.append(callback)
+
+    def record(self, envelope: Document) -> None:
+        """Put an event in the outbox in the open transaction: it exists exactly with the change."""
+        record_event(self.db, self._require_session(), envelope)
+
+    def mark_processed(self, envelope: Document) -> None:
+        """Note the event id in the inbox, in the open transaction (AlreadyProcessed if there)."""
+        mark_processed(self.db, self._require_session(), envelope)
+
+    def _require_session(self) -> ClientSession:
+        if self.session is None:
+            raise RuntimeError("this write belongs inside `with stores.transaction() as tx:`")
+        return self.session
+
+
+def unit_of_work(
+    function: Callable[P, T] | None = None, *, attempts: int | None = None
+) -> Callable[P, T] | Callable[[Callable[P, T]], Callable[P, T]]:
+    """Rerun a use case (first argument: the stores) whose transaction lost a write conflict.
+
+    Called inside an open transaction it runs once: the outermost unit owns the retries.
+    """
+
+    def decorate(use_case: Callable[P, T]) -> Callable[P, T]:
+        @functools.wraps(use_case)
+        def run(*args: P.args, **kwargs: P.kwargs) -> T:
+            stores = args[0]
+            if not isinstance(stores, MongoStores):
+                raise TypeError(f"{use_case.__name__} must take its stores first")
+            if stores.in_transaction:
+                return use_case(*args, **kwargs)
+            return retry_contention(
+                lambda: use_case(*args, **kwargs), attempts or stores.transaction_attempts
+            )
+
+        return run
+
+    return decorate(function) if function is not None else decorate
+
+
+def _commit(session: ClientSession, attempts: int = 3) -> None:
+    for attempt in range(attempts):
+        try:
+            session.commit_transaction()
+            return
+        except PyMongoError as error:
+            if error.has_error_label("UnknownTransactionCommitResult") and attempt + 1 < attempts:
+                continue
+            raise
+
+
+def _translated(error: PyMongoError) -> Exception:
+    if is_unavailable(error):
+        return DatabaseUnavailable("the database is unreachable")
+    if is_transient(error):
+        return WriteContention("too many concurrent changes to the same data; try again")
+    return error
