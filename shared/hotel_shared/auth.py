@@ -22,10 +22,12 @@ from hotel_shared.errors import Forbidden, Unauthorized
 from hotel_shared.principal import (  # noqa: F401  (re-exported: routes import them from here)
     ROLES,
     STAFF_ROLES,
+    Context,
     NotYourRoom,
     Principal,
     check_guest_room,
 )
+from hotel_shared.web import current_request_id
 
 
 def _jwk_algorithm(key: Any) -> type[jwt.algorithms.Algorithm]:
@@ -158,6 +160,12 @@ def authenticate() -> Principal:
 
 def current_principal() -> Principal:
     return authenticate()
+
+
+def request_context(*, signed_in: bool = True) -> Context:
+    """The Context of this request: the verified caller (none on public routes) and its id."""
+    principal = authenticate() if signed_in else None
+    return Context(principal=principal, correlation_id=current_request_id())
 
 
 def require(*roles: str) -> Callable:

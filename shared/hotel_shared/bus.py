@@ -122,19 +122,6 @@ class BusPublisher:
                 pass
 
 
-def dispatch_by_type(handlers: Mapping[str, Handler], fallback: Handler | None = None) -> Handler:
-    """One handler per event type; others go to `fallback`, or are acknowledged unread."""
-
-    def handle(envelope: dict[str, Any]) -> None:
-        handler = handlers.get(envelope["type"], fallback)
-        if handler is None:
-            log.info("no handler for %s; acknowledged without effect", envelope["type"])
-            return
-        handler(envelope)
-
-    return handle
-
-
 class EventConsumer:
     """Consumes `<queue>` bound to `bindings`, with retries and parking as described above."""
 

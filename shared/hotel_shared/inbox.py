@@ -20,6 +20,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from hotel_shared.mongo import retry_contention
+from hotel_shared.principal import Context
 from hotel_shared.timeutil import parse_iso, utc_now
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,11 @@ class InboundEvent:
             correlation_id=envelope.get("correlationId"),
             data=dict(envelope.get("data") or {}),
         )
+
+    @property
+    def context(self) -> Context:
+        """The Context of a reaction: a system action carrying on the upstream actor and chain."""
+        return Context(correlation_id=self.correlation_id, upstream_actor=self.actor)
 
     @property
     def changes(self) -> list[dict[str, Any]]:

@@ -45,6 +45,25 @@ class Principal:
         )
 
 
+@dataclass(frozen=True)
+class Context:
+    """Who asked, and which request or event chain it belongs to: every use case takes one.
+
+    A route builds it from the verified token and X-Request-ID (`hotel_shared.auth.
+    request_context()`); an event handler from the event it reacts to (`event.context`), with no
+    principal (a system action) and the upstream actor carried on into the events it causes.
+    """
+
+    principal: Principal | None = None
+    correlation_id: str | None = None
+    upstream_actor: dict[str, Any] | None = None
+
+    @property
+    def actor(self) -> dict[str, Any] | None:
+        """The `actor` of the events this action publishes."""
+        return self.principal.as_actor() if self.principal else self.upstream_actor
+
+
 class NotYourRoom(Forbidden):
     code = "not_your_room"
 

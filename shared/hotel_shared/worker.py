@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Iterable
 
-from hotel_shared.bus import BusPublisher, EventConsumer, Handler
+from hotel_shared.bus import BusPublisher, EventConsumer
 from hotel_shared.config import ServiceSettings
+from hotel_shared.inbox import BoundHandlers
 from hotel_shared.logs import configure_logging
 from hotel_shared.mongo import get_database
 from hotel_shared.outbox import OutboxRelay
@@ -25,13 +25,9 @@ def run_relay(settings: ServiceSettings, stop: threading.Event) -> None:
         publisher.close()
 
 
-def run_worker(
-    settings: ServiceSettings,
-    *,
-    bindings: Iterable[str] = (),
-    handle: Handler | None = None,
-) -> None:
-    """Run until SIGTERM/SIGINT; each thread has its own connection (pika is not thread-safe)."""
+def run_worker(settings: ServiceSettings, handlers: BoundHandlers | None = None) -> None:
+    """Relay the outbox and, given `handlers` (from inbox.bind_handlers), consume the service's
+    queue, until SIGTERM/SIGINT; each thread has its own connection (pika is not thread-safe)."""
     configure_logging(f"{settings.name}-worker", settings.log_level)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -39,13 +35,12 @@ def run_worker(
 
     relay_thread = threading.Thread(target=run_relay, args=(settings, stop), name="outbox-relay")
     relay_thread.start()
-    bindings = tuple(bindings)
-    if bindings and handle is not None:
+    if handlers is not None and handlers.bindings:
         consumer = EventConsumer(
             settings.amqp_url,
             f"{settings.name}.events",
-            bindings,
-            handle,
+            handlers.bindings,
+            handlers.handle,
             retry_delays_ms=settings.retry_delays_ms,
         )
         consumer.run(stop)
