@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hotel_shared.auth import Principal, access_claims, sign_token
 from hotel_shared.config import ServiceSettings
+from hotel_shared.demo import DEMO_BY_USERNAME
 from hotel_shared.events import new_event
 from hotel_shared.testing.servers import (
     RABBITMQ_SERVER,
@@ -171,17 +172,6 @@ def signing_keys(tmp_path_factory: pytest.TempPathFactory) -> SigningKeys:
     return SigningKeys(key, str(private_file), str(public_file))
 
 
-# The demo staff of DESIGN §4 as their tokens describe them: username → (role, department, code).
-DEMO_STAFF: dict[str, tuple[str, str | None, str | None]] = {
-    "admin": ("hotelAdmin", None, None),
-    "frontdesk": ("frontOffice", "frontOffice", "FO-001"),
-    "supervisor": ("supervisor", "housekeeping", "HK-SUP-01"),
-    "housekeeper": ("staff", "housekeeping", "HK-001"),
-    "technician": ("staff", "maintenance", "MT-001"),
-    "chef": ("restaurantAdmin", "fnb", "FB-001"),
-}
-
-
 class DemoCallers:
     """Tokens and Authorization headers for the demo staff, guests and extra staff members.
 
@@ -199,8 +189,8 @@ class DemoCallers:
         self.chef = self.headers_for("chef")
 
     def token_for(self, username: str) -> str:
-        role, department, employee_code = DEMO_STAFF[username]
-        return self.staff_token(username, role, department, employee_code)
+        person = DEMO_BY_USERNAME[username]
+        return self.staff_token(username, person.role, person.department, person.employee_code)
 
     def headers_for(self, username: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token_for(username)}"}
