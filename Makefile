@@ -13,7 +13,7 @@ RABBITMQ_BIN  := /usr/lib/rabbitmq/bin/rabbitmq-server
 PYPROJECTS   := $(wildcard shared/pyproject.toml tools/devstack/pyproject.toml services/*/pyproject.toml)
 SERVICE_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml))
 # Each suite runs in its own pytest process so same-named test modules never collide.
-TEST_SUITES  := shared/tests tools/devstack/tests $(patsubst %/pyproject.toml,%/tests,$(wildcard services/*/pyproject.toml)) tests/integration
+TEST_SUITES  := tests/architecture shared/tests tools/devstack/tests $(patsubst %/pyproject.toml,%/tests,$(wildcard services/*/pyproject.toml)) tests/integration
 
 .PHONY: help install system-packages up down status logs seed lint fmt test bench clean distclean
 
@@ -73,7 +73,7 @@ test: install
 		if "$$@"; then passed+=("$$name"); else failed+=("$$name (exit $$?)"); fi; }; \
 	run "lint" $(MAKE) --no-print-directory lint; \
 	for suite in $(TEST_SUITES); do \
-		if [ "$$suite" = tests/integration ]; then \
+		if [ "$${suite%%/*}" = tests ]; then \
 			run "$$suite" $(PY) -m pytest -q "$$suite"; \
 		else \
 			run "$$suite" bash -c "cd $$(dirname $$suite) && $(CURDIR)/$(PY) -m pytest -q tests"; \
