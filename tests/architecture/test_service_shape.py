@@ -46,10 +46,12 @@ RULES_FORBIDDEN = (
     "hotel_shared.worker",
     "hotel_shared.openapi",
 )
-MONGO_OPERATORS = {
-    "$" + name
-    for name in ["set", "setOnInsert", "unset", "inc", "push", "pull", "addToSet", "pop", "each", "in", "nin", "gt", "gte", "lt", "lte", "ne", "eq", "exists", "type", "elemMatch", "regex", "or", "and", "nor", "not", "match", "group", "sum", "avg", "min", "max", "sort", "project", "unwind", "lookup", "count", "cond", "dateToString", "size"]
-}
+MONGO_OPERATORS = frozenset({
+    "$set", "$setOnInsert", "$unset", "$inc", "$push", "$pull", "$addToSet", "$pop", "$each",
+    "$in", "$nin", "$gt", "$gte", "$lt", "$lte", "$ne", "$eq", "$exists", "$type", "$elemMatch",
+    "$regex", "$or", "$and", "$nor", "$not", "$match", "$group", "$sum", "$avg", "$min", "$max",
+    "$sort", "$project", "$unwind", "$lookup", "$count", "$cond", "$dateToString", "$size",
+})  # fmt: skip
 ROUTE_VERBS = {"get", "post", "put", "patch", "delete", "route"}
 
 

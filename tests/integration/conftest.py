@@ -16,16 +16,10 @@ import requests
 
 from hotel_devstack import Stack
 from hotel_devstack.services import discover_services
+from hotel_shared.demo import DEMO_PEOPLE
 from hotel_shared.testing.servers import RabbitNode, find_repo_root, free_port
 
-DEMO_PASSWORDS = {
-    "admin": "admin-demo-pass",
-    "frontdesk": "frontdesk-demo-pass",
-    "supervisor": "supervisor-demo-pass",
-    "housekeeper": "housekeeper-demo-pass",
-    "technician": "technician-demo-pass",
-    "chef": "chef-demo-pass",
-}
+DEMO_PASSWORDS = {person.username: person.password for person in DEMO_PEOPLE}
 
 
 @pytest.fixture(scope="session")
@@ -118,15 +112,3 @@ def eventually(probe: Callable[[], object], *, timeout: float = 15.0, interval: 
         if time.monotonic() > deadline:
             pytest.fail(f"{getattr(probe, '__doc__', None) or probe} did not happen in {timeout}s")
         time.sleep(interval)
-
-
-def assert_problem(response: requests.Response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status
-    assert body["code"] == code
-    # Services and the gateway name problems alike, so clients can switch on either field.
-    assert body["type"] == f"urn:hotel-ops:problem:{code}"
-    assert body["requestId"] == response.headers["X-Request-ID"]
-    return body

@@ -8,10 +8,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import requests
-from conftest import assert_problem, eventually
+from conftest import eventually
 
 from hotel_shared.bus import BusPublisher
 from hotel_shared.events import new_event
+from hotel_shared.testing import assert_problem
 
 
 def day(offset: int) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -119,7 +118,21 @@ def test_technician_hears_his_task_and_nothing_of_housekeepings(gateway, listen)
         return housekeeper.heard("task.assigned", roomNumber="105", department="housekeeping")
 
     eventually(housekeeper_heard_the_clean)
-    time.sleep(0.5)  # time for a wrongly addressed event to arrive too
+    # A second plumbing task, created after the clean was pushed: once the technician hears it,
+    # a wrongly addressed push of the clean would have reached him before it.
+    marker = gateway.request(
+        "POST",
+        "/api/requests",
+        as_user="frontdesk",
+        json={"roomNumber": "105", "jobType": "plumbing", "priority": "low"},
+    )
+    assert marker.status_code == 201, marker.text
+
+    def technician_heard_the_marker():
+        """the technician's socket got task.assigned for the second plumbing task"""
+        return technician.heard("task.assigned", taskId=marker.json()["taskId"])
+
+    eventually(technician_heard_the_marker)
     departments = {payload.get("department") for _, payload in technician.events}
     assert departments == {"maintenance"}
     assert housekeeper.heard("task.assigned", taskId=task_id) == []
@@ -237,7 +250,18 @@ def test_clients_on_two_processes_each_hear_every_event_once(
             return heard if len(heard) >= len(versions) else None
 
         eventually(heard_all)
-    time.sleep(0.5)  # a duplicate would arrive about now
+    # One more change, after the five: once both clients heard it, a duplicate of any of the five
+    # would have arrived before it.
+    marker = change_room_status(gateway, "108", as_user="supervisor")
+    for listener in (via_gateway, direct):
+
+        def heard_marker(listener=listener):
+            """both clients got the marker change of room 108"""
+            return listener.heard(
+                "room.status_changed", roomNumber="108", version=marker["version"]
+            )
+
+        eventually(heard_marker)
     for listener in (via_gateway, direct):
         heard = listener.heard("room.status_changed", roomNumber="107")
         assert sorted(payload["version"] for payload in heard) == versions

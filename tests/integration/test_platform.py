@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from conftest import DEMO_PASSWORDS, assert_problem, eventually
+from conftest import DEMO_PASSWORDS, eventually
 
 from hotel_shared.bus import BusPublisher
 from hotel_shared.events import new_event
+from hotel_shared.testing import assert_problem
 
 DEMO_ROOMS = [f"{floor}{number:02d}" for floor in (1, 2) for number in range(1, 11)]
 

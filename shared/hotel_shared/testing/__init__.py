@@ -253,13 +253,20 @@ def service_settings(
 
 
 def assert_problem(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
-    """The response is an RFC 9457 problem with `status` (and `code`); returns its body."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json", response.mimetype
-    body = response.get_json()
+    """The response (Flask's test client or requests') is an RFC 9457 problem with `status` (and
+    `code`); returns its body."""
+    is_flask = hasattr(response, "get_json")
+    text = response.get_data(as_text=True) if is_flask else response.text
+    assert response.status_code == status, text
+    content_type = response.headers.get("Content-Type", "")
+    assert content_type.startswith("application/problem+json"), content_type
+    body = response.get_json() if is_flask else response.json()
     assert body["status"] == status
     if code is not None:
         assert body["code"] == code, body
+        # Services and the gateway name problems alike, so clients can switch on either field.
+        assert body["type"] == f"urn:hotel-ops:problem:{code}"
+    assert body["requestId"] == response.headers["X-Request-ID"]
     return body
 
 

@@ -22,16 +22,8 @@ from hotel_devstack.services import (
     web_argv,
     worker_argv,
 )
+from hotel_shared.demo import DEMO_PEOPLE
 from hotel_shared.testing.servers import find_repo_root, port_answers
-
-DEMO_LOGINS = (
-    ("admin", "admin-demo-pass", "hotelAdmin"),
-    ("frontdesk", "frontdesk-demo-pass", "frontOffice"),
-    ("supervisor", "supervisor-demo-pass", "supervisor"),
-    ("housekeeper", "housekeeper-demo-pass", "staff"),
-    ("technician", "technician-demo-pass", "staff"),
-    ("chef", "chef-demo-pass", "restaurantAdmin"),
-)
 
 
 def tail(path: Path, lines: int = 25) -> str:
@@ -334,6 +326,6 @@ class Stack:
             )
         lines += ["", f"Mongo:  {self.mongo_url}", f"AMQP:   {self.amqp_url}", "", "Demo logins:"]
         lines.append(f"  {'username':<12} {'password':<24} role")
-        lines += [f"  {user:<12} {password:<24} {role}" for user, password, role in DEMO_LOGINS]
+        lines += [f"  {p.username:<12} {p.password:<24} {p.role}" for p in DEMO_PEOPLE]
         lines.append(f"\nLogs: {self.log_dir}/   (make logs)")
         return "\n".join(lines)
