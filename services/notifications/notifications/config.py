@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hotel_shared.config import ConfigError, ServiceSettings, env_str
+from hotel_shared.config import ConfigError, ServiceSettings, env_int, env_str
 
 SERVICE_NAME = "notifications"
 # gunicorn worker class per Socket.IO async mode: switching to gevent is NOTIFICATIONS_ASYNC_MODE.
@@ -21,6 +21,8 @@ class Config:
     socketio_channel: str = "hotel.notifications.socketio"
     # None: only emit locally (tests); otherwise every web process shares emits through AMQP.
     message_queue_url: str | None = None
+    # Concurrent sockets one web process holds (greenlets, or threads in threading mode).
+    worker_connections: int = 2000
 
     @property
     def worker_class(self) -> str:
@@ -42,4 +44,5 @@ class Config:
                 "NOTIFICATIONS_SOCKETIO_CHANNEL", "hotel.notifications.socketio", environ
             ),
             message_queue_url=service.amqp_url,
+            worker_connections=env_int("NOTIFICATIONS_WORKER_CONNECTIONS", 2000, environ),
         )
