@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app
 
-from hotel_shared.auth import current_principal, require
-from hotel_shared.timeutil import utc_now
-from hotel_shared.web import load_page_query, paged
-from notifications import rules
+from hotel_shared.auth import request_context, require
+from hotel_shared.openapi import operation
+from hotel_shared.web import paged, split_page
+from notifications import service
 from notifications.schemas import (
     NotificationListQuerySchema,
     NotificationSchema,
     UnreadCountSchema,
 )
-from notifications.store import NotificationStore
+from notifications.store import NotificationsStores
 
 CONFIG_KEY = "notifications.config"
 
@@ -21,24 +21,20 @@ blueprint = Blueprint("notifications", __name__)
 notification_schema = NotificationSchema()
 
 
-def _store() -> NotificationStore:
+def stores() -> NotificationsStores:
     # Built per request from the per-process client, so nothing opens a connection before a fork.
-    return NotificationStore.from_settings(current_app.extensions[CONFIG_KEY].service)
-
-
-def _caller() -> tuple[list[str], str]:
-    principal = current_principal()
-    return rules.audiences_of(principal), principal.user_id
+    return NotificationsStores.from_settings(current_app.extensions[CONFIG_KEY].service)
 
 
 @blueprint.get("/api/notifications")
 @require()
-def list_notifications():
-    filters, limit, offset = load_page_query(NotificationListQuerySchema())
-    audiences, user_id = _caller()
-    items, total = _store().find_for(
-        audiences,
-        user_id,
+@operation(query=NotificationListQuerySchema, response=NotificationSchema, paged=True)
+def list_notifications(query: dict):
+    """The caller's notifications, newest first."""
+    filters, limit, offset = split_page(query)
+    items, total = service.list_notifications(
+        stores(),
+        request_context(),
         since=filters["since"],
         unread_only=filters["unread"],
         limit=limit,
@@ -49,19 +45,25 @@ def list_notifications():
 
 @blueprint.get("/api/notifications/unread-count")
 @require()
+@operation(response=UnreadCountSchema)
 def count_unread_notifications():
-    return UnreadCountSchema().dump({"count": _store().count_unread(*_caller())})
+    """How many of the caller's notifications the caller has not read."""
+    return UnreadCountSchema().dump({"count": service.count_unread(stores(), request_context())})
 
 
 @blueprint.post("/api/notifications/<notification_id>/read")
 @require()
+@operation(response=NotificationSchema)
 def mark_notification_read(notification_id: str):
-    audiences, user_id = _caller()
-    return notification_schema.dump(_store().mark_read(audiences, user_id, notification_id))
+    """Mark one notification read for the caller."""
+    notification = service.mark_read(stores(), request_context(), notification_id)
+    return notification_schema.dump(notification)
 
 
 @blueprint.post("/api/notifications/read-all")
 @require()
+@operation(status=204)
 def mark_all_notifications_read():
-    _store().mark_all_read(current_principal().user_id, utc_now())
+    """Mark everything created until now read for the caller."""
+    service.mark_all_read(stores(), request_context())
     return "", 204

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 
 from hotel_shared.auth import TokenVerifier, init_auth
+from hotel_shared.openapi import register_openapi
 from hotel_shared.web import init_service
 from notifications import api
 from notifications.config import Config
 from notifications.sockets import init_sockets
 
-OPENAPI_PATH = Path(__file__).with_name("openapi.json")
 SOCKETIO_KEY = "notifications.socketio"
 
 
@@ -20,8 +18,9 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or Config.from_env()
     app = Flask(__name__)
     app.extensions[api.CONFIG_KEY] = config
-    init_service(app, config.service, openapi_path=str(OPENAPI_PATH))
+    init_service(app, config.service)
     init_auth(app, TokenVerifier.from_settings(config.service))
     app.register_blueprint(api.blueprint)
     app.extensions[SOCKETIO_KEY] = init_sockets(app, config)
+    register_openapi(app, title="notifications service")
     return app

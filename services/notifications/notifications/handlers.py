@@ -1,23 +1,19 @@
-"""Each event people care about: stored once in the inbox, then pushed to its audiences."""
+"""HANDLERS: each event people care about, stored once in the inbox, then pushed to its audiences.
+
+The push is an adapter the process wires in: the worker passes its Socket.IO message-queue
+publisher to `make_handlers`, a test a recorder.
+"""
 
 from __future__ import annotations
 
-import logging
 import threading
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
-from hotel_shared.bus import Handler
-from hotel_shared.inbox import process_once
-from hotel_shared.timeutil import to_iso, utc_now
-from notifications import rules
-from notifications.store import NotificationStore
-
-log = logging.getLogger(__name__)
-
-# (event name, payload, Socket.IO rooms): a SocketIO(message_queue=...).emit in the worker.
-Emit = Callable[[str, dict[str, Any], list[str]], None]
+from hotel_shared.inbox import EventHandler, InboundEvent
+from hotel_shared.timeutil import utc_now
+from notifications import events, service
+from notifications.service import Emit
+from notifications.store import NotificationsStores
 
 
 class InboxClock:
@@ -36,26 +32,21 @@ class InboxClock:
             return now
 
 
-def bind_handlers(
-    store: NotificationStore, emit: Emit, clock: InboxClock | None = None
-) -> dict[str, Handler]:
+def make_handlers(emit: Emit, clock: InboxClock | None = None) -> dict[str, EventHandler]:
+    """HANDLERS for every notified event type, pushing through `emit` after each commit."""
     clock = clock or InboxClock()
 
-    def on_event(envelope: dict[str, Any]) -> None:
-        audiences = rules.audiences_for(envelope["type"], envelope.get("data") or {})
-        notification = rules.build_notification(envelope, audiences)
-        notification["createdAt"] = created_at = clock.next()
-        applied = process_once(
-            store.client,
-            store.db,
-            envelope,
-            lambda session: store.insert_notification(notification, session),
+    def on_notified_event(stores: NotificationsStores, event: InboundEvent) -> None:
+        service.notify(
+            stores,
+            event.context,
+            emit,
+            event_id=event.id,
+            event_type=event.type,
+            time=event.time,
+            data=event.data,
+            changes=event.changes,
+            created_at=clock.next(),
         )
-        if not applied:
-            return  # a redelivery: stored and pushed the first time
-        # Pushed after the commit: a crash in between loses only the push; the inbox has it.
-        payload = rules.socket_payload(envelope, to_iso(created_at))
-        emit(notification["event"], payload, audiences)
-        log.info("notified %s to %s", notification["event"], ",".join(audiences))
 
-    return dict.fromkeys(rules.NOTIFIED_EVENTS, on_event)
+    return dict.fromkeys(events.NOTIFIED_EVENTS, on_notified_event)

@@ -1,45 +1,30 @@
-"""Who hears what: event names, audiences per event and per caller, the inbox record."""
+"""Who hears what: audiences per event and per caller, the inbox record, what a reader has read."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from hotel_shared.auth import Principal
 from hotel_shared.errors import NotFound
-from hotel_shared.timeutil import parse_iso
-
-ROOM_EVENTS = (
-    "rooms.room.status_changed.v1",
-    "rooms.room.created.v1",
-    "rooms.room.updated.v1",
-    "rooms.room.deleted.v1",
-    "rooms.customer.checked_in.v1",
-    "rooms.customer.checked_out.v1",
-    "rooms.customer.stay_extended.v1",
+from hotel_shared.principal import Principal
+from hotel_shared.timeutil import to_iso
+from notifications.events import (
+    ESCALATION_EVENTS,
+    FRONT_DESK_EVENTS,
+    ORDER_EVENTS,
+    ROOM_EVENTS,
+    TASK_EVENTS,
 )
-FRONT_DESK_EVENTS = (
-    "rooms.booking.created.v1",
-    "rooms.booking.cancelled.v1",
-    "rooms.contact_message.created.v1",
-)
-TASK_EVENTS = (
-    "tasks.request.created.v1",
-    "tasks.task.assigned.v1",
-    "tasks.task.unassigned.v1",
-    "tasks.task.status_changed.v1",
-    "tasks.task.completed.v1",
-)
-ESCALATION_EVENTS = ("tasks.task.escalated.v1",)
-ORDER_EVENTS = (
-    "fnb.order.placed.v1",
-    "fnb.order.status_changed.v1",
-    "fnb.order.cancelled.v1",
-)
-NOTIFIED_EVENTS = ROOM_EVENTS + FRONT_DESK_EVENTS + TASK_EVENTS + ESCALATION_EVENTS + ORDER_EVENTS
 
 ROOM_AUDIENCE = ("role:hotelAdmin", "role:frontOffice", "role:supervisor", "dept:housekeeping")
 FRONT_DESK_AUDIENCE = ("role:hotelAdmin", "role:frontOffice")
 ADMIN_ESCALATION_LEVEL = 2
+# The field whose move an inbox record shows as oldStatus/newStatus; "status" for the others.
+STATUS_FIELDS = {"rooms.room.status_changed.v1": "housekeepingStatus"}
+
+Document = dict[str, Any]
 
 
 class NotificationNotFound(NotFound):
@@ -54,7 +39,7 @@ def event_name(event_type: str) -> str:
     return ".".join(event_type.split(".")[1:-1])
 
 
-def audiences_for(event_type: str, data: dict[str, Any]) -> list[str]:
+def audiences_for(event_type: str, data: Mapping[str, Any]) -> list[str]:
     """The Socket.IO rooms (and inbox audiences) an event goes to; DESIGN §6."""
     if event_type in ROOM_EVENTS:
         return list(ROOM_AUDIENCE)
@@ -94,23 +79,33 @@ def audiences_of(principal: Principal) -> list[str]:
     return audiences
 
 
-def _status_change(event_type: str, data: dict[str, Any]) -> tuple[Any, Any]:
-    if event_type == "rooms.room.status_changed.v1":
-        return data.get("previousHousekeepingStatus"), data.get("housekeepingStatus")
-    if "oldStatus" in data or "newStatus" in data:
-        return data.get("oldStatus"), data.get("newStatus")
-    return None, data.get("status")
+def status_change(
+    event_type: str, data: Mapping[str, Any], changes: list[dict[str, Any]]
+) -> tuple[Any, Any]:
+    """(old, new) of the event's status field from its `changes`; (None, current) when unmoved."""
+    field = STATUS_FIELDS.get(event_type, "status")
+    moved = next((change for change in changes if change.get("field") == field), None)
+    if moved is not None:
+        return moved.get("oldValue"), moved.get("newValue")
+    return None, data.get(field)
 
 
-def build_notification(envelope: dict[str, Any], audiences: list[str]) -> dict[str, Any]:
+def build_notification(
+    *,
+    event_id: str,
+    event_type: str,
+    time: datetime,
+    data: Mapping[str, Any],
+    changes: list[dict[str, Any]],
+    created_at: datetime,
+) -> Document:
     """The inbox record (ERD HotelAdNotif fields), keyed by the event id so it is stored once."""
-    event_type, data = envelope["type"], envelope.get("data") or {}
-    old_status, new_status = _status_change(event_type, data)
+    old_status, new_status = status_change(event_type, data, changes)
     return {
-        "_id": envelope["id"],
+        "_id": event_id,
         "event": event_name(event_type),
         "type": event_type,
-        "audiences": audiences,
+        "audiences": audiences_for(event_type, data),
         "bookingId": data.get("bookingId"),
         "taskId": data.get("taskId"),
         "roomNumber": data.get("roomNumber"),
@@ -121,18 +116,37 @@ def build_notification(envelope: dict[str, Any], audiences: list[str]) -> dict[s
         "newStatus": new_status,
         "isRoomNotification": event_type in ROOM_EVENTS,
         "isTaskNotification": event_type in TASK_EVENTS + ESCALATION_EVENTS,
-        "raw": data,
-        "timestamp": parse_iso(envelope["time"]),
-    }
-
-
-def socket_payload(envelope: dict[str, Any], created_at: str) -> dict[str, Any]:
-    """What a Socket.IO client receives: the event data plus its id, type, time and inbox time."""
-    return {
-        **(envelope.get("data") or {}),
-        "eventId": envelope["id"],
-        "type": envelope["type"],
-        "time": envelope["time"],
-        # The inbox's clock: a reconnecting client passes the last one it saw as `since`.
+        "raw": dict(data),
+        "timestamp": time,
         "createdAt": created_at,
     }
+
+
+def socket_payload(notification: Document) -> Document:
+    """What a Socket.IO client receives: the event data plus its id, type, time and inbox time."""
+    return {
+        **notification["raw"],
+        "eventId": notification["_id"],
+        "type": notification["type"],
+        "time": to_iso(notification["timestamp"]),
+        # The inbox's clock: a reconnecting client passes the last one it saw as `since`.
+        "createdAt": to_iso(notification["createdAt"]),
+    }
+
+
+@dataclass(frozen=True)
+class ReadState:
+    """What one user has read: everything up to `read_all_at`, plus the ids marked one by one."""
+
+    read_all_at: datetime | None = None
+    read_ids: frozenset[str] = frozenset()
+
+    def has_read(self, notification: Mapping[str, Any]) -> bool:
+        if notification["_id"] in self.read_ids:
+            return True
+        return self.read_all_at is not None and notification["createdAt"] <= self.read_all_at
+
+
+def with_read_flag(notification: Document, state: ReadState) -> Document:
+    """The notification as its reader sees it: `read` is per user, never stored on it."""
+    return {**notification, "read": state.has_read(notification)}

@@ -1,29 +1,19 @@
-"""Marshmallow schemas of the notifications API: list query and the inbox item."""
+"""Marshmallow schemas of the notifications API: the list query, the inbox item, the count."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, fields
 
-from hotel_shared.timeutil import parse_iso, to_iso
+from hotel_shared.schemas import UtcDateTime
 from hotel_shared.web import PageQuerySchema
 
 
-class IsoTime(fields.Field):
-    """ISO 8601 in, aware UTC datetime out (a time without offset is UTC); ISO with Z on dump."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return parse_iso(str(value))
-        except ValueError:
-            raise ValidationError("not an ISO 8601 time, e.g. 2025-05-01T09:30:12.345Z") from None
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return to_iso(value)
-
-
 class NotificationListQuerySchema(PageQuerySchema):
-    unread = fields.Boolean(load_default=False)
-    since = IsoTime(load_default=None)
+    unread = fields.Boolean(load_default=False, metadata={"description": "only the unread ones"})
+    since = UtcDateTime(
+        load_default=None,
+        metadata={"description": "only those with createdAt after it (catch-up on reconnect)"},
+    )
 
 
 class NotificationSchema(Schema):
@@ -41,10 +31,10 @@ class NotificationSchema(Schema):
     newStatus = fields.Raw(allow_none=True)
     isRoomNotification = fields.Boolean()
     isTaskNotification = fields.Boolean()
-    raw = fields.Dict()
-    timestamp = IsoTime()
-    createdAt = IsoTime()
-    read = fields.Boolean()
+    raw = fields.Dict(metadata={"description": "the event's data"})
+    timestamp = UtcDateTime(metadata={"description": "when the event happened"})
+    createdAt = UtcDateTime(metadata={"description": "inbox time: pass the last seen as since"})
+    read = fields.Boolean(metadata={"description": "read by the caller"})
 
 
 class UnreadCountSchema(Schema):

@@ -7,7 +7,7 @@ import logging
 
 from hotel_shared.logs import configure_logging
 from notifications.config import Config
-from notifications.store import NotificationStore
+from notifications.store import NotificationsStores
 
 log = logging.getLogger("notifications.seed")  # not "__main__" when run with -m
 
@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.parse_args(argv)
     config = Config.from_env(needs_public_key=False)
     configure_logging(f"{config.service.name}-seed", config.service.log_level)
-    NotificationStore.from_settings(config.service).ensure_indexes()
+    NotificationsStores.from_settings(config.service).ensure_indexes()
     log.info("indexes ensured")
 
 

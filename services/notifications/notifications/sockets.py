@@ -1,4 +1,4 @@
-"""The Socket.IO hub: token-checked connections, each socket joined to its audiences' rooms."""
+"""The Socket.IO hub: token-checked sockets joined to their audiences' rooms, and the emitter."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask_socketio import SocketIO, join_room
 from hotel_shared.errors import Unauthorized
 from notifications import rules
 from notifications.config import Config
+from notifications.service import Emit
 
 log = logging.getLogger(__name__)
 VERIFIER_KEY = "hotel_token_verifier"
@@ -41,3 +42,20 @@ def init_sockets(app: Flask, config: Config) -> SocketIO:
     )
     socketio.on_event("connect", on_connect)
     return socketio
+
+
+def socketio_emitter(socketio: SocketIO) -> Emit:
+    """Emit on `socketio` to every socket in any of the rooms (a socket in several hears once)."""
+
+    def emit(event: str, payload: dict[str, Any], audiences: list[str]) -> None:
+        socketio.emit(event, payload, to=audiences)
+
+    return emit
+
+
+def message_queue_emitter(config: Config) -> Emit:
+    """The worker's emitter: a write-only Socket.IO server reaching the clients of every web
+    process through the AMQP message queue."""
+    return socketio_emitter(
+        SocketIO(message_queue=config.message_queue_url, channel=config.socketio_channel)
+    )

@@ -1,4 +1,4 @@
-"""Fixtures for the notifications tests: an app on a fresh database, its store, callers by role."""
+"""Fixtures of the notifications tests: an app on a fresh database, its stores, a delivery."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from hotel_shared.inbox import bind_handlers
 from notifications.app import SOCKETIO_KEY, create_app
 from notifications.config import Config
-from notifications.handlers import bind_handlers
-from notifications.store import NotificationStore
+from notifications.handlers import make_handlers
+from notifications.sockets import socketio_emitter
+from notifications.store import NotificationsStores
 
 pytest_plugins = ["hotel_shared.testing"]
 
@@ -21,15 +23,15 @@ def config(service_settings) -> Config:
 
 
 @pytest.fixture
-def store(config: Config) -> Iterator[NotificationStore]:
-    store = NotificationStore.from_settings(config.service)
-    store.ensure_indexes()
-    yield store
-    store.client.drop_database(store.db.name)
+def stores(config: Config) -> Iterator[NotificationsStores]:
+    stores = NotificationsStores.from_settings(config.service)
+    stores.ensure_indexes()
+    yield stores
+    stores.client.drop_database(stores.db.name)
 
 
 @pytest.fixture
-def app(config: Config, store: NotificationStore):
+def app(config: Config, stores: NotificationsStores):
     return create_app(config)
 
 
@@ -44,32 +46,6 @@ def socketio(app):
 
 
 @pytest.fixture
-def deliver(store: NotificationStore, socketio):
-    """Hand an envelope to the consumer's handler, emitting on the test app's Socket.IO."""
-
-    def emit(event, payload, audiences):
-        socketio.emit(event, payload, to=audiences)
-
-    handlers = bind_handlers(store, emit)
-
-    def deliver_one(envelope):
-        handlers[envelope["type"]](envelope)
-
-    return deliver_one
-
-
-@pytest.fixture
-def tokens(demo_callers):
-    """A token by name: a demo user of DESIGN §4, or `guest<room>` for that room's guest."""
-
-    def token(user: str) -> str:
-        if user.startswith("guest"):
-            return demo_callers.guest_token(user.removeprefix("guest"))
-        return demo_callers.token_for(user)
-
-    return token
-
-
-@pytest.fixture
-def headers(tokens):
-    return lambda user: {"Authorization": f"Bearer {tokens(user)}"}
+def deliver(stores: NotificationsStores, socketio):
+    """Hand an envelope to the consumer's bound HANDLERS, emitting on the test app's Socket.IO."""
+    return bind_handlers(stores, make_handlers(socketio_emitter(socketio))).handle

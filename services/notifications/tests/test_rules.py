@@ -1,7 +1,22 @@
-"""Audiences and inbox records: who hears which event, and what a caller may read."""
+"""Audiences and inbox records: who hears which event, and what a caller may read (no I/O)."""
 
-from hotel_shared.auth import Principal
+from datetime import UTC, datetime, timedelta
+
+from hotel_shared.principal import Principal
 from notifications import rules
+
+T0 = datetime(2025, 5, 1, 9, 30, 12, 345000, tzinfo=UTC)
+
+
+def record(event_type, data, changes=(), **kwargs):
+    return rules.build_notification(
+        event_id=kwargs.get("event_id", "e1"),
+        event_type=event_type,
+        time=T0,
+        data=data,
+        changes=list(changes),
+        created_at=kwargs.get("created_at", T0 + timedelta(milliseconds=15)),
+    )
 
 
 def test_event_name_drops_source_and_version():
@@ -19,6 +34,11 @@ def test_room_events_go_to_management_and_housekeeping():
     }
 
 
+def test_front_desk_events_go_to_front_office_and_admin_only():
+    audiences = rules.audiences_for("rooms.contact_message.created.v1", {"roomNumber": "202"})
+    assert set(audiences) == {"role:hotelAdmin", "role:frontOffice"}
+
+
 def test_task_events_go_to_the_assignee_and_only_its_department():
     data = {"taskId": "T1", "department": "maintenance", "employeeId": "MT-001"}
     audiences = rules.audiences_for("tasks.task.assigned.v1", data)
@@ -31,13 +51,19 @@ def test_task_events_go_to_the_assignee_and_only_its_department():
 def test_second_level_escalation_also_reaches_the_hotel_admin():
     first = rules.audiences_for("tasks.task.escalated.v1", {"level": 1})
     second = rules.audiences_for("tasks.task.escalated.v1", {"level": 2})
+    asked = rules.audiences_for("tasks.task.escalated.v1", {"level": 1, "notify": "hotelAdmin"})
     assert first == ["role:supervisor"]
     assert set(second) == {"role:supervisor", "role:hotelAdmin"}
+    assert set(asked) == {"role:supervisor", "role:hotelAdmin"}
 
 
 def test_order_events_reach_the_kitchen_and_the_guest_room():
     audiences = rules.audiences_for("fnb.order.status_changed.v1", {"roomNumber": "205"})
     assert set(audiences) == {"role:restaurantAdmin", "dept:fnb", "room:205"}
+
+
+def test_an_unknown_event_reaches_nobody():
+    assert rules.audiences_for("rooms.room.painted.v1", {"roomNumber": "205"}) == []
 
 
 def test_a_guest_joins_only_its_role_user_and_room():
@@ -55,31 +81,77 @@ def test_staff_join_role_user_department_and_employee():
     ]
 
 
-def test_room_status_notification_carries_erd_fields(make_envelope):
-    envelope = make_envelope(
-        "rooms.room.status_changed.v1",
-        {
-            "roomNumber": "204",
-            "roomType": "Deluxe",
-            "housekeepingStatus": "Clean",
-            "previousHousekeepingStatus": "Dirty",
-        },
-    )
-    record = rules.build_notification(envelope, ["role:hotelAdmin"])
-    assert record["_id"] == envelope["id"]
-    assert (record["oldStatus"], record["newStatus"]) == ("Dirty", "Clean")
-    assert record["isRoomNotification"]
-    assert not record["isTaskNotification"]
-    assert record["roomType"] == "Deluxe"
-    assert record["raw"] == envelope["data"]
+def test_room_status_notification_reads_the_move_from_changes():
+    data = {
+        "roomNumber": "204",
+        "roomType": "Deluxe",
+        "housekeepingStatus": "Clean",
+        "changes": [{"field": "housekeepingStatus", "oldValue": "Dirty", "newValue": "Clean"}],
+    }
+    notification = record("rooms.room.status_changed.v1", data, data["changes"])
+    assert notification["_id"] == "e1"
+    assert (notification["oldStatus"], notification["newStatus"]) == ("Dirty", "Clean")
+    assert notification["isRoomNotification"]
+    assert not notification["isTaskNotification"]
+    assert notification["roomType"] == "Deluxe"
+    assert notification["raw"] == data
+    assert notification["audiences"] == list(rules.ROOM_AUDIENCE)
 
 
-def test_task_notification_maps_job_type_to_task_type(make_envelope):
-    envelope = make_envelope(
-        "tasks.task.status_changed.v1",
-        {"taskId": "T1", "jobType": "plumbing", "oldStatus": "assigned", "newStatus": "paused"},
-    )
-    record = rules.build_notification(envelope, [])
-    assert record["taskType"] == "plumbing"
-    assert record["isTaskNotification"]
-    assert (record["oldStatus"], record["newStatus"]) == ("assigned", "paused")
+def test_producer_named_previous_fields_are_not_guessed():
+    # Only `changes` says what moved; a lookalike field name is just data.
+    data = {"housekeepingStatus": "Clean", "previousHousekeepingStatus": "Dirty"}
+    notification = record("rooms.room.status_changed.v1", data)
+    assert (notification["oldStatus"], notification["newStatus"]) == (None, "Clean")
+
+
+def test_a_room_change_that_left_housekeeping_alone_shows_no_status_move():
+    changes = [{"field": "frontOfficeStatus", "oldValue": "Vacant", "newValue": "Occupied"}]
+    data = {"housekeepingStatus": "Clean", "changes": changes}
+    notification = record("rooms.room.status_changed.v1", data, changes)
+    assert (notification["oldStatus"], notification["newStatus"]) == (None, "Clean")
+
+
+def test_task_notification_maps_job_type_and_status_change():
+    changes = [{"field": "status", "oldValue": "assigned", "newValue": "paused"}]
+    data = {"taskId": "T1", "jobType": "plumbing", "oldStatus": "assigned", "newStatus": "paused"}
+    notification = record("tasks.task.status_changed.v1", data, changes)
+    assert notification["taskType"] == "plumbing"
+    assert notification["isTaskNotification"]
+    assert (notification["oldStatus"], notification["newStatus"]) == ("assigned", "paused")
+
+
+def test_an_event_without_changes_shows_its_current_status():
+    notification = record("fnb.order.placed.v1", {"orderId": "o1", "status": "pending"})
+    assert (notification["oldStatus"], notification["newStatus"]) == (None, "pending")
+
+
+def test_escalations_are_task_notifications():
+    assert record("tasks.task.escalated.v1", {"taskId": "T1", "level": 2})["isTaskNotification"]
+
+
+def test_socket_payload_is_the_data_plus_envelope_and_inbox_times():
+    notification = record("tasks.task.assigned.v1", {"taskId": "T1", "roomNumber": "205"})
+    assert rules.socket_payload(notification) == {
+        "taskId": "T1",
+        "roomNumber": "205",
+        "eventId": "e1",
+        "type": "tasks.task.assigned.v1",
+        "time": "2025-05-01T09:30:12.345Z",
+        "createdAt": "2025-05-01T09:30:12.360Z",
+    }
+
+
+def test_read_state_counts_marked_ids_and_everything_up_to_read_all():
+    state = rules.ReadState(read_all_at=T0, read_ids=frozenset({"late-but-marked"}))
+    assert state.has_read({"_id": "old", "createdAt": T0})
+    assert not state.has_read({"_id": "new", "createdAt": T0 + timedelta(milliseconds=1)})
+    assert state.has_read({"_id": "late-but-marked", "createdAt": T0 + timedelta(days=1)})
+    assert not rules.ReadState().has_read({"_id": "old", "createdAt": T0})
+
+
+def test_read_flag_is_added_without_touching_the_record():
+    notification = {"_id": "a", "createdAt": T0}
+    flagged = rules.with_read_flag(notification, rules.ReadState(read_ids=frozenset({"a"})))
+    assert flagged == {"_id": "a", "createdAt": T0, "read": True}
+    assert "read" not in notification
