@@ -1,4 +1,4 @@
-"""HTTP routes of the rooms themselves: load the input, make one domain call, dump the room."""
+"""HTTP routes of the rooms service: each declares its contract, makes one service call, dumps."""
 
 from __future__ import annotations
 
@@ -6,180 +6,292 @@ from typing import Any
 
 from flask import Blueprint, current_app
 
-from hotel_shared.auth import STAFF_ROLES, current_principal, require
-from hotel_shared.web import (
-    PageQuerySchema,
-    current_request_id,
-    expected_version,
-    load_body,
-    load_page_query,
-    load_query,
-    paged,
-    with_etag,
-)
-from rooms.booking_store import BookingStore
+from hotel_shared.auth import STAFF_ROLES, request_context, require
+from hotel_shared.openapi import operation
+from hotel_shared.web import PageQuerySchema, expected_version, paged, split_page, with_etag
 from rooms.config import Config
-from rooms.domain import bookings, out_of_order, rules
-from rooms.domain import rooms as domain
+from rooms.rules.bookings import BOOKING_ROLES
+from rooms.rules.messages import MESSAGE_READER_ROLES
+from rooms.rules.out_of_order import OUT_OF_ORDER_ROLES
+from rooms.rules.rooms import ANALYTICS_ROLES, STATUS_EDITOR_ROLES, HousekeepingPolicy
+from rooms.rules.stays import FRONT_OFFICE_ROLES, STAY_READER_ROLES
 from rooms.schemas import (
+    AnalyticsQuerySchema,
     AvailabilityQuerySchema,
+    BookingCreateSchema,
+    BookingListQuerySchema,
+    BookingSchema,
+    CheckInSchema,
+    ContactMessageCreateSchema,
+    ContactMessageListQuerySchema,
+    ContactMessageSchema,
     OutOfOrderRequestSchema,
+    RoomAnalyticsSchema,
     RoomCreateSchema,
     RoomListQuerySchema,
     RoomSchema,
     RoomStatusHistorySchema,
     RoomStatusUpdateSchema,
     RoomUpdateSchema,
+    StayListQuerySchema,
+    StaySchema,
+    StayUpdateSchema,
 )
-from rooms.store import RoomStore
+from rooms.service import bookings, messages, rooms, stays
+from rooms.store import RoomsStores
 
 CONFIG_KEY = "rooms.config"
 
 blueprint = Blueprint("rooms", __name__)
 
-room_schema = RoomSchema()
-rooms_schema = RoomSchema(many=True)
-
-
-history_schema = RoomStatusHistorySchema(many=True)
+ROOM = RoomSchema()
+ROOMS = RoomSchema(many=True)
+HISTORY = RoomStatusHistorySchema(many=True)
+BOOKING = BookingSchema()
+STAY = StaySchema()
+MESSAGE = ContactMessageSchema()
 
 
 def config() -> Config:
     return current_app.extensions[CONFIG_KEY]
 
 
-def room_store() -> RoomStore:
-    # Built per request from the per-process client, so nothing opens a connection before a fork.
-    return RoomStore.from_settings(config().service)
+def stores() -> RoomsStores:
+    # Built per request on the per-process client, so nothing connects before gunicorn forks.
+    return RoomsStores.from_settings(config().service)
 
 
-def _room_response(room: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None):
-    return with_etag(room_schema.dump(room), room["version"], status, headers)
+def policy() -> HousekeepingPolicy:
+    return config().policy
+
+
+def room_response(room: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None):
+    """The room as JSON with its version as the ETag."""
+    return with_etag(ROOM.dump(room), room["version"], status, headers)
+
+
+# --- rooms ---------------------------------------------------------------------------------------
 
 
 @blueprint.get("/api/rooms")
 @require(*STAFF_ROLES)
-def list_rooms():
-    filters, limit, offset = load_page_query(RoomListQuerySchema())
-    items, total = domain.list_rooms(room_store(), filters, limit, offset)
-    return paged(rooms_schema.dump(items), total, limit, offset)
+@operation(query=RoomListQuerySchema, response=RoomSchema, paged=True)
+def list_rooms(query: dict):
+    """List rooms by floor and number, filtered by status, type or floor."""
+    filters, limit, offset = split_page(query)
+    items, total = rooms.list_rooms(stores(), request_context(), filters, limit, offset)
+    return paged(ROOMS.dump(items), total, limit, offset)
 
 
 @blueprint.get("/api/rooms/availability")
 @require(*STAFF_ROLES)
-def list_available_rooms():
-    query = load_query(AvailabilityQuerySchema())
-    store = room_store()
+@operation(query=AvailabilityQuerySchema, response=RoomSchema, paged=True)
+def list_available_rooms(query: dict):
+    """Rooms with no booking and no out-of-order period on the nights from … to-1."""
     items = bookings.find_available_rooms(
-        store, BookingStore(store), query["from"], query["to"], query.get("roomType")
+        stores(), request_context(), query["from"], query["to"], query.get("roomType")
     )
-    return paged(rooms_schema.dump(items), len(items), len(items), 0)
+    return paged(ROOMS.dump(items), len(items), len(items), 0)
 
 
 @blueprint.get("/api/rooms/discrepancies")
 @require(*STAFF_ROLES)
+@operation(response=RoomSchema, paged=True)
 def list_discrepancies():
-    items = domain.list_discrepancies(room_store())
-    return paged(rooms_schema.dump(items), len(items), len(items), 0)
+    """Rooms where the front desk and housekeeping disagree (Sleep or Skip)."""
+    items = rooms.list_discrepancies(stores(), request_context())
+    return paged(ROOMS.dump(items), len(items), len(items), 0)
 
 
 @blueprint.get("/api/rooms/<room_number>/history")
 @require(*STAFF_ROLES)
-def list_room_history(room_number: str):
-    _, limit, offset = load_page_query(PageQuerySchema())
-    items, total = domain.list_room_history(room_store(), room_number, limit, offset)
-    return paged(history_schema.dump(items), total, limit, offset)
+@operation(query=PageQuerySchema, response=RoomStatusHistorySchema, paged=True)
+def list_room_history(room_number: str, query: dict):
+    """A room's status history, oldest first."""
+    _, limit, offset = split_page(query)
+    ctx = request_context()
+    items, total = rooms.list_room_history(stores(), ctx, room_number, limit, offset)
+    return paged(HISTORY.dump(items), total, limit, offset)
 
 
 @blueprint.get("/api/rooms/<room_number>")
 @require(*STAFF_ROLES)
+@operation(response=RoomSchema)
 def get_room(room_number: str):
-    return _room_response(domain.get_room(room_store(), room_number))
+    """One room, with its version as the ETag."""
+    return room_response(rooms.get_room(stores(), request_context(), room_number))
 
 
 @blueprint.post("/api/rooms")
 @require("hotelAdmin")
-def create_room():
-    details = load_body(RoomCreateSchema())
-    room = domain.create_room(
-        room_store(),
-        details,
-        actor=current_principal().as_actor(),
-        correlation_id=current_request_id(),
-    )
-    return _room_response(room, 201, {"Location": f"/api/rooms/{room['roomNumber']}"})
+@operation(body=RoomCreateSchema, response=RoomSchema, status=201, errors=(409,))
+def create_room(body: dict):
+    """Add a room; it starts Vacant and Dirty unless housekeepingStatus is given."""
+    room = rooms.create_room(stores(), request_context(), body)
+    return room_response(room, 201, {"Location": f"/api/rooms/{room['roomNumber']}"})
 
 
 @blueprint.patch("/api/rooms/<room_number>")
 @require("hotelAdmin")
-def update_room(room_number: str):
-    changes = load_body(RoomUpdateSchema())
-    room = domain.update_room_details(
-        room_store(),
-        room_number,
-        changes,
-        actor=current_principal().as_actor(),
-        expected_version=expected_version(),
-        correlation_id=current_request_id(),
-    )
-    return _room_response(room)
+@operation(body=RoomUpdateSchema, response=RoomSchema, errors=(412,))
+def update_room(room_number: str, body: dict):
+    """Edit a room's descriptive fields (type, price, capacity, description, amenities, floor)."""
+    ctx, version = request_context(), expected_version()
+    return room_response(rooms.update_room_details(stores(), ctx, room_number, body, version))
 
 
 @blueprint.delete("/api/rooms/<room_number>")
 @require("hotelAdmin")
+@operation(status=204, errors=(409, 412))
 def delete_room(room_number: str):
-    domain.delete_room(
-        room_store(),
-        room_number,
-        actor=current_principal().as_actor(),
-        expected_version=expected_version(),
-        correlation_id=current_request_id(),
-    )
+    """Remove a room that has no guest in it."""
+    rooms.delete_room(stores(), request_context(), room_number, expected_version())
     return "", 204
 
 
 @blueprint.patch("/api/rooms/<room_number>/status")
-@require(*rules.STATUS_EDITOR_ROLES)
-def update_room_status(room_number: str):
-    changes = load_body(RoomStatusUpdateSchema())
-    room = domain.change_room_status(
-        room_store(),
-        room_number,
-        changes,
-        principal=current_principal(),
-        expected_version=expected_version(),
-        correlation_id=current_request_id(),
-        policy=config().policy,
-    )
-    return _room_response(room)
+@require(*STATUS_EDITOR_ROLES)
+@operation(body=RoomStatusUpdateSchema, response=RoomSchema, errors=(409, 412))
+def update_room_status(room_number: str, body: dict):
+    """Change a room's housekeeping, occupancy report, guest-service or turndown status."""
+    ctx, version = request_context(), expected_version()
+    room = rooms.update_room_status(stores(), ctx, room_number, body, version, policy())
+    return room_response(room)
 
 
 @blueprint.post("/api/rooms/<room_number>/out-of-order")
-@require(*out_of_order.OUT_OF_ORDER_ROLES)
-def put_room_out_of_order(room_number: str):
-    request_body = load_body(OutOfOrderRequestSchema())
-    store = room_store()
-    room = out_of_order.put_out_of_order(
-        store,
-        BookingStore(store),
-        room_number,
-        request_body,
-        principal=current_principal(),
-        expected_version=expected_version(),
-        correlation_id=current_request_id(),
-        policy=config().policy,
-    )
-    return _room_response(room)
+@require(*OUT_OF_ORDER_ROLES)
+@operation(body=OutOfOrderRequestSchema, response=RoomSchema, errors=(409, 412))
+def put_room_out_of_order(room_number: str, body: dict):
+    """Take a room off sale (out of order or out of service) with a reason."""
+    ctx, version = request_context(), expected_version()
+    room = rooms.put_out_of_order(stores(), ctx, room_number, body, version, policy())
+    return room_response(room)
 
 
 @blueprint.delete("/api/rooms/<room_number>/out-of-order")
-@require(*out_of_order.OUT_OF_ORDER_ROLES)
+@require(*OUT_OF_ORDER_ROLES)
+@operation(response=RoomSchema, errors=(409, 412))
 def end_room_out_of_order(room_number: str):
-    room = out_of_order.end_out_of_order(
-        room_store(),
-        room_number,
-        principal=current_principal(),
-        expected_version=expected_version(),
-        correlation_id=current_request_id(),
+    """Give a room back to service with the status chosen when it went out."""
+    ctx, version = request_context(), expected_version()
+    return room_response(rooms.end_out_of_order(stores(), ctx, room_number, version))
+
+
+@blueprint.get("/api/analytics/rooms")
+@require(*ANALYTICS_ROLES)
+@operation(query=AnalyticsQuerySchema, response=RoomAnalyticsSchema)
+def room_analytics(query: dict):
+    """Occupancy and status counts now; cleaning turnaround over a period."""
+    ctx, start, end = request_context(), query.get("from"), query.get("to")
+    return RoomAnalyticsSchema().dump(rooms.room_analytics(stores(), ctx, start, end, policy()))
+
+
+# --- bookings ------------------------------------------------------------------------------------
+
+
+@blueprint.post("/api/bookings")
+@require(*BOOKING_ROLES)
+@operation(body=BookingCreateSchema, response=BookingSchema, status=201, errors=(409,))
+def create_booking(body: dict):
+    """Book a room for the nights checkInDate … checkOutDate-1, if it is free."""
+    booking = bookings.create_booking(stores(), request_context(), body)
+    return BOOKING.dump(booking), 201, {"Location": f"/api/bookings/{booking['_id']}"}
+
+
+@blueprint.get("/api/bookings")
+@require(*BOOKING_ROLES)
+@operation(query=BookingListQuerySchema, response=BookingSchema, paged=True)
+def list_bookings(query: dict):
+    """Bookings by arrival; from/to select those with a night in [from, to)."""
+    filters, limit, offset = split_page(query)
+    items, total = bookings.list_bookings(stores(), request_context(), filters, limit, offset)
+    return paged(BOOKING.dump(items, many=True), total, limit, offset)
+
+
+@blueprint.get("/api/bookings/<booking_id>")
+@require(*BOOKING_ROLES)
+@operation(response=BookingSchema)
+def get_booking(booking_id: str):
+    """One booking."""
+    return BOOKING.dump(bookings.get_booking(stores(), request_context(), booking_id))
+
+
+@blueprint.post("/api/bookings/<booking_id>/cancel")
+@require(*BOOKING_ROLES)
+@operation(response=BookingSchema, errors=(409,))
+def cancel_booking(booking_id: str):
+    """Cancel a confirmed booking, freeing its nights."""
+    return BOOKING.dump(bookings.cancel_booking(stores(), request_context(), booking_id))
+
+
+# --- stays (customers) ---------------------------------------------------------------------------
+
+
+@blueprint.post("/api/customers")
+@require(*FRONT_OFFICE_ROLES)
+@operation(body=CheckInSchema, response=StaySchema, status=201, errors=(409,))
+def check_in(body: dict):
+    """Check a guest in, from a booking or as a walk-in; the room becomes Occupied."""
+    stay = stays.check_in(stores(), request_context(), body, policy())
+    return STAY.dump(stay), 201, {"Location": f"/api/customers/{stay['_id']}"}
+
+
+@blueprint.get("/api/customers")
+@require(*STAY_READER_ROLES)
+@operation(query=StayListQuerySchema, response=StaySchema, paged=True)
+def list_customers(query: dict):
+    """Stays, newest check-in first."""
+    filters, limit, offset = split_page(query)
+    items, total = stays.list_stays(stores(), request_context(), filters, limit, offset)
+    return paged(STAY.dump(items, many=True), total, limit, offset)
+
+
+@blueprint.get("/api/customers/<customer_id>")
+@require(*STAY_READER_ROLES)
+@operation(response=StaySchema)
+def get_customer(customer_id: str):
+    """One stay."""
+    return STAY.dump(stays.get_stay(stores(), request_context(), customer_id))
+
+
+@blueprint.patch("/api/customers/<customer_id>")
+@require(*FRONT_OFFICE_ROLES)
+@operation(body=StayUpdateSchema, response=StaySchema, errors=(409,))
+def extend_stay(customer_id: str, body: dict):
+    """Move a checked-in guest's departure date."""
+    departure = body["updatedCheckoutDate"]
+    return STAY.dump(stays.extend_stay(stores(), request_context(), customer_id, departure))
+
+
+@blueprint.post("/api/customers/<customer_id>/checkout")
+@require(*FRONT_OFFICE_ROLES)
+@operation(response=StaySchema, errors=(409,))
+def check_out(customer_id: str):
+    """Check a guest out; the room becomes Vacant and Dirty."""
+    return STAY.dump(stays.check_out(stores(), request_context(), customer_id))
+
+
+# --- contact messages ----------------------------------------------------------------------------
+
+
+@blueprint.post("/api/contact-messages")
+@require()
+@operation(body=ContactMessageCreateSchema, response=ContactMessageSchema, status=201)
+def create_contact_message(body: dict):
+    """Write to the front desk; a guest only about their own room."""
+    message = messages.create_contact_message(
+        stores(), request_context(), body["name"], body["roomNumber"], body["message"]
     )
-    return _room_response(room)
+    return MESSAGE.dump(message), 201
+
+
+@blueprint.get("/api/contact-messages")
+@require(*MESSAGE_READER_ROLES)
+@operation(query=ContactMessageListQuerySchema, response=ContactMessageSchema, paged=True)
+def list_contact_messages(query: dict):
+    """Contact messages, newest first."""
+    filters, limit, offset = split_page(query)
+    ctx = request_context()
+    items, total = messages.list_contact_messages(stores(), ctx, filters, limit, offset)
+    return paged(MESSAGE.dump(items, many=True), total, limit, offset)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from hotel_shared.config import ServiceSettings, env_bool
-from rooms.domain.rules import HousekeepingPolicy
+from rooms.rules.rooms import HousekeepingPolicy
 
 SERVICE_NAME = "rooms"
 

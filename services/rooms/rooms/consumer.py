@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from hotel_shared.bus import dispatch_by_type
+from hotel_shared.inbox import bind_handlers
 from hotel_shared.worker import run_worker
 from rooms.config import Config
-from rooms.handlers import bind_handlers
-from rooms.store import RoomStore
+from rooms.handlers import HANDLERS
+from rooms.store import RoomsStores
 
 
 def main() -> None:
     config = Config.from_env(needs_public_key=False)
-    store = RoomStore.from_settings(config.service)
-    store.ensure_indexes()
-    handlers = bind_handlers(store)
-    run_worker(config.service, bindings=tuple(handlers), handle=dispatch_by_type(handlers))
+    stores = RoomsStores.from_settings(config.service)
+    stores.ensure_indexes()
+    run_worker(config.service, bind_handlers(stores, HANDLERS))
 
 
 if __name__ == "__main__":

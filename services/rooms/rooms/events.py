@@ -1,14 +1,17 @@
-"""Events the rooms service publishes: their types and how each payload is built from a room."""
+"""The events rooms publishes (types and payload builders) and the types it consumes."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from hotel_shared.events import new_event
+from hotel_shared.events import EventSource, changes_between
+from hotel_shared.principal import Context
 from hotel_shared.timeutil import to_iso
+from rooms.rules.rooms import DETAIL_FIELDS, STATUS_DIMENSIONS
 
-SOURCE = "rooms"
+SOURCE = EventSource("rooms")
+
 ROOM_CREATED = "rooms.room.created.v1"
 ROOM_UPDATED = "rooms.room.updated.v1"
 ROOM_DELETED = "rooms.room.deleted.v1"
@@ -20,21 +23,26 @@ CUSTOMER_CHECKED_OUT = "rooms.customer.checked_out.v1"
 CUSTOMER_STAY_EXTENDED = "rooms.customer.stay_extended.v1"
 CONTACT_MESSAGE_CREATED = "rooms.contact_message.created.v1"
 
-# The room fields whose old and new values a status_changed event lists under `changes`.
-STATUS_CHANGE_FIELDS = (
-    "housekeepingStatus",
-    "frontOfficeStatus",
-    "hkOccupancy",
-    "discrepancy",
-    "outOfOrder",
-    "guestServiceStatus",
-    "turndownStatus",
-    "status",
-)
+# Consumed.
+TASK_COMPLETED = "tasks.task.completed.v1"
+PMS_RESERVATION_IMPORTED = "pms.reservation.imported.v1"
 
 
-def room_subject(room_number: str) -> str:
-    return f"room/{room_number}"
+def _event(event_type: str, subject: str, data: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    return SOURCE.event(
+        event_type,
+        subject=subject,
+        data=data,
+        actor=ctx.actor,
+        correlation_id=ctx.correlation_id,
+    )
+
+
+def _room_event(event_type: str, room_number: str, data: dict[str, Any], ctx: Context) -> dict:
+    return _event(event_type, f"room/{room_number}", data, ctx)
+
+
+# --- rooms ---------------------------------------------------------------------------------------
 
 
 def out_of_order_data(out_of_order: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -66,98 +74,64 @@ def room_snapshot(room: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _event(
-    event_type: str,
-    subject: str,
-    data: dict[str, Any],
-    actor: dict[str, Any] | None,
-    correlation_id: str | None,
-) -> dict[str, Any]:
-    return new_event(
-        event_type,
-        source=SOURCE,
-        subject=subject,
-        data=data,
-        actor=actor,
-        correlation_id=correlation_id,
-    )
-
-
-def _room_event(
-    event_type: str,
-    room_number: str,
-    data: dict[str, Any],
-    actor: dict[str, Any] | None,
-    correlation_id: str | None,
-) -> dict[str, Any]:
-    return _event(event_type, room_subject(room_number), data, actor, correlation_id)
-
-
-def room_created(
-    room: Mapping[str, Any], *, actor: dict[str, Any] | None, correlation_id: str | None
-) -> dict[str, Any]:
-    return _room_event(ROOM_CREATED, room["roomNumber"], room_snapshot(room), actor, correlation_id)
+def room_created(room: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
+    return _room_event(ROOM_CREATED, room["roomNumber"], room_snapshot(room), ctx)
 
 
 def room_updated(
-    room: Mapping[str, Any],
-    *,
-    changed_fields: list[str],
-    actor: dict[str, Any] | None,
-    correlation_id: str | None,
+    before: Mapping[str, Any], room: Mapping[str, Any], changed_fields: list[str], ctx: Context
 ) -> dict[str, Any]:
-    data = {**room_snapshot(room), "changedFields": changed_fields}
-    return _room_event(ROOM_UPDATED, room["roomNumber"], data, actor, correlation_id)
+    after = room_snapshot(room)
+    data = {
+        **after,
+        "changedFields": changed_fields,
+        "changes": changes_between(room_snapshot(before), after, DETAIL_FIELDS),
+    }
+    return _room_event(ROOM_UPDATED, room["roomNumber"], data, ctx)
 
 
-def room_deleted(
-    room: Mapping[str, Any], *, actor: dict[str, Any] | None, correlation_id: str | None
-) -> dict[str, Any]:
+def room_deleted(room: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     # Deleting is a change too: the next version, so consumers ordering by version apply it last.
     data = {
         "roomNumber": room["roomNumber"],
         "roomType": room["roomType"],
         "version": room["version"] + 1,
     }
-    return _room_event(ROOM_DELETED, room["roomNumber"], data, actor, correlation_id)
+    return _room_event(ROOM_DELETED, room["roomNumber"], data, ctx)
 
 
-def status_changes(previous: Mapping[str, Any], room: Mapping[str, Any]) -> list[dict[str, Any]]:
-    changes = []
-    for name in STATUS_CHANGE_FIELDS:
-        old, new = previous.get(name), room.get(name)
-        if old != new:
-            if name == "outOfOrder":
-                old, new = out_of_order_data(old), out_of_order_data(new)
-            changes.append({"field": name, "oldValue": old, "newValue": new})
-    return changes
+def status_view(room: Mapping[str, Any]) -> dict[str, Any]:
+    """The room's status dimensions as JSON values (outOfOrder's times as ISO strings)."""
+    view = {name: room.get(name) for name in STATUS_DIMENSIONS}
+    view["outOfOrder"] = out_of_order_data(room.get("outOfOrder"))
+    return view
 
 
 def room_status_changed(
-    room: Mapping[str, Any],
-    *,
-    previous: Mapping[str, Any],
-    source: str,
-    actor: dict[str, Any] | None,
-    correlation_id: str | None,
+    before: Mapping[str, Any], room: Mapping[str, Any], ctx: Context, source: str
 ) -> dict[str, Any]:
+    """Any status change; `changeSource` says through what (api, frontOffice, tasks)."""
+    after = status_view(room)
     data = {
         "roomNumber": room["roomNumber"],
         "roomType": room["roomType"],
         "housekeepingStatus": room["housekeepingStatus"],
-        "previousHousekeepingStatus": previous["housekeepingStatus"],
+        "previousHousekeepingStatus": before["housekeepingStatus"],
         "frontOfficeStatus": room["frontOfficeStatus"],
         "hkOccupancy": room["hkOccupancy"],
         "discrepancy": room["discrepancy"],
-        "outOfOrder": out_of_order_data(room["outOfOrder"]),
+        "outOfOrder": after["outOfOrder"],
         "guestServiceStatus": room["guestServiceStatus"],
         "turndownStatus": room["turndownStatus"],
         "status": room["status"],
         "version": room["version"],
         "changeSource": source,
-        "changes": status_changes(previous, room),
+        "changes": changes_between(status_view(before), after, STATUS_DIMENSIONS),
     }
-    return _room_event(ROOM_STATUS_CHANGED, room["roomNumber"], data, actor, correlation_id)
+    return _room_event(ROOM_STATUS_CHANGED, room["roomNumber"], data, ctx)
+
+
+# --- bookings, stays, messages ------------------------------------------------------------------
 
 
 def booking_data(booking: Mapping[str, Any]) -> dict[str, Any]:
@@ -176,18 +150,12 @@ def booking_data(booking: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def booking_created(
-    booking: Mapping[str, Any], *, actor: dict[str, Any] | None, correlation_id: str | None
-) -> dict[str, Any]:
-    subject = f"booking/{booking['_id']}"
-    return _event(BOOKING_CREATED, subject, booking_data(booking), actor, correlation_id)
+def booking_created(booking: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
+    return _event(BOOKING_CREATED, f"booking/{booking['_id']}", booking_data(booking), ctx)
 
 
-def booking_cancelled(
-    booking: Mapping[str, Any], *, actor: dict[str, Any] | None, correlation_id: str | None
-) -> dict[str, Any]:
-    subject = f"booking/{booking['_id']}"
-    return _event(BOOKING_CANCELLED, subject, booking_data(booking), actor, correlation_id)
+def booking_cancelled(booking: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
+    return _event(BOOKING_CANCELLED, f"booking/{booking['_id']}", booking_data(booking), ctx)
 
 
 def stay_data(stay: Mapping[str, Any]) -> dict[str, Any]:
@@ -206,41 +174,27 @@ def stay_data(stay: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _stay_event(
-    event_type: str,
-    stay: Mapping[str, Any],
-    actor: dict[str, Any] | None,
-    correlation_id: str | None,
-) -> dict[str, Any]:
-    return _event(event_type, f"customer/{stay['_id']}", stay_data(stay), actor, correlation_id)
+def _stay_event(event_type: str, stay: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
+    return _event(event_type, f"customer/{stay['_id']}", stay_data(stay), ctx)
 
 
-def customer_checked_in(
-    stay: Mapping[str, Any], *, actor: dict[str, Any] | None, correlation_id: str | None
-) -> dict[str, Any]:
-    return _stay_event(CUSTOMER_CHECKED_IN, stay, actor, correlation_id)
+def customer_checked_in(stay: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
+    return _stay_event(CUSTOMER_CHECKED_IN, stay, ctx)
 
 
-def customer_checked_out(
-    stay: Mapping[str, Any], *, actor: dict[str, Any] | None, correlation_id: str | None
-) -> dict[str, Any]:
-    return _stay_event(CUSTOMER_CHECKED_OUT, stay, actor, correlation_id)
+def customer_checked_out(stay: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
+    return _stay_event(CUSTOMER_CHECKED_OUT, stay, ctx)
 
 
-def customer_stay_extended(
-    stay: Mapping[str, Any], *, actor: dict[str, Any] | None, correlation_id: str | None
-) -> dict[str, Any]:
-    return _stay_event(CUSTOMER_STAY_EXTENDED, stay, actor, correlation_id)
+def customer_stay_extended(stay: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
+    return _stay_event(CUSTOMER_STAY_EXTENDED, stay, ctx)
 
 
-def contact_message_created(
-    message: Mapping[str, Any], *, actor: dict[str, Any] | None, correlation_id: str | None
-) -> dict[str, Any]:
+def contact_message_created(message: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     data = {
         "id": message["_id"],
         "roomNumber": message["roomNumber"],
         "name": message["name"],
         "message": message["message"],
     }
-    subject = f"contact_message/{message['_id']}"
-    return _event(CONTACT_MESSAGE_CREATED, subject, data, actor, correlation_id)
+    return _event(CONTACT_MESSAGE_CREATED, f"contact_message/{message['_id']}", data, ctx)

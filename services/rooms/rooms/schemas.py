@@ -2,57 +2,37 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from hotel_shared.timeutil import to_iso
+from hotel_shared.schemas import (
+    ChangeSchema,
+    JsonNumber,
+    RoomNumber,
+    TimePeriodSchema,
+    UtcDateTime,
+    one_of,
+)
 from hotel_shared.web import PageQuerySchema
-from rooms.domain.bookings import BOOKING_STATUSES
-from rooms.domain.rules import (
+from rooms.rules.bookings import BOOKING_STATUSES
+from rooms.rules.out_of_order import OUT_OF_ORDER_KINDS
+from rooms.rules.rooms import (
     FRONT_OFFICE_STATUSES,
     GUEST_SERVICE_STATUSES,
     HK_OCCUPANCIES,
     HOUSEKEEPING_STATUSES,
-    OUT_OF_ORDER_KINDS,
-    ROOM_NUMBER_PATTERN,
     ROOM_TYPES,
-    STATUS_FIELDS,
     TURNDOWN_STATUSES,
 )
-from rooms.domain.stays import STAY_STATUSES
-
-
-class UtcDateTime(fields.Field):
-    """Dumps an aware datetime as ISO 8601 UTC with `Z`, the platform's one time format."""
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        return to_iso(value)
-
-
-class JsonNumber(fields.Float):
-    """A JSON number: unlike fields.Float, a numeric string such as "120" is refused."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
-        if isinstance(value, str):
-            raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
-def _one_of(choices: tuple[str, ...]) -> validate.OneOf:
-    return validate.OneOf(choices, error=f"must be one of: {', '.join(choices)}")
-
-
-def _require_some(data: dict[str, Any], names: tuple[str, ...]) -> None:
-    if not data:
-        raise ValidationError(f"give at least one of: {', '.join(names)}", "_schema")
-
+from rooms.rules.stays import STAY_STATUSES
 
 PRICE_RANGE = validate.Range(min=0, min_inclusive=False, max=1_000_000)
 CAPACITY_RANGE = validate.Range(min=1, max=20)
 FLOOR_RANGE = validate.Range(min=-5, max=200)
 DESCRIPTION_LENGTH = validate.Length(max=1000)
+NAME_LENGTH = validate.Length(min=1, max=120)
+REASON_LENGTH = validate.Length(min=1, max=500)
 
 
 def _amenities(**kwargs: Any) -> fields.List:
@@ -60,64 +40,64 @@ def _amenities(**kwargs: Any) -> fields.List:
     return fields.List(amenity, validate=validate.Length(max=30), **kwargs)
 
 
+# --- rooms ---------------------------------------------------------------------------------------
+
+
 class RoomCreateSchema(Schema):
-    roomNumber = fields.Str(
-        required=True,
-        validate=validate.Regexp(ROOM_NUMBER_PATTERN, error="must be 1-10 letters, digits or '-'"),
-    )
-    roomType = fields.Str(required=True, validate=_one_of(ROOM_TYPES))
-    price = JsonNumber(required=True, allow_nan=False, validate=PRICE_RANGE)
+    roomNumber = RoomNumber(required=True)
+    roomType = fields.Str(required=True, validate=one_of(ROOM_TYPES))
+    price = JsonNumber(required=True, validate=PRICE_RANGE)
     capacity = fields.Int(required=True, strict=True, validate=CAPACITY_RANGE)
     description = fields.Str(load_default="", validate=DESCRIPTION_LENGTH)
     amenities = _amenities(load_default=list)
     floor = fields.Int(strict=True, validate=FLOOR_RANGE)
     # A new room is Dirty unless said otherwise: it is sold only once cleaned and inspected.
-    housekeepingStatus = fields.Str(validate=_one_of(HOUSEKEEPING_STATUSES))
+    housekeepingStatus = fields.Str(validate=one_of(HOUSEKEEPING_STATUSES))
 
 
-class RoomUpdateSchema(Schema):
+class RoomUpdateSchema(ChangeSchema):
     """The descriptive fields; status fields have their own route, roomNumber never changes."""
 
-    roomType = fields.Str(validate=_one_of(ROOM_TYPES))
-    price = JsonNumber(allow_nan=False, validate=PRICE_RANGE)
+    roomType = fields.Str(validate=one_of(ROOM_TYPES))
+    price = JsonNumber(validate=PRICE_RANGE)
     capacity = fields.Int(strict=True, validate=CAPACITY_RANGE)
     description = fields.Str(validate=DESCRIPTION_LENGTH)
     amenities = _amenities()
     floor = fields.Int(strict=True, validate=FLOOR_RANGE)
 
-    @validates_schema
-    def require_some_field(self, data: dict[str, Any], **kwargs: Any) -> None:
-        _require_some(data, tuple(self.fields))
 
-
-class RoomStatusUpdateSchema(Schema):
-    housekeepingStatus = fields.Str(validate=_one_of(HOUSEKEEPING_STATUSES))
-    hkOccupancy = fields.Str(allow_none=True, validate=_one_of(HK_OCCUPANCIES))
-    guestServiceStatus = fields.Str(validate=_one_of(GUEST_SERVICE_STATUSES))
-    turndownStatus = fields.Str(validate=_one_of(TURNDOWN_STATUSES))
-
-    @validates_schema
-    def require_some_field(self, data: dict[str, Any], **kwargs: Any) -> None:
-        _require_some(data, STATUS_FIELDS)
+class RoomStatusUpdateSchema(ChangeSchema):
+    housekeepingStatus = fields.Str(validate=one_of(HOUSEKEEPING_STATUSES))
+    hkOccupancy = fields.Str(allow_none=True, validate=one_of(HK_OCCUPANCIES))
+    guestServiceStatus = fields.Str(validate=one_of(GUEST_SERVICE_STATUSES))
+    turndownStatus = fields.Str(validate=one_of(TURNDOWN_STATUSES))
 
 
 class RoomListQuerySchema(PageQuerySchema):
-    housekeepingStatus = fields.Str(validate=_one_of(HOUSEKEEPING_STATUSES))
-    frontOfficeStatus = fields.Str(validate=_one_of(FRONT_OFFICE_STATUSES))
-    roomType = fields.Str(validate=_one_of(ROOM_TYPES))
+    housekeepingStatus = fields.Str(validate=one_of(HOUSEKEEPING_STATUSES))
+    frontOfficeStatus = fields.Str(validate=one_of(FRONT_OFFICE_STATUSES))
+    roomType = fields.Str(validate=one_of(ROOM_TYPES))
     floor = fields.Int(validate=FLOOR_RANGE)
 
 
 class OutOfOrderSchema(Schema):
-    kind = fields.Str(validate=_one_of(OUT_OF_ORDER_KINDS))
+    kind = fields.Str(validate=one_of(OUT_OF_ORDER_KINDS))
     reason = fields.Str()
     from_ = UtcDateTime(data_key="from", attribute="from")
+    to = UtcDateTime(allow_none=True)
+    returnStatus = fields.Str(validate=one_of(HOUSEKEEPING_STATUSES))
+
+
+class OutOfOrderRequestSchema(Schema):
+    kind = fields.Str(required=True, validate=one_of(OUT_OF_ORDER_KINDS))
+    reason = fields.Str(required=True, validate=REASON_LENGTH)
+    from_ = UtcDateTime(data_key="from", attribute="from")
     to = UtcDateTime()
-    returnStatus = fields.Str(validate=_one_of(HOUSEKEEPING_STATUSES))
+    returnStatus = fields.Str(validate=one_of(HOUSEKEEPING_STATUSES))
 
 
 class RoomSchema(Schema):
-    id = fields.Function(lambda room: str(room["_id"]))
+    id = fields.Function(lambda room: str(room["_id"]), metadata={"type": "string"})
     roomNumber = fields.Str()
     roomType = fields.Str()
     price = fields.Float()
@@ -161,41 +141,53 @@ def _history_value(value: Any) -> Any:
     return OutOfOrderSchema().dump(value) if isinstance(value, dict) else value
 
 
-def _aware(**kwargs: Any) -> fields.AwareDateTime:
-    return fields.AwareDateTime(default_timezone=UTC, **kwargs)
-
-
-ROOM_NUMBER = validate.Regexp(ROOM_NUMBER_PATTERN, error="must be 1-10 letters, digits or '-'")
-NAME_LENGTH = validate.Length(min=1, max=120)
-REASON_LENGTH = validate.Length(min=1, max=500)
-
-
-class OutOfOrderRequestSchema(Schema):
-    kind = fields.Str(required=True, validate=_one_of(OUT_OF_ORDER_KINDS))
-    reason = fields.Str(required=True, validate=REASON_LENGTH)
-    from_ = _aware(data_key="from", attribute="from")
-    to = _aware()
-    returnStatus = fields.Str(validate=_one_of(HOUSEKEEPING_STATUSES))
-
-
 class AvailabilityQuerySchema(Schema):
     from_ = fields.Date(required=True, data_key="from", attribute="from")
     to = fields.Date(required=True)
-    roomType = fields.Str(validate=_one_of(ROOM_TYPES))
+    roomType = fields.Str(validate=one_of(ROOM_TYPES))
+
+
+class AnalyticsQuerySchema(TimePeriodSchema):
+    """The turnaround period [from, to); by default the seven days up to now."""
+
+
+class OutOfOrderSummarySchema(OutOfOrderSchema):
+    roomNumber = fields.Str()
+
+
+class RoomAnalyticsSchema(Schema):
+    fromTime = UtcDateTime(data_key="from")
+    toTime = UtcDateTime(data_key="to")
+    totalRooms = fields.Int()
+    occupiedRooms = fields.Int()
+    occupancyRate = fields.Float()
+    byHousekeepingStatus = fields.Dict()
+    byFrontOfficeStatus = fields.Dict()
+    byGuestServiceStatus = fields.Dict()
+    byTurndownStatus = fields.Dict()
+    byDiscrepancy = fields.Dict()
+    readyStatus = fields.Str()
+    turnarounds = fields.Int()
+    averageTurnaroundMinutes = fields.Float(allow_none=True)
+    outOfOrderCount = fields.Int()
+    outOfOrderRooms = fields.List(fields.Nested(OutOfOrderSummarySchema))
+
+
+# --- the front office ----------------------------------------------------------------------------
 
 
 class BookingCreateSchema(Schema):
-    roomNumber = fields.Str(required=True, validate=ROOM_NUMBER)
+    roomNumber = RoomNumber(required=True)
     customerName = fields.Str(required=True, validate=NAME_LENGTH)
     customerEmail = fields.Email(required=True, validate=validate.Length(max=254))
     checkInDate = fields.Date(required=True)
     checkOutDate = fields.Date(required=True)
-    partialPayment = JsonNumber(allow_nan=False, validate=validate.Range(min=0, max=10_000_000))
+    partialPayment = JsonNumber(validate=validate.Range(min=0, max=10_000_000))
 
 
 class BookingListQuerySchema(PageQuerySchema):
-    roomNumber = fields.Str(validate=ROOM_NUMBER)
-    status = fields.Str(validate=_one_of(BOOKING_STATUSES))
+    roomNumber = RoomNumber()
+    status = fields.Str(validate=one_of(BOOKING_STATUSES))
     from_ = fields.Date(data_key="from", attribute="from")
     to = fields.Date()
 
@@ -225,7 +217,7 @@ class CheckInSchema(Schema):
     bookingId = fields.Str(validate=validate.Length(min=1, max=64))
     name = fields.Str(validate=NAME_LENGTH)
     contactNumber = fields.Str(validate=validate.Length(min=3, max=32))
-    roomNumber = fields.Str(validate=ROOM_NUMBER)
+    roomNumber = RoomNumber()
     checkoutDate = fields.Date()
     override = fields.Bool(load_default=False)
     reason = fields.Str(validate=REASON_LENGTH)
@@ -252,8 +244,8 @@ class StayUpdateSchema(Schema):
 
 
 class StayListQuerySchema(PageQuerySchema):
-    roomNumber = fields.Str(validate=ROOM_NUMBER)
-    status = fields.Str(validate=_one_of(STAY_STATUSES))
+    roomNumber = RoomNumber()
+    status = fields.Str(validate=one_of(STAY_STATUSES))
 
 
 class StaySchema(Schema):
@@ -273,12 +265,12 @@ class StaySchema(Schema):
 
 class ContactMessageCreateSchema(Schema):
     name = fields.Str(required=True, validate=NAME_LENGTH)
-    roomNumber = fields.Str(required=True, validate=ROOM_NUMBER)
+    roomNumber = RoomNumber(required=True)
     message = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
 
 
 class ContactMessageListQuerySchema(PageQuerySchema):
-    roomNumber = fields.Str(validate=ROOM_NUMBER)
+    roomNumber = RoomNumber()
 
 
 class ContactMessageSchema(Schema):
@@ -287,30 +279,3 @@ class ContactMessageSchema(Schema):
     roomNumber = fields.Str()
     message = fields.Str()
     createdAt = UtcDateTime()
-
-
-class AnalyticsQuerySchema(Schema):
-    from_ = _aware(data_key="from", attribute="from")
-    to = _aware()
-
-
-class OutOfOrderSummarySchema(OutOfOrderSchema):
-    roomNumber = fields.Str()
-
-
-class RoomAnalyticsSchema(Schema):
-    fromTime = UtcDateTime(data_key="from")
-    toTime = UtcDateTime(data_key="to")
-    totalRooms = fields.Int()
-    occupiedRooms = fields.Int()
-    occupancyRate = fields.Float()
-    byHousekeepingStatus = fields.Dict()
-    byFrontOfficeStatus = fields.Dict()
-    byGuestServiceStatus = fields.Dict()
-    byTurndownStatus = fields.Dict()
-    byDiscrepancy = fields.Dict()
-    readyStatus = fields.Str()
-    turnarounds = fields.Int()
-    averageTurnaroundMinutes = fields.Float(allow_none=True)
-    outOfOrderCount = fields.Int()
-    outOfOrderRooms = fields.List(fields.Nested(OutOfOrderSummarySchema))

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from hotel_shared.logs import configure_logging
+from hotel_shared.principal import Context
 from rooms.config import Config
-from rooms.domain import rooms as domain
-from rooms.domain import rules
-from rooms.store import RoomStore
+from rooms.rules import rooms as rules
+from rooms.service import rooms as service
+from rooms.store import RoomsStores
 
 log = logging.getLogger("rooms.seed")  # not "__main__" when run with -m
 
@@ -46,14 +47,15 @@ def demo_rooms() -> Iterator[dict[str, Any]]:
             }
 
 
-def seed_demo_rooms(store: RoomStore) -> int:
+def seed_demo_rooms(stores: RoomsStores) -> int:
     """Create the demo rooms that are missing, never touching existing ones; returns how many."""
     created = 0
     for details in demo_rooms():
-        if store.get(details["roomNumber"]) is not None:
+        if stores.find_room(details["roomNumber"]) is not None:
             continue
         try:
-            domain.create_room(store, details, actor=None, correlation_id=None)
+            # A system action: no actor, no request; the created events say so.
+            service.create_room(stores, Context(), details)
             created += 1
         except rules.RoomExists:  # another seed run won the race; the room is there either way
             pass
@@ -66,11 +68,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     config = Config.from_env(needs_public_key=False)
     configure_logging(f"{config.service.name}-seed", config.service.log_level)
-    store = RoomStore.from_settings(config.service)
-    store.ensure_indexes()
+    stores = RoomsStores.from_settings(config.service)
+    stores.ensure_indexes()
     log.info("indexes ensured")
     if args.demo:
-        log.info("demo rooms created: %d", seed_demo_rooms(store))
+        log.info("demo rooms created: %d", seed_demo_rooms(stores))
 
 
 if __name__ == "__main__":

@@ -1,21 +1,19 @@
-"""RoomStore: the rooms collection, its status history, its events and the database's indexes."""
+"""RoomsStores: the only code with queries and Mongo operators, on the shared MongoStores base."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from pymongo import ASCENDING, MongoClient
-from pymongo.client_session import ClientSession
-from pymongo.database import Database
+from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
-from hotel_shared.config import ServiceSettings
-from hotel_shared.inbox import ensure_inbox_indexes
-from hotel_shared.mongo import find_page, get_client, run_in_transaction
-from hotel_shared.outbox import ensure_outbox_indexes, record_event
-from rooms.domain.rules import Room, RoomExists, VersionConflict
+from hotel_shared.mongo import WriteContention, find_page
+from hotel_shared.store import MongoStores
+from rooms.rules.bookings import CONFIRMED, HOLDING_STATUSES, Booking, BookingNotFound
+from rooms.rules.rooms import Room, RoomExists, RoomNotFound
+from rooms.rules.stays import Stay, StayNotFound
 
 ROOMS_COLLECTION = "rooms"
 HISTORY_COLLECTION = "status_history"
@@ -24,31 +22,36 @@ CUSTOMERS_COLLECTION = "customers"
 CONTACT_MESSAGES_COLLECTION = "contact_messages"
 LIST_ORDER = [("floor", ASCENDING), ("roomNumber", ASCENDING)]
 FILTERABLE_FIELDS = ("housekeepingStatus", "frontOfficeStatus", "roomType", "floor")
+BY_ARRIVAL = [("checkInDate", ASCENDING), ("_id", ASCENDING)]
+NEWEST_CHECK_IN_FIRST = [("checkinDate", DESCENDING), ("_id", ASCENDING)]
+NEWEST_FIRST = [("createdAt", DESCENDING), ("_id", ASCENDING)]
 
 
-class RoomStore:
-    def __init__(self, client: MongoClient, db: Database, processed_events_ttl_days: int = 7):
-        self.client = client
-        self.db = db
-        self.rooms = db[ROOMS_COLLECTION]
-        self.history = db[HISTORY_COLLECTION]
-        self.processed_events_ttl_days = processed_events_ttl_days
+def _holding_during(first_night: str, departure: str) -> dict[str, Any]:
+    # Dates are YYYY-MM-DD strings, so string order is date order.
+    return {
+        "bookingStatus": {"$in": list(HOLDING_STATUSES)},
+        "checkInDate": {"$lt": departure},
+        "checkOutDate": {"$gt": first_night},
+    }
 
-    @classmethod
-    def from_settings(cls, settings: ServiceSettings) -> RoomStore:
-        client = get_client(settings.mongo_url, settings.mongo_timeout_ms)
-        return cls(client, client[settings.mongo_db], settings.processed_events_ttl_days)
 
-    def ensure_indexes(self) -> None:
-        self.rooms.create_index("roomNumber", unique=True, name="room_number_unique")
-        self.rooms.create_index(LIST_ORDER, name="floor_room_number")
-        self.rooms.create_index(
+class RoomsStores(MongoStores):
+    """Rooms, their status history, bookings, stays and contact messages."""
+
+    # Desks and housekeepers write the same room document; a lost race reruns on fresh reads.
+    transaction_attempts: ClassVar[int] = 10
+
+    def ensure_collection_indexes(self) -> None:
+        rooms = self.db[ROOMS_COLLECTION]
+        rooms.create_index("roomNumber", unique=True, name="room_number_unique")
+        rooms.create_index(LIST_ORDER, name="floor_room_number")
+        rooms.create_index(
             [("housekeepingStatus", ASCENDING), *LIST_ORDER], name="housekeeping_floor"
         )
-        self.history.create_index(
-            [("roomNumber", ASCENDING), ("time", ASCENDING)], name="room_time"
-        )
-        self.history.create_index([("field", ASCENDING), ("time", ASCENDING)], name="field_time")
+        history = self.db[HISTORY_COLLECTION]
+        history.create_index([("roomNumber", ASCENDING), ("time", ASCENDING)], name="room_time")
+        history.create_index([("field", ASCENDING), ("time", ASCENDING)], name="field_time")
         bookings = self.db[BOOKINGS_COLLECTION]
         bookings.create_index(
             [("roomNumber", ASCENDING), ("checkInDate", ASCENDING)], name="room_arrival"
@@ -60,96 +63,200 @@ class RoomStore:
             name="pms_reservation_unique",
             partialFilterExpression={"pmsReservationId": {"$type": "string"}},
         )
-        customers = self.db[CUSTOMERS_COLLECTION]
-        customers.create_index([("roomNumber", ASCENDING), ("status", ASCENDING)], name="room")
+        self.db[CUSTOMERS_COLLECTION].create_index(
+            [("roomNumber", ASCENDING), ("status", ASCENDING)], name="room"
+        )
         self.db[CONTACT_MESSAGES_COLLECTION].create_index(
             [("createdAt", ASCENDING)], name="created_at"
         )
-        ensure_outbox_indexes(self.db)
-        ensure_inbox_indexes(self.db, self.processed_events_ttl_days)
 
-    def find_page(
+    # --- rooms -----------------------------------------------------------------------------------
+
+    def find_rooms(
         self, filters: Mapping[str, Any], limit: int, offset: int
     ) -> tuple[list[Room], int]:
         # Only known fields with validated values become the query: no client-supplied operators.
         query = {name: filters[name] for name in FILTERABLE_FIELDS if name in filters}
-        return find_page(self.rooms, query, LIST_ORDER, limit, offset)
+        return find_page(self.db[ROOMS_COLLECTION], query, LIST_ORDER, limit, offset)
 
-    def get(self, room_number: str) -> Room | None:
-        return self.rooms.find_one({"roomNumber": room_number})
+    def all_rooms(self, room_type: str | None = None) -> list[Room]:
+        query = {"roomType": room_type} if room_type else {}
+        return list(self.db[ROOMS_COLLECTION].find(query, session=self.session).sort(LIST_ORDER))
 
-    def insert(self, room: Room, event: dict[str, Any]) -> Room:
+    def find_discrepancies(self) -> list[Room]:
+        query = {"discrepancy": {"$in": ["Sleep", "Skip"]}}
+        return list(self.db[ROOMS_COLLECTION].find(query, session=self.session).sort(LIST_ORDER))
+
+    def find_room(self, room_number: str) -> Room | None:
+        return self.db[ROOMS_COLLECTION].find_one({"roomNumber": room_number}, session=self.session)
+
+    def get_room(self, room_number: str) -> Room:
+        room = self.find_room(room_number)
+        if room is None:
+            raise RoomNotFound(room_number)
+        return room
+
+    def insert_room(self, room: Room) -> Room:
         document = dict(room)
-
-        def work(session: ClientSession) -> None:
-            self.rooms.insert_one(document, session=session)
-            record_event(self.db, session, event)
-
         try:
-            run_in_transaction(self.client, work)
+            self.db[ROOMS_COLLECTION].insert_one(document, session=self.session)
         except DuplicateKeyError:
             raise RoomExists(room["roomNumber"]) from None
         return document
 
-    def replace(
-        self,
-        room: Room,
-        *,
-        previous_version: int,
-        event: dict[str, Any],
-        history: list[dict[str, Any]] = (),
-        session: ClientSession | None = None,
-    ) -> Room:
-        """Store the room, its event and history if it still has `previous_version`.
-
-        With `session` the write joins the caller's transaction (check-in, an inbox handler).
-        """
-
-        def work(session: ClientSession) -> None:
-            self.replace_in(session, room, previous_version=previous_version)
-            self.add_history(session, history)
-            record_event(self.db, session, event)
-
-        if session is not None:
-            work(session)
-        else:
-            run_in_transaction(self.client, work)
-        return room
-
-    def replace_in(self, session: ClientSession, room: Room, *, previous_version: int) -> None:
-        """Compare-and-set on version inside the caller's transaction."""
-        result = self.rooms.replace_one(
-            {"_id": room["_id"], "version": previous_version}, room, session=session
+    def save_room(self, room: Room, *, expected_version: int) -> Room:
+        """Compare-and-set on version: another writer got there first → rerun the unit of work."""
+        result = self.db[ROOMS_COLLECTION].replace_one(
+            {"_id": room["_id"], "version": expected_version}, room, session=self.session
         )
         if result.matched_count != 1:
-            raise VersionConflict(room["roomNumber"])
+            raise WriteContention(f"room {room['roomNumber']} changed meanwhile; try again")
+        return room
 
-    def add_history(self, session: ClientSession, history: list[dict[str, Any]]) -> None:
-        if history:
-            self.history.insert_many([dict(entry) for entry in history], session=session)
+    def delete_room(self, room: Room) -> None:
+        result = self.db[ROOMS_COLLECTION].delete_one(
+            {"_id": room["_id"], "version": room["version"]}, session=self.session
+        )
+        if result.deleted_count != 1:
+            raise WriteContention(f"room {room['roomNumber']} changed meanwhile; try again")
 
-    def find_history(self, room_number: str, limit: int, offset: int) -> tuple[list[dict], int]:
+    def guard_room_bookings(self, room_number: str) -> None:
+        """Bump the room's booking guard: two transactions booking one room now conflict."""
+        guard = self.db[ROOMS_COLLECTION].update_one(
+            {"roomNumber": room_number}, {"$inc": {"bookingGuard": 1}}, session=self.session
+        )
+        if guard.matched_count != 1:
+            raise RoomNotFound(room_number)
+
+    # --- status history --------------------------------------------------------------------------
+
+    def add_history(self, entries: list[dict[str, Any]]) -> None:
+        if entries:
+            self.db[HISTORY_COLLECTION].insert_many(
+                [dict(entry) for entry in entries], session=self.session
+            )
+
+    def find_history(
+        self, room_number: str, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
         return find_page(
-            self.history, {"roomNumber": room_number}, [("time", ASCENDING)], limit, offset
+            self.db[HISTORY_COLLECTION],
+            {"roomNumber": room_number},
+            [("time", ASCENDING)],
+            limit,
+            offset,
         )
 
     def housekeeping_history(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
         query = {"field": "housekeepingStatus", "time": {"$gte": start, "$lt": end}}
-        return list(self.history.find(query).sort("time", ASCENDING))
+        history = self.db[HISTORY_COLLECTION].find(query, session=self.session)
+        return list(history.sort("time", ASCENDING))
 
-    def all_rooms(self) -> list[Room]:
-        return list(self.rooms.find({}).sort(LIST_ORDER))
+    # --- bookings --------------------------------------------------------------------------------
 
-    def find_discrepancies(self) -> list[Room]:
-        return list(self.rooms.find({"discrepancy": {"$in": ["Sleep", "Skip"]}}).sort(LIST_ORDER))
+    def find_booking(self, booking_id: str) -> Booking | None:
+        return self.db[BOOKINGS_COLLECTION].find_one({"_id": booking_id}, session=self.session)
 
-    def delete(self, room: Room, *, event: dict[str, Any]) -> None:
-        def work(session: ClientSession) -> None:
-            result = self.rooms.delete_one(
-                {"_id": room["_id"], "version": room["version"]}, session=session
-            )
-            if result.deleted_count != 1:
-                raise VersionConflict(room["roomNumber"])
-            record_event(self.db, session, event)
+    def get_booking(self, booking_id: str) -> Booking:
+        booking = self.find_booking(booking_id)
+        if booking is None:
+            raise BookingNotFound(booking_id)
+        return booking
 
-        run_in_transaction(self.client, work)
+    def find_booking_by_pms_id(self, pms_reservation_id: str) -> Booking | None:
+        return self.db[BOOKINGS_COLLECTION].find_one(
+            {"pmsReservationId": pms_reservation_id}, session=self.session
+        )
+
+    def find_bookings(
+        self, filters: Mapping[str, Any], limit: int, offset: int
+    ) -> tuple[list[Booking], int]:
+        query: dict[str, Any] = {}
+        if "roomNumber" in filters:
+            query["roomNumber"] = filters["roomNumber"]
+        if "status" in filters:
+            query["bookingStatus"] = filters["status"]
+        # from/to select bookings with a night in [from, to).
+        if "to" in filters:
+            query["checkInDate"] = {"$lt": filters["to"].isoformat()}
+        if "from" in filters:
+            query["checkOutDate"] = {"$gt": filters["from"].isoformat()}
+        return find_page(self.db[BOOKINGS_COLLECTION], query, BY_ARRIVAL, limit, offset)
+
+    def has_holding_booking(
+        self, room_number: str, first_night: str, departure: str, except_id: str | None = None
+    ) -> bool:
+        """Whether a confirmed or checked-in booking holds the room on one of those nights."""
+        query = {"roomNumber": room_number, **_holding_during(first_night, departure)}
+        if except_id is not None:
+            query["_id"] = {"$ne": except_id}
+        return self.db[BOOKINGS_COLLECTION].find_one(query, session=self.session) is not None
+
+    def booked_room_numbers(self, first_night: str, departure: str) -> set[str]:
+        query = _holding_during(first_night, departure)
+        return set(self.db[BOOKINGS_COLLECTION].distinct("roomNumber", query, session=self.session))
+
+    def has_arrival(self, room_number: str, day: str) -> bool:
+        query = {"roomNumber": room_number, "bookingStatus": CONFIRMED, "checkInDate": day}
+        return self.db[BOOKINGS_COLLECTION].find_one(query, session=self.session) is not None
+
+    def insert_booking(self, booking: Booking) -> Booking:
+        self.db[BOOKINGS_COLLECTION].insert_one(booking, session=self.session)
+        return booking
+
+    def save_booking(self, booking: Booking, *, expected_status: str) -> Booking:
+        """Compare-and-set on the status: another writer moved it → rerun the unit of work."""
+        result = self.db[BOOKINGS_COLLECTION].replace_one(
+            {"_id": booking["_id"], "bookingStatus": expected_status}, booking, session=self.session
+        )
+        if result.matched_count != 1:
+            raise WriteContention(f"booking {booking['_id']} changed meanwhile; try again")
+        return booking
+
+    def upsert_booking(self, booking: Booking) -> Booking:
+        """Store an imported booking as the PMS describes it, new or not."""
+        self.db[BOOKINGS_COLLECTION].replace_one(
+            {"_id": booking["_id"]}, booking, upsert=True, session=self.session
+        )
+        return booking
+
+    # --- stays (customers) -----------------------------------------------------------------------
+
+    def get_stay(self, stay_id: str) -> Stay:
+        stay = self.db[CUSTOMERS_COLLECTION].find_one({"_id": stay_id}, session=self.session)
+        if stay is None:
+            raise StayNotFound(stay_id)
+        return stay
+
+    def find_stays(
+        self, filters: Mapping[str, Any], limit: int, offset: int
+    ) -> tuple[list[Stay], int]:
+        query = {name: filters[name] for name in ("roomNumber", "status") if name in filters}
+        customers = self.db[CUSTOMERS_COLLECTION]
+        return find_page(customers, query, NEWEST_CHECK_IN_FIRST, limit, offset)
+
+    def insert_stay(self, stay: Stay) -> Stay:
+        self.db[CUSTOMERS_COLLECTION].insert_one(stay, session=self.session)
+        return stay
+
+    def save_stay(self, stay: Stay, *, expected_status: str) -> Stay:
+        """Compare-and-set on the status: another writer moved it → rerun the unit of work."""
+        result = self.db[CUSTOMERS_COLLECTION].replace_one(
+            {"_id": stay["_id"], "status": expected_status}, stay, session=self.session
+        )
+        if result.matched_count != 1:
+            raise WriteContention(f"customer stay {stay['_id']} changed meanwhile; try again")
+        return stay
+
+    # --- contact messages ------------------------------------------------------------------------
+
+    def insert_message(self, message: dict[str, Any]) -> dict[str, Any]:
+        self.db[CONTACT_MESSAGES_COLLECTION].insert_one(message, session=self.session)
+        return message
+
+    def find_messages(
+        self, filters: Mapping[str, Any], limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        query = {"roomNumber": filters["roomNumber"]} if "roomNumber" in filters else {}
+        messages = self.db[CONTACT_MESSAGES_COLLECTION]
+        return find_page(messages, query, NEWEST_FIRST, limit, offset)

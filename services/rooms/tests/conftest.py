@@ -1,19 +1,29 @@
-"""Fixtures for the rooms tests: an app on a fresh database, its store, callers of each role."""
+"""The rooms fixtures: its app and stores on a fresh database; rooms and guests in them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from hotel_shared.principal import Context, Principal
+from hotel_shared.timeutil import utc_now
 from rooms.app import create_app
 from rooms.config import Config
-from rooms.domain import rooms as domain
-from rooms.domain import rules
-from rooms.store import RoomStore
+from rooms.rules.rooms import DEFAULT_POLICY, INSPECTED
+from rooms.service import rooms, stays
+from rooms.store import RoomsStores
 
 pytest_plugins = ["hotel_shared.testing"]
+
+FRONT_DESK = Context(
+    principal=Principal(
+        user_id="u-frontdesk", username="frontdesk", role="frontOffice", department="frontOffice"
+    ),
+    correlation_id="test",
+)
 
 
 @pytest.fixture
@@ -22,15 +32,15 @@ def config(service_settings) -> Config:
 
 
 @pytest.fixture
-def store(config: Config) -> Iterator[RoomStore]:
-    store = RoomStore.from_settings(config.service)
-    store.ensure_indexes()
-    yield store
-    store.client.drop_database(store.db.name)
+def stores(config: Config) -> Iterator[RoomsStores]:
+    stores = RoomsStores.from_settings(config.service)
+    stores.ensure_indexes()
+    yield stores
+    stores.client.drop_database(stores.db.name)
 
 
 @pytest.fixture
-def app(config: Config, store: RoomStore):
+def app(config: Config, stores: RoomsStores):
     return create_app(config)
 
 
@@ -41,31 +51,33 @@ def client(app):
 
 @pytest.fixture
 def callers(demo_callers):
-    """The demo staff of DESIGN §4, plus the guest of room 204."""
+    """The demo staff, plus the guest of room 204."""
     demo_callers.guest = demo_callers.guest_headers("204")
     return demo_callers
 
 
-def add_room(store: RoomStore, room_number: str, **details: Any) -> dict[str, Any]:
+def add_room(stores: RoomsStores, room_number: str, **details: Any) -> dict[str, Any]:
     """Create a room the way the API does (with its created event), Inspected unless told."""
     fields = {
         "roomNumber": room_number,
         "roomType": "Standard",
         "price": 120.0,
         "capacity": 2,
-        "housekeepingStatus": rules.INSPECTED,
+        "housekeepingStatus": INSPECTED,
         **details,
     }
-    return domain.create_room(store, fields, actor=None, correlation_id=None)
+    return rooms.create_room(stores, Context(), fields)
 
 
-def occupy(store: RoomStore, room_number: str) -> None:
-    """Stand-in for check-in (next issue): the front office marks the room Occupied."""
-    store.rooms.update_one(
-        {"roomNumber": room_number},
-        {"$set": {"frontOfficeStatus": "Occupied", "status": "booked"}, "$inc": {"version": 1}},
-    )
+def check_in_walk_in(stores: RoomsStores, room_number: str) -> dict[str, Any]:
+    """A walk-in guest checked in by the front desk for one night: the room becomes Occupied."""
+    request = {
+        "name": "Walk In",
+        "roomNumber": room_number,
+        "checkoutDate": utc_now().date() + timedelta(days=1),
+    }
+    return stays.check_in(stores, FRONT_DESK, request, DEFAULT_POLICY)
 
 
-def outbox_entries(store: RoomStore, event_type: str) -> list[dict[str, Any]]:
-    return list(store.db["outbox"].find({"type": event_type}).sort("createdAt", 1))
+def outbox_entries(stores: RoomsStores, event_type: str) -> list[dict[str, Any]]:
+    return list(stores.db["outbox"].find({"type": event_type}).sort("createdAt", 1))

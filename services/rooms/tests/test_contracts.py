@@ -1,63 +1,148 @@
-"""rooms keeps its promises: its events match contracts/events; it reads tasks' events."""
+"""rooms keeps its promises: its events match contracts/events; it reads what it consumes."""
 
-from datetime import UTC, datetime, timedelta
+from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
 from conftest import add_room, outbox_entries
 
-from hotel_shared.testing import assert_matches_contract
-from rooms.handlers import bind_handlers
+from hotel_shared.inbox import bind_handlers
+from hotel_shared.testing import (
+    assert_has_contract,
+    assert_matches_contract,
+    consumed_event_types,
+    load_contract,
+)
+from hotel_shared.timeutil import utc_now
+from rooms import events
+from rooms.handlers import HANDLERS
+
+# Every type rooms publishes has a consumer (notifications hears them all), so each has an example.
+PUBLISHED = (
+    events.ROOM_CREATED,
+    events.ROOM_UPDATED,
+    events.ROOM_DELETED,
+    events.ROOM_STATUS_CHANGED,
+    events.BOOKING_CREATED,
+    events.BOOKING_CANCELLED,
+    events.CUSTOMER_CHECKED_IN,
+    events.CUSTOMER_CHECKED_OUT,
+    events.CUSTOMER_STAY_EXTENDED,
+    events.CONTACT_MESSAGE_CREATED,
+)
 
 
-def published(store, event_type):
-    [entry] = outbox_entries(store, event_type)
-    return entry["envelope"]["data"]
+# --- consumer side -------------------------------------------------------------------------------
 
 
-def test_status_change_payload_matches_its_contract(client, callers, store):
-    add_room(store, "204")
-    response = client.patch(
-        "/api/rooms/204/status", json={"housekeepingStatus": "Dirty"}, headers=callers.housekeeper
+@pytest.mark.parametrize("event_type", consumed_event_types(HANDLERS))
+def test_every_consumed_event_has_an_example_that_the_handler_accepts(
+    event_type, stores, contract_envelope
+):
+    assert_has_contract(event_type)
+    bind_handlers(stores, HANDLERS).handle(contract_envelope(event_type))
+
+
+def test_tasks_completed_contract_marks_a_dirty_room_clean(stores, contract_envelope):
+    add_room(stores, "205", housekeepingStatus="Dirty")
+    bind_handlers(stores, HANDLERS).handle(
+        contract_envelope("tasks.task.completed.v1", roomNumber="205", jobType="cleaning")
     )
-    assert response.status_code == 200, response.get_data(as_text=True)
-    assert_matches_contract(
-        "rooms.room.status_changed.v1", published(store, "rooms.room.status_changed.v1")
+    assert stores.get_room("205")["housekeepingStatus"] == "Clean"
+
+
+def test_pms_reservation_contract_becomes_a_booking(stores, contract_envelope):
+    add_room(stores, "204", price=100.0)
+    example = load_contract("pms.reservation.imported.v1")["data"]
+    bind_handlers(stores, HANDLERS).handle(contract_envelope("pms.reservation.imported.v1"))
+    [booking] = list(stores.db["bookings"].find())
+    assert (booking["pmsReservationId"], booking["roomNumber"]) == (
+        example["pmsReservationId"],
+        example["roomNumber"],
     )
-
-
-def test_front_office_payloads_match_their_contracts(client, callers, store):
-    add_room(store, "204")
-    today = datetime.now(UTC).date()
-    booking = client.post(
-        "/api/bookings",
-        json={
-            "roomNumber": "204",
-            "customerName": "Ada Lovelace",
-            "customerEmail": "ada@example.org",
-            "checkInDate": today.isoformat(),
-            "checkOutDate": (today + timedelta(days=2)).isoformat(),
-        },
-        headers=callers.front_desk,
-    ).get_json()
-    stay = client.post(
-        "/api/customers", json={"bookingId": booking["id"]}, headers=callers.front_desk
-    ).get_json()
-    client.post(f"/api/customers/{stay['id']}/checkout", headers=callers.front_desk)
-    client.post(
-        "/api/contact-messages",
-        json={"name": "Ada", "roomNumber": "204", "message": "Extra towels, please"},
-        headers=callers.front_desk,
+    assert (booking["customerName"], booking["customerEmail"]) == (
+        example["guestName"],
+        example["guestEmail"],
     )
-    for event_type in (
-        "rooms.booking.created.v1",
-        "rooms.customer.checked_in.v1",
-        "rooms.customer.checked_out.v1",
-        "rooms.contact_message.created.v1",
-    ):
-        assert_matches_contract(event_type, published(store, event_type))
+    assert (booking["checkInDate"], booking["checkOutDate"]) == (
+        example["arrival"],
+        example["departure"],
+    )
+    assert booking["bookingStatus"] == "confirmed"
 
 
-def test_tasks_completed_contract_marks_a_dirty_room_clean(store, contract_envelope):
-    add_room(store, "205", housekeepingStatus="Dirty")
-    handle = bind_handlers(store)["tasks.task.completed.v1"]
-    handle(contract_envelope("tasks.task.completed.v1", roomNumber="205", jobType="cleaning"))
-    assert store.get("205")["housekeepingStatus"] == "Clean"
+# --- producer side -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def published(client, callers, stores) -> dict[str, dict]:
+    """One of each event rooms publishes, produced through the API: type → its `data`."""
+    today = utc_now().date()
+    staff = callers.front_desk
+
+    def call(method: str, path: str, **kwargs) -> dict:
+        response = getattr(client, method)(path, **kwargs)
+        assert response.status_code < 300, response.get_data(as_text=True)
+        return response.get_json() if response.data else {}
+
+    add_room(stores, "202", roomType="Economy", price=79.0)
+    new_room = {
+        "roomNumber": "305",
+        "roomType": "Suite",
+        "price": 310.5,
+        "capacity": 4,
+        "description": "Corner suite",
+        "amenities": ["wifi", "bathtub"],
+    }
+    call("post", "/api/rooms", json=new_room, headers=callers.admin)
+    call("patch", "/api/rooms/305", json={"price": 289.0}, headers=callers.admin)
+    call("delete", "/api/rooms/305", headers=callers.admin)
+    booking = {
+        "roomNumber": "202",
+        "customerName": "Ada Lovelace",
+        "customerEmail": "ada@example.org",
+        "checkInDate": today.isoformat(),
+        "checkOutDate": (today + timedelta(days=2)).isoformat(),
+    }
+    later = {
+        **booking,
+        "checkInDate": (today + timedelta(days=10)).isoformat(),
+        "checkOutDate": (today + timedelta(days=12)).isoformat(),
+    }
+    cancelled = call("post", "/api/bookings", json=later, headers=staff)
+    call("post", f"/api/bookings/{cancelled['id']}/cancel", headers=staff)
+    booked = call("post", "/api/bookings", json=booking, headers=staff)
+    stay = call("post", "/api/customers", json={"bookingId": booked["id"]}, headers=staff)
+    departure = (today + timedelta(days=3)).isoformat()
+    call(
+        "patch",
+        f"/api/customers/{stay['id']}",
+        json={"updatedCheckoutDate": departure},
+        headers=staff,
+    )
+    call("post", f"/api/customers/{stay['id']}/checkout", headers=staff)
+    message = {"name": "Ada", "roomNumber": "202", "message": "Extra towels, please"}
+    call("post", "/api/contact-messages", json=message, headers=staff)
+    return {
+        event_type: outbox_entries(stores, event_type)[-1]["envelope"]["data"]
+        for event_type in PUBLISHED
+    }
+
+
+def test_every_published_payload_matches_its_contract(published):
+    for event_type, data in published.items():
+        assert_has_contract(event_type)
+        assert_matches_contract(event_type, data)
+
+
+def test_update_events_say_what_moved(published):
+    assert published[events.ROOM_UPDATED]["changes"] == [
+        {"field": "price", "oldValue": 310.5, "newValue": 289.0}
+    ]
+    assert published[events.ROOM_UPDATED]["changedFields"] == ["price"]
+    assert published[events.ROOM_STATUS_CHANGED]["changes"] == [
+        {"field": "housekeepingStatus", "oldValue": "Inspected", "newValue": "Dirty"},
+        {"field": "frontOfficeStatus", "oldValue": "Occupied", "newValue": "Vacant"},
+        {"field": "status", "oldValue": "booked", "newValue": "available"},
+    ]

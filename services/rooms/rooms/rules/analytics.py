@@ -1,13 +1,13 @@
-"""Room analytics from the rooms as they are now and the housekeeping history of a period."""
+"""Room analytics: occupancy and status counts now, turnaround over a period's history."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from rooms.domain.rules import (
+from rooms.rules.rooms import (
     DIRTY,
     FRONT_OFFICE_STATUSES,
     GUEST_SERVICE_STATUSES,
@@ -17,7 +17,7 @@ from rooms.domain.rules import (
     HousekeepingPolicy,
 )
 
-ANALYTICS_ROLES = ("hotelAdmin", "frontOffice", "supervisor")
+DEFAULT_PERIOD = timedelta(days=7)
 
 
 def turnaround_minutes(
@@ -81,9 +81,9 @@ def summarise_rooms(
     }
 
 
-def room_analytics(
-    rooms: Any, start: datetime, end: datetime, policy: HousekeepingPolicy
-) -> dict[str, Any]:
-    """The summary for the period [start, end); `rooms` is the RoomStore."""
-    summary = summarise_rooms(rooms.all_rooms(), rooms.housekeeping_history(start, end), policy)
-    return {"fromTime": start, "toTime": end, **summary}
+def analytics_period(
+    start: datetime | None, end: datetime | None, now: datetime
+) -> tuple[datetime, datetime]:
+    """The period [start, end) asked for; by default the seven days up to now."""
+    end = end or now
+    return start or end - DEFAULT_PERIOD, end

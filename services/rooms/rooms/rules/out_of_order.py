@@ -4,27 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hotel_shared.errors import Conflict, ValidationFailed
-from rooms.domain.rooms import write_status_change
-from rooms.domain.rules import (
+from rooms.rules.rooms import (
     DEFAULT_POLICY,
     DIRTY,
     OCCUPIED,
-    SOURCE_API,
     HousekeepingPolicy,
     Room,
     RoomOccupied,
-    RoomRepository,
     check_status_in_use,
     with_status_changes,
 )
 
-if TYPE_CHECKING:
-    from hotel_shared.auth import Principal
-    from rooms.booking_store import BookingStore
-
+OUT_OF_ORDER_KINDS = ("OutOfOrder", "OutOfService")
 OUT_OF_ORDER_ROLES = ("hotelAdmin", "supervisor", "frontOffice")
 
 
@@ -36,7 +30,7 @@ class RoomNotOutOfOrder(Conflict):
     code = "room_not_out_of_order"
 
 
-def take_room_out_of_order(
+def take_out_of_order(
     room: Room,
     request: Mapping[str, Any],
     now: datetime,
@@ -69,7 +63,7 @@ def take_room_out_of_order(
     return with_status_changes(room, {"outOfOrder": out_of_order}, now)
 
 
-def return_room_to_service(room: Room, now: datetime) -> Room:
+def return_to_service(room: Room, now: datetime) -> Room:
     """The room back on the housekeeping board with the status chosen when it went out."""
     out_of_order = room.get("outOfOrder")
     if not out_of_order:
@@ -86,51 +80,3 @@ def is_out_of_order_during(room: Mapping[str, Any], first_night: date, departure
     starts = out_of_order["from"].date()
     ends = out_of_order["to"].date() if out_of_order.get("to") else None
     return starts < departure and (ends is None or ends > first_night)
-
-
-# --- use cases ---------------------------------------------------------------------------------
-
-
-def put_out_of_order(
-    rooms: RoomRepository,
-    bookings: BookingStore,
-    room_number: str,
-    request: Mapping[str, Any],
-    *,
-    principal: Principal,
-    expected_version: int | None,
-    correlation_id: str | None,
-    policy: HousekeepingPolicy = DEFAULT_POLICY,
-) -> Room:
-    def transform(room: Room, now: datetime) -> Room:
-        arriving = bookings.has_arrival(room_number, now.date().isoformat())
-        return take_room_out_of_order(room, request, now, has_arrival_today=arriving, policy=policy)
-
-    return write_status_change(
-        rooms,
-        room_number,
-        transform,
-        actor=principal.as_actor(),
-        source=SOURCE_API,
-        expected_version=expected_version,
-        correlation_id=correlation_id,
-    )
-
-
-def end_out_of_order(
-    rooms: RoomRepository,
-    room_number: str,
-    *,
-    principal: Principal,
-    expected_version: int | None,
-    correlation_id: str | None,
-) -> Room:
-    return write_status_change(
-        rooms,
-        room_number,
-        return_room_to_service,
-        actor=principal.as_actor(),
-        source=SOURCE_API,
-        expected_version=expected_version,
-        correlation_id=correlation_id,
-    )

@@ -1,22 +1,21 @@
-"""Room rules without I/O: transitions, who may do what, derived fields, the write retry."""
+"""The rules without I/O: transitions, who may do what, derived fields, bookings, PMS import."""
 
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from bson import ObjectId
 
-from hotel_shared.auth import Principal
 from hotel_shared.errors import ValidationFailed
-from rooms.domain import rooms as domain
-from rooms.domain import rules
+from hotel_shared.principal import NotYourRoom, Principal
+from rooms.rules import bookings, messages, stays
+from rooms.rules import rooms as rules
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 STATUSES = ("Dirty", "Pickup", "Clean", "Inspected")
-# Written out here, not imported, so a change to the domain's table fails this test.
+# The spec's table, written out here rather than imported, so a change to the rules' table fails.
 ALLOWED = {
     ("Dirty", "Clean"),
     ("Dirty", "Pickup"),
@@ -38,7 +37,7 @@ REFUSED = sorted(
 def make_room(**overrides: Any) -> dict[str, Any]:
     details = {"roomNumber": "204", "roomType": "Deluxe", "price": 150.0, "capacity": 2}
     room = rules.new_room({**details, "housekeepingStatus": "Dirty"}, NOW)
-    room["_id"] = ObjectId()
+    room["_id"] = "room-204"
     room.update(overrides)
     return rules.with_derived_fields(room)
 
@@ -47,7 +46,11 @@ def principal(role: str, department: str | None = None) -> Principal:
     return Principal(user_id="u1", username=f"{role}-user", role=role, department=department)
 
 
-def test_refused_pairs_are_exactly_the_three_the_spec_names():
+def test_the_rules_allow_exactly_the_moves_of_the_spec():
+    allowed = {
+        (old, new) for old, targets in rules.ALLOWED_HOUSEKEEPING_MOVES.items() for new in targets
+    }
+    assert allowed == ALLOWED
     assert REFUSED == [("Dirty", "Inspected"), ("Pickup", "Dirty"), ("Pickup", "Inspected")]
 
 
@@ -204,62 +207,121 @@ def test_occupied_room_cannot_be_deleted():
         rules.check_deletable(make_room(frontOfficeStatus="Occupied"))
 
 
-class RacingRooms:
-    """A fake store where another writer wins the first `losses` writes."""
-
-    def __init__(self, room: dict[str, Any], losses: int) -> None:
-        self.room, self.losses, self.events = room, losses, []
-
-    def get(self, room_number: str) -> dict[str, Any]:
-        return dict(self.room)
-
-    def replace(self, room, *, previous_version, event, history=()):
-        if self.losses:
-            self.losses -= 1
-            self.room = {**self.room, "version": self.room["version"] + 1}
-            raise rules.VersionConflict(room["roomNumber"])
-        assert previous_version == self.room["version"]
-        self.room, self.events = room, [*self.events, event]
-        return room
+# --- bookings ------------------------------------------------------------------------------------
 
 
-def test_blind_write_rereads_and_retries_after_losing_a_race():
-    rooms = RacingRooms(make_room(housekeepingStatus="Dirty"), losses=2)
-    room = domain.change_room_status(
-        rooms,
-        "204",
-        {"housekeepingStatus": "Clean"},
-        principal=principal("staff", "housekeeping"),
-        expected_version=None,
-        correlation_id="req-1",
+def make_booking(status: str = "confirmed") -> dict[str, Any]:
+    request = {
+        "customerName": "Ada Lovelace",
+        "customerEmail": "ada@example.org",
+        "checkInDate": date(2025, 1, 2),
+        "checkOutDate": date(2025, 1, 5),
+    }
+    booking = bookings.new_booking(request, make_room(price=100.0), NOW)
+    return {**booking, "bookingStatus": status}
+
+
+def test_a_new_booking_is_priced_per_night_and_confirmed():
+    booking = make_booking()
+    assert (booking["totalAmount"], booking["paymentStatus"]) == (300.0, "unpaid")
+    assert (booking["checkInDate"], booking["checkOutDate"]) == ("2025-01-02", "2025-01-05")
+    assert len(booking["specialId"]) == 16
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        ("cancelled", "cancelled", bookings.BookingNotCancellable),
+        ("checked in", "cancelled", bookings.BookingNotCancellable),
+        ("checked out", "checked in", bookings.BookingNotConfirmed),
+        ("cancelled", "checked in", bookings.BookingNotConfirmed),
+        ("confirmed", "checked out", bookings.InvalidBookingMove),
+    ],
+)
+def test_a_booking_moves_only_along_its_life_cycle(old, new, error):
+    with pytest.raises(error) as raised:
+        bookings.check_booking_move(make_booking(old), new)
+    assert raised.value.status == 409
+
+
+def test_cancel_check_in_and_check_out_move_the_booking():
+    cancelled = bookings.cancel(make_booking(), NOW)
+    assert (cancelled["bookingStatus"], cancelled["cancelledAt"]) == ("cancelled", NOW)
+    taken_up = bookings.check_in(make_booking(), "stay-1", NOW)
+    assert (taken_up["bookingStatus"], taken_up["customerId"]) == ("checked in", "stay-1")
+    assert bookings.check_out(taken_up, NOW)["bookingStatus"] == "checked out"
+
+
+def reservation(**overrides: Any) -> bookings.PmsReservation:
+    values = {
+        "reservation_id": "RSV-1",
+        "room_number": "204",
+        "guest_name": "Grace Hopper",
+        "guest_email": "grace@example.org",
+        "arrival": date(2025, 1, 2),
+        "departure": date(2025, 1, 4),
+        "status": "Reserved",
+    }
+    return bookings.PmsReservation(**{**values, **overrides})
+
+
+def test_a_pms_reservation_becomes_a_confirmed_booking_priced_at_the_room():
+    booking = bookings.imported_booking(None, reservation(), 100.0, NOW)
+    assert (booking["customerName"], booking["customerEmail"]) == (
+        "Grace Hopper",
+        "grace@example.org",
     )
-    assert room["version"] == 4  # the two competing writes, then ours
-    assert [event["data"]["version"] for event in rooms.events] == [4]
+    assert (booking["bookingStatus"], booking["totalAmount"]) == ("confirmed", 200.0)
+    assert booking["pmsReservationId"] == "RSV-1"
 
 
-def test_conditional_write_that_loses_a_race_is_412():
-    rooms = RacingRooms(make_room(housekeepingStatus="Dirty"), losses=1)
-    with pytest.raises(rules.StaleRoomVersion) as raised:
-        domain.change_room_status(
-            rooms,
-            "204",
-            {"housekeepingStatus": "Clean"},
-            principal=principal("supervisor", "housekeeping"),
-            expected_version=1,
-            correlation_id=None,
+def test_a_changed_pms_reservation_keeps_its_booking_id_and_special_id():
+    first = bookings.imported_booking(None, reservation(), 100.0, NOW)
+    moved = bookings.imported_booking(first, reservation(departure=date(2025, 1, 5)), 100.0, NOW)
+    assert (moved["_id"], moved["specialId"]) == (first["_id"], first["specialId"])
+    assert (moved["checkOutDate"], moved["totalAmount"]) == ("2025-01-05", 300.0)
+
+
+def test_a_cancelled_pms_reservation_cancels_its_booking_or_books_nothing():
+    assert bookings.imported_booking(None, reservation(status="Cancelled"), 100.0, NOW) is None
+    booked = bookings.imported_booking(None, reservation(), 100.0, NOW)
+    cancelled = bookings.imported_booking(booked, reservation(status="Cancelled"), 100.0, NOW)
+    assert cancelled["bookingStatus"] == "cancelled"
+
+
+# --- stays and messages --------------------------------------------------------------------------
+
+
+def test_a_room_not_in_the_ready_state_is_not_ready_unless_overridden():
+    dirty = make_room(housekeepingStatus="Dirty")
+    with pytest.raises(stays.RoomNotReady):
+        stays.check_room_ready(dirty, rules.DEFAULT_POLICY, override=False)
+    stays.check_room_ready(dirty, rules.DEFAULT_POLICY, override=True)
+    with pytest.raises(rules.RoomOccupied):
+        stays.check_room_ready(
+            make_room(frontOfficeStatus="Occupied"), rules.DEFAULT_POLICY, override=True
         )
-    assert raised.value.status == 412
-    assert rooms.events == []
 
 
-def test_blind_write_gives_up_with_409_when_the_room_never_settles():
-    rooms = RacingRooms(make_room(housekeepingStatus="Dirty"), losses=rules.WRITE_ATTEMPTS)
-    with pytest.raises(rules.ConcurrentRoomUpdate):
-        domain.change_room_status(
-            rooms,
-            "204",
-            {"housekeepingStatus": "Clean"},
-            principal=principal("hotelAdmin"),
-            expected_version=None,
-            correlation_id=None,
-        )
+def test_a_checked_out_stay_is_neither_checked_out_again_nor_extended():
+    stay = stays.new_stay(
+        {"name": "Walk In", "checkoutDate": date(2025, 1, 3)}, None, make_room(), NOW, None
+    )
+    closed = stays.check_out(stay, NOW)
+    assert (closed["status"], closed["checkedOutAt"]) == ("checked out", NOW)
+    with pytest.raises(stays.StayNotCheckedIn):
+        stays.check_out(closed, NOW)
+    with pytest.raises(stays.StayNotCheckedIn):
+        stays.extend(closed, date(2025, 1, 5), NOW)
+    assert stays.added_nights(stay, date(2025, 1, 5)) == ("2025-01-03", "2025-01-05")
+    assert stays.added_nights(stay, date(2025, 1, 3)) is None
+
+
+def test_a_guest_writes_only_about_their_own_room():
+    guest = Principal(user_id="g", username="guest-204", role="guest", room_number="204")
+    message = messages.new_contact_message(guest, "Ada", "204", "Towels", NOW)
+    assert message["createdBy"]["role"] == "guest"
+    with pytest.raises(NotYourRoom):
+        messages.new_contact_message(guest, "Ada", "101", "Towels", NOW)
+    staff = principal("frontOffice", "frontOffice")
+    assert messages.new_contact_message(staff, "Ada", "101", "Towels", NOW)["roomNumber"] == "101"

@@ -1,23 +1,18 @@
-"""Bookings, check-in/out, out of order, cleaning events and analytics through the API."""
+"""Bookings, check-in/out, out of order, contact messages and analytics through the API."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import add_room, outbox_entries
-from test_api import assert_problem
 
+from hotel_shared.testing import assert_problem
 from hotel_shared.timeutil import utc_now
-from rooms import events
 from rooms.app import create_app
-from rooms.booking_store import BookingStore
 from rooms.config import Config
-from rooms.domain import bookings as booking_rules
-from rooms.domain.rules import HousekeepingPolicy
-from rooms.handlers import bind_handlers
-from rooms.store import RoomStore
+from rooms.rules.rooms import HousekeepingPolicy
+from rooms.store import RoomsStores
 
 TODAY = utc_now().date()
 
@@ -47,8 +42,8 @@ def set_status(client, headers, room_number="204", **changes):
     return client.patch(f"/api/rooms/{room_number}/status", json=changes, headers=headers)
 
 
-def test_booking_prices_nights_and_sets_payment_status(client, callers, store):
-    add_room(store, "204", price=150.0)
+def test_booking_prices_nights_and_sets_payment_status(client, callers, stores):
+    add_room(stores, "204", price=150.0)
     response = book(client, callers.front_desk, first=1, last=4, partialPayment=100)
     assert response.status_code == 201, response.get_data(as_text=True)
     body = response.get_json()
@@ -58,27 +53,27 @@ def test_booking_prices_nights_and_sets_payment_status(client, callers, store):
         "confirmed",
     )
     assert len(body["specialId"]) >= 16
-    [entry] = outbox_entries(store, "rooms.booking.created.v1")
+    [entry] = outbox_entries(stores, "rooms.booking.created.v1")
     assert entry["envelope"]["data"]["specialId"] == body["specialId"]
 
 
-def test_overlapping_booking_is_refused_and_adjacent_one_accepted(client, callers, store):
-    add_room(store, "204")
+def test_overlapping_booking_is_refused_and_adjacent_one_accepted(client, callers, stores):
+    add_room(stores, "204")
     assert book(client, callers.front_desk, first=1, last=3).status_code == 201
     assert_problem(book(client, callers.front_desk, first=2, last=5), 409, "room_unavailable")
     assert book(client, callers.front_desk, first=3, last=5).status_code == 201
 
 
-def test_reversed_dates_are_422(client, callers, store):
-    add_room(store, "204")
+def test_reversed_dates_are_422(client, callers, stores):
+    add_room(stores, "204")
     body = assert_problem(
         book(client, callers.front_desk, first=3, last=1), 422, "validation_failed"
     )
     assert "checkOutDate" in body["errors"]
 
 
-def test_cancelled_booking_frees_the_room(client, callers, store):
-    add_room(store, "204")
+def test_cancelled_booking_frees_the_room(client, callers, stores):
+    add_room(stores, "204")
     booking = book(client, callers.front_desk).get_json()
     cancel = client.post(f"/api/bookings/{booking['id']}/cancel", headers=callers.front_desk)
     assert cancel.get_json()["bookingStatus"] == "cancelled"
@@ -87,9 +82,9 @@ def test_cancelled_booking_frees_the_room(client, callers, store):
     assert_problem(again, 409, "booking_not_cancellable")
 
 
-def test_availability_excludes_booked_and_out_of_order_rooms(client, callers, store):
+def test_availability_excludes_booked_and_out_of_order_rooms(client, callers, stores):
     for number in ("201", "202", "203"):
-        add_room(store, number)
+        add_room(stores, number)
     book(client, callers.front_desk, room_number="201", first=1, last=3)
     client.post(
         "/api/rooms/202/out-of-order",
@@ -102,43 +97,11 @@ def test_availability_excludes_booked_and_out_of_order_rooms(client, callers, st
     assert [room["roomNumber"] for room in response.get_json()["items"]] == ["203"]
 
 
-def test_parallel_bookings_of_one_room_let_exactly_one_through(store):
-    add_room(store, "204")
-    bookings = BookingStore(store)
-    room = store.get("204")
-    outcomes: list[str] = []
-    start = threading.Barrier(6)
-
-    def attempt(index: int) -> None:
-        request = {
-            "roomNumber": "204",
-            "customerName": f"Guest {index}",
-            "checkInDate": TODAY + timedelta(days=1),
-            "checkOutDate": TODAY + timedelta(days=3),
-        }
-        booking = booking_rules.new_booking(request, room, utc_now())
-        start.wait()
-        try:
-            event = events.booking_created(booking, actor=None, correlation_id=None)
-            bookings.insert_if_available(booking, event)
-            outcomes.append("booked")
-        except booking_rules.RoomUnavailable:
-            outcomes.append("unavailable")
-
-    threads = [threading.Thread(target=attempt, args=(index,)) for index in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["booked"] + ["unavailable"] * 5
-    assert store.db["bookings"].count_documents({"roomNumber": "204"}) == 1
-
-
 # --- check-in / check-out ----------------------------------------------------------------------
 
 
-def test_check_in_from_booking_occupies_room_and_publishes_guest_access(client, callers, store):
-    add_room(store, "204")
+def test_check_in_from_booking_occupies_room_and_publishes_guest_access(client, callers, stores):
+    add_room(stores, "204")
     booking = book(client, callers.front_desk).get_json()
     response = client.post(
         "/api/customers", json={"bookingId": booking["id"]}, headers=callers.front_desk
@@ -152,7 +115,7 @@ def test_check_in_from_booking_occupies_room_and_publishes_guest_access(client, 
     )
     room = client.get("/api/rooms/204", headers=callers.front_desk).get_json()
     assert (room["frontOfficeStatus"], room["status"]) == ("Occupied", "booked")
-    [entry] = outbox_entries(store, "rooms.customer.checked_in.v1")
+    [entry] = outbox_entries(stores, "rooms.customer.checked_in.v1")
     data = entry["envelope"]["data"]
     assert {key: data[key] for key in ("customerId", "roomNumber", "name", "bookingId")} == {
         "customerId": stay["id"],
@@ -168,14 +131,16 @@ def test_check_in_from_booking_occupies_room_and_publishes_guest_access(client, 
 
 
 @pytest.mark.parametrize("status", ["Dirty", "Pickup", "Clean"])
-def test_check_in_to_a_room_that_is_not_inspected_is_room_not_ready(client, callers, store, status):
-    add_room(store, "204", housekeepingStatus=status)
+def test_check_in_to_a_room_that_is_not_inspected_is_room_not_ready(
+    client, callers, stores, status
+):
+    add_room(stores, "204", housekeepingStatus=status)
     assert_problem(walk_in(client, callers.front_desk), 409, "room_not_ready")
-    assert store.get("204")["frontOfficeStatus"] == "Vacant"
+    assert stores.find_room("204")["frontOfficeStatus"] == "Vacant"
 
 
-def test_override_with_a_reason_checks_in_to_a_dirty_room(client, callers, store):
-    add_room(store, "204", housekeepingStatus="Dirty")
+def test_override_with_a_reason_checks_in_to_a_dirty_room(client, callers, stores):
+    add_room(stores, "204", housekeepingStatus="Dirty")
     without_reason = walk_in(client, callers.front_desk, override=True)
     assert_problem(without_reason, 422, "validation_failed")
     response = walk_in(client, callers.front_desk, override=True, reason="VIP, cleaning now")
@@ -183,15 +148,15 @@ def test_override_with_a_reason_checks_in_to_a_dirty_room(client, callers, store
     assert response.get_json()["override"]["reason"] == "VIP, cleaning now"
 
 
-def test_occupied_room_cannot_take_a_second_guest_even_with_override(client, callers, store):
-    add_room(store, "204")
+def test_occupied_room_cannot_take_a_second_guest_even_with_override(client, callers, stores):
+    add_room(stores, "204")
     assert walk_in(client, callers.front_desk).status_code == 201
     second = walk_in(client, callers.front_desk, override=True, reason="double")
     assert_problem(second, 409, "room_occupied")
 
 
-def test_guests_and_housekeeping_cannot_check_in(client, callers, store):
-    add_room(store, "204")
+def test_guests_and_housekeeping_cannot_check_in(client, callers, stores):
+    add_room(stores, "204")
     assert_problem(walk_in(client, callers.guest), 403, "role_not_allowed")
     assert_problem(walk_in(client, callers.housekeeper), 403, "role_not_allowed")
 
@@ -202,78 +167,19 @@ def test_with_inspection_off_clean_is_ready_and_inspected_is_refused(service_set
     )
     app = create_app(config)
     client = app.test_client()
-    store = RoomStore.from_settings(config.service)
-    store.ensure_indexes()
+    stores = RoomsStores.from_settings(config.service)
+    stores.ensure_indexes()
     try:
-        add_room(store, "204", housekeepingStatus="Clean")
+        add_room(stores, "204", housekeepingStatus="Clean")
         refused = set_status(client, callers.supervisor, housekeepingStatus="Inspected")
         assert_problem(refused, 409, "inspection_disabled")
         assert walk_in(client, callers.front_desk).status_code == 201
     finally:
-        store.client.drop_database(store.db.name)
+        stores.client.drop_database(stores.db.name)
 
 
-def test_full_turn_checkout_cleaning_inspection_check_in(client, callers, store, make_envelope):
-    add_room(store, "204")
-    stay = walk_in(client, callers.front_desk).get_json()
-    checkout = client.post(f"/api/customers/{stay['id']}/checkout", headers=callers.front_desk)
-    assert checkout.get_json()["status"] == "checked out"
-    room = store.get("204")
-    assert (room["frontOfficeStatus"], room["housekeepingStatus"]) == ("Vacant", "Dirty")
-    assert_problem(walk_in(client, callers.front_desk), 409, "room_not_ready")
-
-    handle = bind_handlers(store)["tasks.task.completed.v1"]
-    completed = make_envelope(
-        "tasks.task.completed.v1",
-        {
-            "taskId": "t-1",
-            "roomNumber": "204",
-            "jobType": "cleaning",
-            "department": "housekeeping",
-            "employeeId": "HK-001",
-        },
-        subject="task/t-1",
-    )
-    handle(completed)
-    handle(completed)  # a redelivery changes nothing
-    assert store.get("204")["housekeepingStatus"] == "Clean"
-    assert_problem(walk_in(client, callers.front_desk), 409, "room_not_ready")
-    assert_problem(
-        set_status(client, callers.housekeeper, housekeepingStatus="Inspected"),
-        403,
-        "inspection_not_allowed",
-    )
-    assert set_status(client, callers.supervisor, housekeepingStatus="Inspected").status_code == 200
-    assert walk_in(client, callers.front_desk).status_code == 201
-
-    history = client.get("/api/rooms/204/history", headers=callers.supervisor).get_json()
-    moves = [
-        (entry["oldValue"], entry["newValue"], entry["source"])
-        for entry in history["items"]
-        if entry["field"] == "housekeepingStatus"
-    ]
-    assert moves == [
-        ("Inspected", "Dirty", "frontOffice"),
-        ("Dirty", "Clean", "tasks"),
-        ("Clean", "Inspected", "api"),
-    ]
-    analytics = client.get("/api/analytics/rooms", headers=callers.admin).get_json()
-    assert analytics["turnarounds"] == 1
-    assert analytics["averageTurnaroundMinutes"] is not None
-    assert analytics["occupancyRate"] == 1.0
-
-
-@pytest.mark.parametrize("status", ["Inspected", "Clean"])
-def test_completed_cleaning_leaves_clean_or_inspected_rooms_alone(store, make_envelope, status):
-    add_room(store, "204", housekeepingStatus=status)
-    handle = bind_handlers(store)["tasks.task.completed.v1"]
-    handle(make_envelope("tasks.task.completed.v1", {"roomNumber": "204", "jobType": "cleaning"}))
-    room = store.get("204")
-    assert (room["housekeepingStatus"], room["version"]) == (status, 1)
-
-
-def test_extend_stay_sets_updated_checkout_date(client, callers, store):
-    add_room(store, "204")
+def test_extend_stay_sets_updated_checkout_date(client, callers, stores):
+    add_room(stores, "204")
     stay = walk_in(client, callers.front_desk).get_json()
     response = client.patch(
         f"/api/customers/{stay['id']}",
@@ -283,8 +189,8 @@ def test_extend_stay_sets_updated_checkout_date(client, callers, store):
     assert response.get_json()["updatedCheckoutDate"] == day(4)
 
 
-def test_extension_into_another_booking_is_refused(client, callers, store):
-    add_room(store, "204")
+def test_extension_into_another_booking_is_refused(client, callers, stores):
+    add_room(stores, "204")
     stay = walk_in(client, callers.front_desk).get_json()
     assert book(client, callers.front_desk, first=2, last=4).status_code == 201
     response = client.patch(
@@ -298,8 +204,8 @@ def test_extension_into_another_booking_is_refused(client, callers, store):
 # --- out of order, discrepancies ---------------------------------------------------------------
 
 
-def test_out_of_order_is_refused_on_an_occupied_room(client, callers, store):
-    add_room(store, "204")
+def test_out_of_order_is_refused_on_an_occupied_room(client, callers, stores):
+    add_room(stores, "204")
     walk_in(client, callers.front_desk)
     response = client.post(
         "/api/rooms/204/out-of-order",
@@ -309,8 +215,8 @@ def test_out_of_order_is_refused_on_an_occupied_room(client, callers, store):
     assert_problem(response, 409, "room_occupied")
 
 
-def test_out_of_order_is_refused_with_an_arrival_today(client, callers, store):
-    add_room(store, "204")
+def test_out_of_order_is_refused_with_an_arrival_today(client, callers, stores):
+    add_room(stores, "204")
     book(client, callers.front_desk, first=0, last=1)
     response = client.post(
         "/api/rooms/204/out-of-order",
@@ -320,8 +226,8 @@ def test_out_of_order_is_refused_with_an_arrival_today(client, callers, store):
     assert_problem(response, 409, "arrival_today")
 
 
-def test_ending_out_of_order_restores_the_return_status(client, callers, store):
-    add_room(store, "204", housekeepingStatus="Dirty")
+def test_ending_out_of_order_restores_the_return_status(client, callers, stores):
+    add_room(stores, "204", housekeepingStatus="Dirty")
     until = (datetime.now(UTC) + timedelta(days=2)).isoformat()
     response = client.post(
         "/api/rooms/204/out-of-order",
@@ -341,8 +247,8 @@ def test_ending_out_of_order_restores_the_return_status(client, callers, store):
     assert_problem(again, 409, "room_not_out_of_order")
 
 
-def test_sleep_and_skip_appear_and_clear(client, callers, store):
-    add_room(store, "204")
+def test_sleep_and_skip_appear_and_clear(client, callers, stores):
+    add_room(stores, "204")
     sleep = set_status(client, callers.housekeeper, hkOccupancy="Occupied").get_json()
     assert sleep["discrepancy"] == "Sleep"
     listed = client.get("/api/rooms/discrepancies", headers=callers.front_desk).get_json()
@@ -363,11 +269,11 @@ def test_sleep_and_skip_appear_and_clear(client, callers, store):
 # --- contact messages --------------------------------------------------------------------------
 
 
-def test_guest_writes_to_the_front_desk_for_their_own_room_only(client, callers, store):
+def test_guest_writes_to_the_front_desk_for_their_own_room_only(client, callers, stores):
     body = {"name": "Guest", "roomNumber": "204", "message": "More towels please"}
     created = client.post("/api/contact-messages", json=body, headers=callers.guest)
     assert created.status_code == 201, created.get_data(as_text=True)
-    [entry] = outbox_entries(store, "rooms.contact_message.created.v1")
+    [entry] = outbox_entries(stores, "rooms.contact_message.created.v1")
     assert entry["envelope"]["data"]["message"] == "More towels please"
     other = client.post(
         "/api/contact-messages", json={**body, "roomNumber": "101"}, headers=callers.guest
@@ -378,33 +284,3 @@ def test_guest_writes_to_the_front_desk_for_their_own_room_only(client, callers,
     assert_problem(
         client.get("/api/contact-messages", headers=callers.guest), 403, "role_not_allowed"
     )
-
-
-def test_pms_reservations_become_one_booking_each_and_follow_changes(store, make_envelope):
-    add_room(store, "204", price=100.0)
-    handle = bind_handlers(store)["pms.reservation.imported.v1"]
-    reservation = {
-        "pmsReservationId": "OPERA-7781",
-        "roomNumber": "204",
-        "guestName": "Grace Hopper",
-        "arrival": day(3),
-        "departure": day(5),
-    }
-    imported = make_envelope("pms.reservation.imported.v1", reservation, subject="reservation/7781")
-    handle(imported)
-    handle(imported)  # a redelivery adds nothing
-    bookings = list(store.db["bookings"].find({"pmsReservationId": "OPERA-7781"}))
-    assert len(bookings) == 1
-    assert (bookings[0]["customerName"], bookings[0]["totalAmount"]) == ("Grace Hopper", 200.0)
-
-    # The PMS moved the departure: the same booking follows, no second one appears.
-    handle(
-        make_envelope(
-            "pms.reservation.imported.v1",
-            {**reservation, "departure": day(6)},
-            subject="reservation/7781",
-        )
-    )
-    [booking] = list(store.db["bookings"].find({"pmsReservationId": "OPERA-7781"}))
-    assert (booking["checkOutDate"], booking["totalAmount"]) == (day(6), 300.0)
-    assert len(outbox_entries(store, "rooms.booking.created.v1")) == 1

@@ -1,4 +1,4 @@
-"""Room rules as plain functions: statuses, transitions, who may change what, derived fields."""
+"""Room rules: statuses, housekeeping transitions, who may change what, derived fields."""
 
 from __future__ import annotations
 
@@ -6,20 +6,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
-from hotel_shared.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    PreconditionFailed,
-    ValidationFailed,
-)
-from rooms import events
+from hotel_shared.errors import Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed
 
 Room = dict[str, Any]
 
-ROOM_NUMBER_PATTERN = re.compile(r"^[0-9A-Za-z-]{1,10}$")
 ROOM_TYPES = ("Standard", "Deluxe", "Economy", "Suite")
 
 DIRTY, PICKUP, CLEAN, INSPECTED = "Dirty", "Pickup", "Clean", "Inspected"
@@ -31,7 +23,6 @@ SLEEP, SKIP = "Sleep", "Skip"
 GUEST_SERVICE_NONE, DO_NOT_DISTURB, MAKE_UP_ROOM = "None", "DoNotDisturb", "MakeUpRoom"
 GUEST_SERVICE_STATUSES = (GUEST_SERVICE_NONE, DO_NOT_DISTURB, MAKE_UP_ROOM)
 TURNDOWN_STATUSES = ("NotRequired", "Required", "Done")
-OUT_OF_ORDER_KINDS = ("OutOfOrder", "OutOfService")
 # The ERD's `status`, derived on every change and never written by clients.
 UNDER_MAINTENANCE, BOOKED, AVAILABLE = "under maintenance", "booked", "available"
 
@@ -45,16 +36,25 @@ ALLOWED_HOUSEKEEPING_MOVES: dict[str, tuple[str, ...]] = {
 
 STATUS_EDITOR_ROLES = ("hotelAdmin", "frontOffice", "supervisor", "staff")
 INSPECTOR_ROLES = ("hotelAdmin", "supervisor")
+ANALYTICS_ROLES = ("hotelAdmin", "frontOffice", "supervisor")
 HOUSEKEEPING_DEPARTMENT = "housekeeping"
 # Where a status change came from, as recorded in the history and the event.
 SOURCE_API, SOURCE_FRONT_OFFICE, SOURCE_TASKS = "api", "frontOffice", "tasks"
 
+# What a client may set on PATCH …/status.
 STATUS_FIELDS = ("housekeepingStatus", "hkOccupancy", "guestServiceStatus", "turndownStatus")
-# The status dimensions whose every change is kept in the room's history.
-HISTORY_FIELDS = events.STATUS_CHANGE_FIELDS
+# The status dimensions whose every change is kept in the history and listed in the event.
+STATUS_DIMENSIONS = (
+    "housekeepingStatus",
+    "frontOfficeStatus",
+    "hkOccupancy",
+    "discrepancy",
+    "outOfOrder",
+    "guestServiceStatus",
+    "turndownStatus",
+    "status",
+)
 DETAIL_FIELDS = ("roomType", "price", "capacity", "description", "amenities", "floor")
-# A write without If-Match rereads and retries this often when another writer got there first.
-WRITE_ATTEMPTS = 10
 
 
 @dataclass(frozen=True)
@@ -132,38 +132,7 @@ class StaleRoomVersion(PreconditionFailed):
         )
 
 
-class ConcurrentRoomUpdate(Conflict):
-    code = "concurrent_update"
-
-
-class VersionConflict(Exception):
-    """Raised by a store when the room no longer has the version the write was based on."""
-
-
-class RoomRepository(Protocol):
-    """What the use cases need from storage (RoomStore in production)."""
-
-    def find_page(
-        self, filters: Mapping[str, Any], limit: int, offset: int
-    ) -> tuple[list[Room], int]: ...
-
-    def get(self, room_number: str) -> Room | None: ...
-
-    def insert(self, room: Room, event: dict[str, Any]) -> Room: ...
-
-    def replace(
-        self,
-        room: Room,
-        *,
-        previous_version: int,
-        event: dict[str, Any],
-        history: list[dict[str, Any]] = ...,
-    ) -> Room: ...
-
-    def delete(self, room: Room, *, event: dict[str, Any]) -> None: ...
-
-
-# --- pure rules -------------------------------------------------------------------------------
+# --- housekeeping moves and who may make them ----------------------------------------------------
 
 
 def allowed_housekeeping_targets(old: str) -> tuple[str, ...]:
@@ -214,6 +183,15 @@ def check_status_permission(role: str, department: str | None, changes: Mapping[
     new_status = changes.get("housekeepingStatus")
     if new_status and not may_set_housekeeping_status(role, department, new_status):
         raise InspectionNotAllowed("only a supervisor or hotelAdmin may mark a room Inspected")
+
+
+def check_version(room: Mapping[str, Any], expected_version: int | None) -> None:
+    """The client's If-Match, when given, must name the version the room has now."""
+    if expected_version is not None and room["version"] != expected_version:
+        raise StaleRoomVersion(room["roomNumber"], expected_version, room["version"])
+
+
+# --- derived fields and new rooms ----------------------------------------------------------------
 
 
 def compute_discrepancy(front_office_status: str, hk_occupancy: str | None) -> str | None:
@@ -277,6 +255,9 @@ def new_room(details: Mapping[str, Any], now: datetime) -> Room:
     return with_derived_fields(room)
 
 
+# --- the next version of a room ------------------------------------------------------------------
+
+
 def _changed(room: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in changes.items() if room.get(name) != value}
 
@@ -306,9 +287,7 @@ def apply_status_changes(
             f"room {room['roomNumber']} is {room['frontOfficeStatus']}; "
             f"{request} applies only to an occupied room"
         )
-    updated = _next_version(room, changed, now)
-    updated["statusChangedAt"] = now
-    return updated
+    return with_status_changes(room, changed, now)
 
 
 def with_status_changes(room: Room, changes: Mapping[str, Any], now: datetime) -> Room:
@@ -316,6 +295,30 @@ def with_status_changes(room: Room, changes: Mapping[str, Any], now: datetime) -
     updated = _next_version(room, changes, now)
     updated["statusChangedAt"] = now
     return updated
+
+
+def mark_cleaned(room: Room, now: datetime) -> Room | None:
+    """A finished cleaning task: Dirty or Pickup → Clean; Clean, Inspected or out of order stay."""
+    if room.get("outOfOrder") or room["housekeepingStatus"] not in (DIRTY, PICKUP):
+        return None
+    return with_status_changes(room, {"housekeepingStatus": CLEAN}, now)
+
+
+def occupy(room: Room, now: datetime) -> Room:
+    """Check-in: the room is Occupied and housekeeping's last sighting is forgotten."""
+    # That sighting described the previous guest; kept, it would fake a Skip.
+    return with_status_changes(room, {"frontOfficeStatus": OCCUPIED, "hkOccupancy": None}, now)
+
+
+def vacate(room: Room, now: datetime) -> Room:
+    """Check-out: Vacant and Dirty from any housekeeping status, guest requests cleared."""
+    changes = {
+        "frontOfficeStatus": VACANT,
+        "housekeepingStatus": DIRTY,
+        "hkOccupancy": None,
+        "guestServiceStatus": GUEST_SERVICE_NONE,
+    }
+    return with_status_changes(room, changes, now)
 
 
 def status_history_entries(
@@ -338,25 +341,9 @@ def status_history_entries(
             "source": source,
             "time": now,
         }
-        for name in HISTORY_FIELDS
+        for name in STATUS_DIMENSIONS
         if old.get(name) != new.get(name)
     ]
-
-
-def status_change_records(
-    old: Room,
-    new: Room,
-    *,
-    actor: dict[str, Any] | None,
-    source: str,
-    correlation_id: str | None,
-    now: datetime,
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The status_changed event and the history entries of one status change."""
-    event = events.room_status_changed(
-        new, previous=old, source=source, actor=actor, correlation_id=correlation_id
-    )
-    return event, status_history_entries(old, new, actor=actor, source=source, now=now)
 
 
 def apply_detail_changes(room: Room, changes: Mapping[str, Any], now: datetime) -> Room | None:
@@ -365,11 +352,10 @@ def apply_detail_changes(room: Room, changes: Mapping[str, Any], now: datetime) 
     return _next_version(room, changed, now) if changed else None
 
 
+def changed_detail_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    return sorted(name for name in DETAIL_FIELDS if old.get(name) != new.get(name))
+
+
 def check_deletable(room: Mapping[str, Any]) -> None:
     if room["frontOfficeStatus"] == OCCUPIED:
         raise RoomOccupied(f"room {room['roomNumber']} is occupied; check the guest out first")
-
-
-def check_version(room: Mapping[str, Any], expected_version: int | None) -> None:
-    if expected_version is not None and room["version"] != expected_version:
-        raise StaleRoomVersion(room["roomNumber"], expected_version, room["version"])

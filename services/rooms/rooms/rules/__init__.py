@@ -1,0 +1,1 @@
+"""The rooms service's pure rules, one module per aggregate: callers import the submodule."""

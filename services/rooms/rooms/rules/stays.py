@@ -1,0 +1,122 @@
+"""Stay rules (the ERD's customers): who gets a room, a stay's start, extension and end."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from hotel_shared.errors import Conflict, NotFound
+from rooms.rules.bookings import check_dates, new_id, new_special_id
+from rooms.rules.rooms import OCCUPIED, HousekeepingPolicy, Room, RoomOccupied, is_ready_for_guest
+
+Stay = dict[str, Any]
+
+STAY_CHECKED_IN, STAY_CHECKED_OUT = "checked in", "checked out"
+STAY_STATUSES = (STAY_CHECKED_IN, STAY_CHECKED_OUT)
+FRONT_OFFICE_ROLES = ("hotelAdmin", "frontOffice")
+STAY_READER_ROLES = ("hotelAdmin", "frontOffice", "supervisor")
+
+
+class StayNotFound(NotFound):
+    code = "customer_not_found"
+
+    def __init__(self, stay_id: str) -> None:
+        super().__init__(f"customer stay {stay_id} does not exist", customerId=stay_id)
+
+
+class RoomNotReady(Conflict):
+    code = "room_not_ready"
+
+
+class StayNotCheckedIn(Conflict):
+    code = "customer_not_checked_in"
+
+
+def check_room_ready(room: Room, policy: HousekeepingPolicy, *, override: bool) -> None:
+    """A guest gets a Vacant room in the ready state; the override skips only the readiness."""
+    if room["frontOfficeStatus"] == OCCUPIED:
+        raise RoomOccupied(f"room {room['roomNumber']} is occupied")
+    if override or is_ready_for_guest(room, policy):
+        return
+    state = "out of order" if room.get("outOfOrder") else room["housekeepingStatus"]
+    raise RoomNotReady(
+        f"room {room['roomNumber']} is {state}, not {policy.ready_status}; "
+        "check in anyway with override and a reason",
+        roomNumber=room["roomNumber"],
+        housekeepingStatus=room["housekeepingStatus"],
+        readyStatus=policy.ready_status,
+    )
+
+
+def check_walk_in_dates(today: date, departure: date) -> None:
+    check_dates(today, departure, field="checkoutDate")
+
+
+def new_stay(
+    request: Mapping[str, Any],
+    booking: Mapping[str, Any] | None,
+    room: Room,
+    now: datetime,
+    actor: dict[str, Any] | None,
+) -> Stay:
+    """The stay a check-in opens: from the booking's name, dates and specialId, or a walk-in's."""
+    stay: Stay = {
+        "_id": new_id(),
+        "roomNumber": room["roomNumber"],
+        "contactNumber": request.get("contactNumber"),
+        "checkinDate": now,
+        "updatedCheckoutDate": None,
+        "status": STAY_CHECKED_IN,
+        "checkedOutAt": None,
+        "override": None,
+        "createdAt": now,
+        "updatedAt": now,
+    }
+    if booking is not None:
+        stay |= {
+            "name": request.get("name") or booking["customerName"],
+            "checkoutDate": booking["checkOutDate"],
+            "bookingId": booking["_id"],
+            "specialId": booking["specialId"],
+        }
+    else:
+        stay |= {
+            "name": request["name"],
+            "checkoutDate": request["checkoutDate"].isoformat(),
+            "bookingId": None,
+            "specialId": new_special_id(),
+        }
+    if request.get("override"):
+        stay["override"] = {
+            "reason": request["reason"],
+            "housekeepingStatus": room["housekeepingStatus"],
+            "by": actor,
+        }
+    return stay
+
+
+def departure_date(stay: Mapping[str, Any]) -> str:
+    return stay.get("updatedCheckoutDate") or stay["checkoutDate"]
+
+
+def check_out(stay: Stay, now: datetime) -> Stay:
+    if stay["status"] != STAY_CHECKED_IN:
+        raise StayNotCheckedIn(f"customer stay {stay['_id']} is already checked out")
+    return {**stay, "status": STAY_CHECKED_OUT, "checkedOutAt": now, "updatedAt": now}
+
+
+def extend(stay: Stay, new_departure: date, now: datetime) -> Stay:
+    """The stay with a new departure date (earlier or later), while the guest is in."""
+    if stay["status"] != STAY_CHECKED_IN:
+        raise StayNotCheckedIn(f"customer stay {stay['_id']} is checked out; it cannot be extended")
+    check_dates(stay["checkinDate"].date(), new_departure, field="updatedCheckoutDate")
+    return {**stay, "updatedCheckoutDate": new_departure.isoformat(), "updatedAt": now}
+
+
+def added_nights(stay: Mapping[str, Any], new_departure: date) -> tuple[str, str] | None:
+    """The nights (first, departure) an extension adds, or None when it adds none."""
+    current = departure_date(stay)
+    if new_departure.isoformat() > current:
+        return current, new_departure.isoformat()
+    return None

@@ -1,0 +1,96 @@
+"""Booking use cases: book with an atomic availability check, cancel, free rooms, PMS import."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from hotel_shared.principal import Context
+from hotel_shared.store import unit_of_work
+from hotel_shared.timeutil import utc_now
+from rooms import events
+from rooms.rules import bookings as rules
+from rooms.rules.bookings import Booking, PmsReservation, RoomUnavailable
+from rooms.rules.out_of_order import is_out_of_order_during
+from rooms.rules.rooms import Room
+from rooms.store import RoomsStores
+
+# Many desks booking one room all conflict on its guard: each rerun sees who won.
+CONTENDED_ATTEMPTS = 60
+
+
+@unit_of_work(attempts=CONTENDED_ATTEMPTS)
+def create_booking(stores: RoomsStores, ctx: Context, request: Mapping[str, Any]) -> Booking:
+    """A confirmed booking, unless a holding booking or an out-of-order period overlaps it.
+
+    Bumping the room's booking guard first makes two transactions booking the same room write
+    the same document, so one loses a write conflict and its rerun sees the other's booking.
+    """
+    check_in, check_out = request["checkInDate"], request["checkOutDate"]
+    rules.check_dates(check_in, check_out)
+    room_number = request["roomNumber"]
+    with stores.transaction() as tx:
+        tx.guard_room_bookings(room_number)
+        room = tx.get_room(room_number)
+        if is_out_of_order_during(room, check_in, check_out) or tx.has_holding_booking(
+            room_number, check_in.isoformat(), check_out.isoformat()
+        ):
+            raise RoomUnavailable(room_number, check_in.isoformat(), check_out.isoformat())
+        booking = tx.insert_booking(rules.new_booking(request, room, utc_now()))
+        tx.record(events.booking_created(booking, ctx))
+    return booking
+
+
+def get_booking(stores: RoomsStores, ctx: Context, booking_id: str) -> Booking:
+    return stores.get_booking(booking_id)
+
+
+def list_bookings(
+    stores: RoomsStores, ctx: Context, filters: Mapping[str, Any], limit: int, offset: int
+) -> tuple[list[Booking], int]:
+    return stores.find_bookings(filters, limit, offset)
+
+
+@unit_of_work
+def cancel_booking(stores: RoomsStores, ctx: Context, booking_id: str) -> Booking:
+    with stores.transaction() as tx:
+        booking = tx.get_booking(booking_id)
+        cancelled = rules.cancel(booking, utc_now())
+        tx.save_booking(cancelled, expected_status=booking["bookingStatus"])
+        tx.record(events.booking_cancelled(cancelled, ctx))
+    return cancelled
+
+
+def find_available_rooms(
+    stores: RoomsStores, ctx: Context, first_night: date, departure: date, room_type: str | None
+) -> list[Room]:
+    """Rooms (of the type) with no holding booking and no out-of-order period on those nights."""
+    rules.check_dates(first_night, departure, field="to")
+    taken = stores.booked_room_numbers(first_night.isoformat(), departure.isoformat())
+    return [
+        room
+        for room in stores.all_rooms(room_type)
+        if room["roomNumber"] not in taken
+        and not is_out_of_order_during(room, first_night, departure)
+    ]
+
+
+@unit_of_work
+def import_pms_reservation(
+    stores: RoomsStores, ctx: Context, reservation: PmsReservation
+) -> Booking | None:
+    """Create or follow the booking of a PMS reservation (one booking per reservation id)."""
+    with stores.transaction() as tx:
+        room = tx.find_room(reservation.room_number)
+        existing = tx.find_booking_by_pms_id(reservation.reservation_id)
+        price = room["price"] if room else 0.0
+        booking = rules.imported_booking(existing, reservation, price, utc_now())
+        if booking is None:
+            return None
+        tx.upsert_booking(booking)
+        if existing is None:
+            tx.record(events.booking_created(booking, ctx))
+        elif existing["bookingStatus"] != rules.CANCELLED == booking["bookingStatus"]:
+            tx.record(events.booking_cancelled(booking, ctx))
+    return booking

@@ -1,0 +1,30 @@
+"""Contact message use cases: a guest writes to the front desk; the desk reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from hotel_shared.principal import Context
+from hotel_shared.store import unit_of_work
+from hotel_shared.timeutil import utc_now
+from rooms import events
+from rooms.rules import messages as rules
+from rooms.store import RoomsStores
+
+
+@unit_of_work
+def create_contact_message(
+    stores: RoomsStores, ctx: Context, name: str, room_number: str, message: str
+) -> dict[str, Any]:
+    written = rules.new_contact_message(ctx.principal, name, room_number, message, utc_now())
+    with stores.transaction() as tx:
+        tx.insert_message(written)
+        tx.record(events.contact_message_created(written, ctx))
+    return written
+
+
+def list_contact_messages(
+    stores: RoomsStores, ctx: Context, filters: Mapping[str, Any], limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    return stores.find_messages(filters, limit, offset)

@@ -1,0 +1,180 @@
+"""Room use cases: the inventory, housekeeping status, out of order, history and analytics."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from hotel_shared.principal import Context
+from hotel_shared.store import unit_of_work
+from hotel_shared.timeutil import utc_now
+from rooms import events
+from rooms.rules import analytics
+from rooms.rules import out_of_order as out_of_order_rules
+from rooms.rules import rooms as rules
+from rooms.rules.rooms import HousekeepingPolicy, Room
+from rooms.store import RoomsStores
+
+
+def list_rooms(
+    stores: RoomsStores, ctx: Context, filters: Mapping[str, Any], limit: int, offset: int
+) -> tuple[list[Room], int]:
+    return stores.find_rooms(filters, limit, offset)
+
+
+def get_room(stores: RoomsStores, ctx: Context, room_number: str) -> Room:
+    return stores.get_room(room_number)
+
+
+def list_discrepancies(stores: RoomsStores, ctx: Context) -> list[Room]:
+    """Rooms where the front desk and housekeeping disagree (Sleep or Skip)."""
+    return stores.find_discrepancies()
+
+
+def list_room_history(
+    stores: RoomsStores, ctx: Context, room_number: str, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    stores.get_room(room_number)
+    return stores.find_history(room_number, limit, offset)
+
+
+@unit_of_work
+def create_room(stores: RoomsStores, ctx: Context, details: Mapping[str, Any]) -> Room:
+    room = rules.new_room(details, utc_now())
+    with stores.transaction() as tx:
+        if tx.find_room(room["roomNumber"]) is not None:
+            raise rules.RoomExists(room["roomNumber"])
+        created = tx.insert_room(room)
+        tx.record(events.room_created(created, ctx))
+    return created
+
+
+@unit_of_work
+def update_room_details(
+    stores: RoomsStores,
+    ctx: Context,
+    room_number: str,
+    changes: Mapping[str, Any],
+    expected_version: int | None,
+) -> Room:
+    """Edit the descriptive fields; an edit to what the room already has writes nothing."""
+    with stores.transaction() as tx:
+        room = tx.get_room(room_number)
+        rules.check_version(room, expected_version)
+        updated = rules.apply_detail_changes(room, changes, utc_now())
+        if updated is None:
+            return room
+        tx.save_room(updated, expected_version=room["version"])
+        changed = rules.changed_detail_fields(room, updated)
+        tx.record(events.room_updated(room, updated, changed, ctx))
+    return updated
+
+
+@unit_of_work
+def delete_room(
+    stores: RoomsStores, ctx: Context, room_number: str, expected_version: int | None
+) -> None:
+    with stores.transaction() as tx:
+        room = tx.get_room(room_number)
+        rules.check_version(room, expected_version)
+        rules.check_deletable(room)
+        tx.delete_room(room)
+        tx.record(events.room_deleted(room, ctx))
+
+
+@unit_of_work
+def update_room_status(
+    stores: RoomsStores,
+    ctx: Context,
+    room_number: str,
+    changes: Mapping[str, Any],
+    expected_version: int | None,
+    policy: HousekeepingPolicy,
+) -> Room:
+    """Apply a housekeeping/guest-service update; a change to what it already is writes nothing."""
+    principal = ctx.principal
+    rules.check_status_permission(principal.role, principal.department, changes)
+    with stores.transaction() as tx:
+        room = tx.get_room(room_number)
+        rules.check_version(room, expected_version)
+        now = utc_now()
+        updated = rules.apply_status_changes(room, changes, now, policy)
+        if updated is None:
+            return room
+        save_status_change(tx, ctx, room, updated, rules.SOURCE_API, now)
+    return updated
+
+
+@unit_of_work
+def put_out_of_order(
+    stores: RoomsStores,
+    ctx: Context,
+    room_number: str,
+    request: Mapping[str, Any],
+    expected_version: int | None,
+    policy: HousekeepingPolicy,
+) -> Room:
+    with stores.transaction() as tx:
+        room = tx.get_room(room_number)
+        rules.check_version(room, expected_version)
+        now = utc_now()
+        arriving = tx.has_arrival(room_number, now.date().isoformat())
+        updated = out_of_order_rules.take_out_of_order(
+            room, request, now, has_arrival_today=arriving, policy=policy
+        )
+        save_status_change(tx, ctx, room, updated, rules.SOURCE_API, now)
+    return updated
+
+
+@unit_of_work
+def end_out_of_order(
+    stores: RoomsStores, ctx: Context, room_number: str, expected_version: int | None
+) -> Room:
+    with stores.transaction() as tx:
+        room = tx.get_room(room_number)
+        rules.check_version(room, expected_version)
+        now = utc_now()
+        updated = out_of_order_rules.return_to_service(room, now)
+        save_status_change(tx, ctx, room, updated, rules.SOURCE_API, now)
+    return updated
+
+
+@unit_of_work
+def mark_room_cleaned(stores: RoomsStores, ctx: Context, room_number: str) -> Room | None:
+    """A cleaning task was completed: a Dirty or Pickup room becomes Clean, others stay."""
+    with stores.transaction() as tx:
+        room = tx.find_room(room_number)
+        if room is None:
+            return None
+        now = utc_now()
+        cleaned = rules.mark_cleaned(room, now)
+        if cleaned is None:
+            return room
+        save_status_change(tx, ctx, room, cleaned, rules.SOURCE_TASKS, now)
+    return cleaned
+
+
+def save_status_change(
+    tx: RoomsStores, ctx: Context, room: Room, updated: Room, source: str, now: datetime
+) -> None:
+    """Inside the caller's transaction: the room, its history and its status_changed event."""
+    tx.save_room(updated, expected_version=room["version"])
+    tx.add_history(
+        rules.status_history_entries(room, updated, actor=ctx.actor, source=source, now=now)
+    )
+    tx.record(events.room_status_changed(room, updated, ctx, source))
+
+
+def room_analytics(
+    stores: RoomsStores,
+    ctx: Context,
+    start: datetime | None,
+    end: datetime | None,
+    policy: HousekeepingPolicy,
+) -> dict[str, Any]:
+    """Occupancy and status counts now; turnaround over [start, end) (default: the last week)."""
+    start, end = analytics.analytics_period(start, end, utc_now())
+    history = stores.housekeeping_history(start, end)
+    summary = analytics.summarise_rooms(stores.all_rooms(), history, policy)
+    return {"fromTime": start, "toTime": end, **summary}
