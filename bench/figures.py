@@ -276,12 +276,13 @@ def seed_tasks_history(mongo_url: str, count: int) -> None:
 
     from pymongo import MongoClient
 
-    from tasks import domain
-    from tasks.store import TaskStores
+    from hotel_shared.principal import Context
+    from tasks import service
+    from tasks.store import TasksStores
 
     rng = random.Random(4)
     client = MongoClient(mongo_url, tz_aware=True)
-    stores = TaskStores(client, client["hotel_tasks"])
+    stores = TasksStores(client, client["hotel_tasks"])
     departments = {d["code"]: d["jobTypes"] for d in stores.list_departments()}
     staff = {code: [f"{code[:2].upper()}-B{n:02d}" for n in range(6)] for code in departments}
     now = datetime.now(UTC)
@@ -317,7 +318,7 @@ def seed_tasks_history(mongo_url: str, count: int) -> None:
             batch = []
     if batch:
         stores.tasks.insert_many(batch, ordered=False)
-    domain.rebuild_stats(stores)  # the rollups a live service keeps up to date task by task
+    service.rebuild_stats(stores, Context())  # the rollups a live service keeps task by task
     client.close()
 
 

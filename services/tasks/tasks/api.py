@@ -1,25 +1,19 @@
-"""HTTP routes of the tasks service: load the input, make one domain call, dump the result."""
+"""HTTP routes of the tasks service: each declares its contract, makes one service call, dumps."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from typing import Any
 
 from flask import Blueprint, current_app
 
-from hotel_shared.auth import STAFF_ROLES, current_principal, require
-from hotel_shared.timeutil import utc_now
-from hotel_shared.web import (
-    current_request_id,
-    expected_version,
-    load_body,
-    load_page_query,
-    load_query,
-    paged,
-    with_etag,
-)
-from tasks import domain, rules
+from hotel_shared.auth import STAFF_ROLES, request_context, require
+from hotel_shared.openapi import operation
+from hotel_shared.schemas import DatePeriodSchema
+from hotel_shared.web import expected_version, paged, split_page, with_etag
+from tasks import service
+from tasks.rules import access
 from tasks.schemas import (
-    AnalyticsQuerySchema,
+    AnalyticsSchema,
     AssignSchema,
     DepartmentSchema,
     DepartmentUpdateSchema,
@@ -35,10 +29,9 @@ from tasks.schemas import (
     TaskListQuerySchema,
     TaskSchema,
 )
-from tasks.store import TaskStores
+from tasks.store import TasksStores
 
 CONFIG_KEY = "tasks.config"
-ANALYTICS_DEFAULT_DAYS = 30
 
 blueprint = Blueprint("tasks", __name__)
 
@@ -46,149 +39,171 @@ department_schema = DepartmentSchema()
 employee_schema = EmployeeSchema()
 request_schema = RequestSchema()
 task_schema = TaskSchema()
+analytics_schema = AnalyticsSchema()
 
 
-def _stores() -> TaskStores:
+def stores() -> TasksStores:
     # Built per request from the per-process client, so nothing opens a connection before a fork.
-    return TaskStores.from_settings(current_app.extensions[CONFIG_KEY].service)
+    return TasksStores.from_settings(current_app.extensions[CONFIG_KEY].service)
 
 
-def _task_response(task, status: int = 200, headers=None):
-    return with_etag(task_schema.dump(task), task["version"], status, headers)
+def task_response(task: dict[str, Any], status: int = 200):
+    return with_etag(task_schema.dump(task), task["version"], status)
+
+
+def employee_response(employee: dict[str, Any], status: int = 200, headers=None):
+    return with_etag(employee_schema.dump(employee), employee["version"], status, headers)
+
+
+# --- departments -------------------------------------------------------------------------------
 
 
 @blueprint.get("/api/departments")
 @require(*STAFF_ROLES)
+@operation(response=DepartmentSchema, paged=True)
 def list_departments():
-    items = domain.list_departments(_stores())
+    """List the departments: their job types, SLA and escalation chain."""
+    items = service.list_departments(stores(), request_context())
     return paged(department_schema.dump(items, many=True), len(items), len(items), 0)
 
 
 @blueprint.put("/api/departments/<code>")
-@require(*rules.DEPARTMENT_EDITOR_ROLES)
-def save_department(code: str):
-    details = load_body(DepartmentUpdateSchema())
-    department, created = domain.save_department(_stores(), code, details, expected_version())
-    body = department_schema.dump(department)
-    return with_etag(body, department["version"], 201 if created else 200)
+@require(*access.DEPARTMENT_EDITOR_ROLES)
+@operation(body=DepartmentUpdateSchema, response=DepartmentSchema, errors=(409, 412))
+def save_department(code: str, body: dict):
+    """Create or replace a department (201 when created)."""
+    department, created = service.save_department(
+        stores(), request_context(), code, body, expected_version()
+    )
+    status = 201 if created else 200
+    return with_etag(department_schema.dump(department), department["version"], status)
+
+
+# --- employees ---------------------------------------------------------------------------------
 
 
 @blueprint.get("/api/employees")
 @require(*STAFF_ROLES)
-def list_employees():
-    filters, limit, offset = load_page_query(EmployeeListQuerySchema())
-    items, total = _stores().find_employees(filters, limit, offset)
+@operation(query=EmployeeListQuerySchema, response=EmployeeSchema, paged=True)
+def list_employees(query: dict):
+    """List employees, by department, duty and role."""
+    filters, limit, offset = split_page(query)
+    items, total = service.list_employees(stores(), request_context(), filters, limit, offset)
     return paged(employee_schema.dump(items, many=True), total, limit, offset)
 
 
 @blueprint.get("/api/employees/<employee_code>")
 @require(*STAFF_ROLES)
+@operation(response=EmployeeSchema)
 def get_employee(employee_code: str):
-    employee = _stores().require_employee(employee_code)
-    return with_etag(employee_schema.dump(employee), employee["version"])
+    """One employee."""
+    return employee_response(service.get_employee(stores(), request_context(), employee_code))
 
 
 @blueprint.post("/api/employees")
-@require(*rules.EMPLOYEE_EDITOR_ROLES)
-def create_employee():
-    employee = domain.create_employee(_stores(), load_body(EmployeeCreateSchema()))
+@require(*access.EMPLOYEE_EDITOR_ROLES)
+@operation(body=EmployeeCreateSchema, response=EmployeeSchema, status=201, errors=(409,))
+def create_employee(body: dict):
+    """Add an employee (the code is unique)."""
+    employee = service.create_employee(stores(), request_context(), body)
     location = {"Location": f"/api/employees/{employee['employeeCode']}"}
-    return with_etag(employee_schema.dump(employee), employee["version"], 201, location)
+    return employee_response(employee, 201, location)
 
 
 @blueprint.patch("/api/employees/<employee_code>")
 @require(*STAFF_ROLES)
-def update_employee(employee_code: str):
-    employee = domain.update_employee(
-        _stores(),
-        employee_code,
-        load_body(EmployeeUpdateSchema()),
-        caller=current_principal(),
-        expected_version=expected_version(),
-        correlation_id=current_request_id(),
+@operation(body=EmployeeUpdateSchema, response=EmployeeSchema, errors=(412,))
+def update_employee(employee_code: str, body: dict):
+    """Edit an employee; a staff member may set their own duty."""
+    employee = service.update_employee(
+        stores(), request_context(), employee_code, body, expected_version()
     )
-    return with_etag(employee_schema.dump(employee), employee["version"])
+    return employee_response(employee)
+
+
+# --- requests ----------------------------------------------------------------------------------
 
 
 @blueprint.post("/api/requests")
 @require(*STAFF_ROLES, "guest")
-def create_request():
-    request, task = domain.create_request(
-        _stores(),
-        load_body(RequestCreateSchema()),
-        caller=current_principal(),
-        correlation_id=current_request_id(),
-    )
-    body = request_schema.dump({**request, "task": task})
-    return body, 201, {"Location": f"/api/tasks/{task['taskId']}"}
+@operation(body=RequestCreateSchema, response=RequestSchema, status=201)
+def create_request(body: dict):
+    """Make a request: it becomes a task, routed by job type and auto-assigned."""
+    request, task = service.create_request(stores(), request_context(), body)
+    location = {"Location": f"/api/tasks/{task['taskId']}"}
+    return request_schema.dump({**request, "task": task}), 201, location
 
 
 @blueprint.get("/api/requests")
 @require(*STAFF_ROLES, "guest")
-def list_requests():
-    filters, limit, offset = load_page_query(RequestListQuerySchema())
-    items, total = domain.list_requests(
-        _stores(), filters, limit, offset, caller=current_principal()
-    )
+@operation(query=RequestListQuerySchema, response=RequestSchema, paged=True)
+def list_requests(query: dict):
+    """List requests, newest first (a guest sees their room's)."""
+    filters, limit, offset = split_page(query)
+    items, total = service.list_requests(stores(), request_context(), filters, limit, offset)
     return paged(request_schema.dump(items, many=True), total, limit, offset)
+
+
+# --- tasks -------------------------------------------------------------------------------------
 
 
 @blueprint.get("/api/tasks")
 @require(*STAFF_ROLES)
-def list_tasks():
-    filters, limit, offset = load_page_query(TaskListQuerySchema())
-    items, total = domain.list_tasks(_stores(), filters, limit, offset, caller=current_principal())
+@operation(query=TaskListQuerySchema, response=TaskSchema, paged=True)
+def list_tasks(query: dict):
+    """List tasks, newest first (`assignedTo=me` for the caller's own)."""
+    filters, limit, offset = split_page(query)
+    items, total = service.list_tasks(stores(), request_context(), filters, limit, offset)
     return paged(task_schema.dump(items, many=True), total, limit, offset)
 
 
 @blueprint.get("/api/tasks/<task_id>")
 @require(*STAFF_ROLES)
+@operation(response=TaskSchema)
 def get_task(task_id: str):
-    return _task_response(_stores().get_task(task_id))
+    """One task."""
+    return task_response(service.get_task(stores(), request_context(), task_id))
 
 
 @blueprint.post("/api/tasks/<task_id>/assign")
-@require(*rules.ASSIGN_ROLES)
-def assign_task(task_id: str):
-    task = domain.assign_task(
-        _stores(),
-        task_id,
-        load_body(AssignSchema())["employeeId"],
-        caller=current_principal(),
-        expected_version=expected_version(),
-        correlation_id=current_request_id(),
+@require(*access.ASSIGN_ROLES)
+@operation(body=AssignSchema, response=TaskSchema, errors=(409, 412))
+def assign_task(task_id: str, body: dict):
+    """Assign a task to an on-duty employee of its department."""
+    task = service.assign_task(
+        stores(), request_context(), task_id, body["employeeId"], expected_version()
     )
-    return _task_response(task)
+    return task_response(task)
 
 
 @blueprint.patch("/api/tasks/<task_id>/status")
 @require(*STAFF_ROLES)
-def change_task_status(task_id: str):
-    change = load_body(StatusChangeSchema())
-    task = domain.change_task_status(
-        _stores(),
-        task_id,
-        change["status"],
-        note=change["note"],
-        caller=current_principal(),
-        expected_version=expected_version(),
-        correlation_id=current_request_id(),
+@operation(body=StatusChangeSchema, response=TaskSchema, errors=(409, 412))
+def change_task_status(task_id: str, body: dict):
+    """Move a task along its lifecycle, or cancel it."""
+    task = service.change_task_status(
+        stores(), request_context(), task_id, body["status"], body["note"], expected_version()
     )
-    return _task_response(task)
+    return task_response(task)
 
 
 @blueprint.post("/api/tasks/<task_id>/notes")
 @require(*STAFF_ROLES)
-def add_note(task_id: str):
-    text = load_body(NoteCreateSchema())["text"]
-    task = domain.add_note(_stores(), task_id, text, caller=current_principal())
-    return _task_response(task, 201)
+@operation(body=NoteCreateSchema, response=TaskSchema, status=201)
+def add_note(task_id: str, body: dict):
+    """Add a note to a task."""
+    return task_response(service.add_note(stores(), request_context(), task_id, body["text"]), 201)
+
+
+# --- analytics ---------------------------------------------------------------------------------
 
 
 @blueprint.get("/api/analytics/departments")
-@require(*rules.ANALYTICS_ROLES)
-def department_analytics():
-    query = load_query(AnalyticsQuerySchema())
-    last = query.get("to") or utc_now().date()
-    first = query.get("from_") or last - timedelta(days=ANALYTICS_DEFAULT_DAYS - 1)
-    return domain.department_analytics(_stores(), first.isoformat(), last.isoformat())
+@require(*access.ANALYTICS_ROLES)
+@operation(query=DatePeriodSchema, response=AnalyticsSchema)
+def department_analytics(query: dict):
+    """Department, employee and daily figures over a period (default: the last 30 days)."""
+    report = service.department_analytics(
+        stores(), request_context(), query.get("from"), query.get("to")
+    )
+    return analytics_schema.dump(report)

@@ -1,24 +1,22 @@
-"""Application factory of the tasks service."""
+"""Application factory of the tasks service: the table of contents."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from flask import Flask
 
 from hotel_shared.auth import TokenVerifier, init_auth
+from hotel_shared.openapi import register_openapi
 from hotel_shared.web import init_service
 from tasks import api
 from tasks.config import Config
-
-OPENAPI_PATH = Path(__file__).with_name("openapi.json")
 
 
 def create_app(config: Config | None = None) -> Flask:
     config = config or Config.from_env()
     app = Flask(__name__)
     app.extensions[api.CONFIG_KEY] = config
-    init_service(app, config.service, openapi_path=str(OPENAPI_PATH))
+    init_service(app, config.service)
     init_auth(app, TokenVerifier.from_settings(config.service))
     app.register_blueprint(api.blueprint)
+    register_openapi(app, title="tasks service")
     return app

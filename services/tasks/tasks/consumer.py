@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from hotel_shared.bus import dispatch_by_type
+from hotel_shared.inbox import bind_handlers
 from hotel_shared.worker import run_worker
 from tasks.config import Config
 from tasks.escalator import start_escalator
-from tasks.handlers import bind_handlers
-from tasks.store import TaskStores
+from tasks.handlers import HANDLERS
+from tasks.store import TasksStores
 
 
 def main() -> None:
     config = Config.from_env(needs_public_key=False)
-    stores = TaskStores.from_settings(config.service)
+    stores = TasksStores.from_settings(config.service)
     stores.ensure_indexes()
-    handlers = bind_handlers(stores)
     stop_escalator = start_escalator(stores, config.escalation_interval_s)
     try:
-        run_worker(config.service, bindings=tuple(handlers), handle=dispatch_by_type(handlers))
+        run_worker(config.service, bind_handlers(stores, HANDLERS))
     finally:
         stop_escalator.set()
 

@@ -6,18 +6,20 @@ import logging
 import threading
 
 from hotel_shared.logs import configure_logging
-from tasks import domain
+from hotel_shared.principal import Context
+from tasks import service
 from tasks.config import Config
-from tasks.store import TaskStores
+from tasks.store import TasksStores
 
 log = logging.getLogger("tasks.escalator")
 
 
-def run_escalator(stores: TaskStores, interval_s: float, stop: threading.Event) -> None:
+def run_escalator(stores: TasksStores, interval_s: float, stop: threading.Event) -> None:
     """Scan every `interval_s` until `stop`; a failed scan is logged and retried next tick."""
     while not stop.is_set():
         try:
-            raised = domain.escalate_due_tasks(stores)
+            # The clock acts for nobody: its events carry no actor.
+            raised = service.escalate_due_tasks(stores, Context())
             if raised:
                 log.info("escalations raised: %d", raised)
         except Exception:  # the clock must keep ticking through a Mongo outage
@@ -25,7 +27,7 @@ def run_escalator(stores: TaskStores, interval_s: float, stop: threading.Event) 
         stop.wait(interval_s)
 
 
-def start_escalator(stores: TaskStores, interval_s: float) -> threading.Event:
+def start_escalator(stores: TasksStores, interval_s: float) -> threading.Event:
     """Start the loop in a daemon thread; set the returned event to stop it."""
     stop = threading.Event()
     thread = threading.Thread(
@@ -38,7 +40,7 @@ def start_escalator(stores: TaskStores, interval_s: float) -> threading.Event:
 def main() -> None:
     config = Config.from_env(needs_public_key=False)
     configure_logging(f"{config.service.name}-escalator", config.service.log_level)
-    stores = TaskStores.from_settings(config.service)
+    stores = TasksStores.from_settings(config.service)
     stores.ensure_indexes()
     run_escalator(stores, config.escalation_interval_s, threading.Event())
 

@@ -1,14 +1,15 @@
-"""Events the tasks service publishes: their types and how each payload is built from a task."""
+"""Events the tasks service publishes (types and payload builders) and the ones it consumes."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from hotel_shared.events import new_event
+from hotel_shared.events import EventSource, changes_between
+from hotel_shared.principal import Context
 from hotel_shared.timeutil import to_iso
 
-SOURCE = "tasks"
+SOURCE = EventSource("tasks")
 REQUEST_CREATED = "tasks.request.created.v1"
 TASK_ASSIGNED = "tasks.task.assigned.v1"
 TASK_UNASSIGNED = "tasks.task.unassigned.v1"
@@ -16,24 +17,24 @@ TASK_STATUS_CHANGED = "tasks.task.status_changed.v1"
 TASK_COMPLETED = "tasks.task.completed.v1"
 TASK_ESCALATED = "tasks.task.escalated.v1"
 
-# Events in: the two fields of each that this service reads are named in handlers.py.
+# Events in: handlers.py names the fields of each that this service reads.
 CUSTOMER_CHECKED_OUT = "rooms.customer.checked_out.v1"
 ROOM_STATUS_CHANGED = "rooms.room.status_changed.v1"
 
+# The fields of a task whose moves tasks.task.status_changed.v1 lists in `changes`.
+STATUS_CHANGE_FIELDS = ("status",)
+
 Task = Mapping[str, Any]
-Actor = dict[str, Any] | None
+Envelope = dict[str, Any]
 
 
 def task_subject(task: Task) -> str:
     return f"task/{task['taskId']}"
 
 
-def _task_event(
-    event_type: str, task: Task, data: dict[str, Any], actor: Actor, correlation_id: str | None
-) -> dict[str, Any]:
-    return new_event(
+def _task_event(event_type: str, task: Task, data: dict[str, Any], ctx: Context) -> Envelope:
+    return SOURCE.event(
         event_type,
-        source=SOURCE,
         subject=task_subject(task),
         data={
             "taskId": task["taskId"],
@@ -42,55 +43,52 @@ def _task_event(
             "department": task["department"],
             **data,
         },
-        actor=actor,
-        correlation_id=correlation_id,
+        actor=ctx.actor,
+        correlation_id=ctx.correlation_id,
     )
 
 
-def request_created(task: Task, *, actor: Actor, correlation_id: str | None) -> dict[str, Any]:
+def request_created(task: Task, ctx: Context) -> Envelope:
     data = {"priority": task["priority"], "description": task.get("description")}
-    return _task_event(REQUEST_CREATED, task, data, actor, correlation_id)
+    return _task_event(REQUEST_CREATED, task, data, ctx)
 
 
-def task_assigned(task: Task, *, actor: Actor, correlation_id: str | None) -> dict[str, Any]:
+def task_assigned(task: Task, ctx: Context) -> Envelope:
     data = {
         "priority": task["priority"],
         "employeeId": task["employeeId"],
         "assignedTo": task["assignedTo"],
         "dueDate": to_iso(task["dueDate"]),
     }
-    return _task_event(TASK_ASSIGNED, task, data, actor, correlation_id)
+    return _task_event(TASK_ASSIGNED, task, data, ctx)
 
 
-def task_unassigned(
-    task: Task, *, reason: str, actor: Actor, correlation_id: str | None
-) -> dict[str, Any]:
+def task_unassigned(task: Task, reason: str, ctx: Context) -> Envelope:
     data = {"priority": task["priority"], "reason": reason, "notify": "supervisor"}
-    return _task_event(TASK_UNASSIGNED, task, data, actor, correlation_id)
+    return _task_event(TASK_UNASSIGNED, task, data, ctx)
 
 
-def task_status_changed(
-    task: Task, *, old_status: str, actor: Actor, correlation_id: str | None
-) -> dict[str, Any]:
+def task_status_changed(before: Task, after: Task, ctx: Context) -> Envelope:
     data = {
-        "employeeId": task.get("employeeId"),
-        "oldStatus": old_status,
-        "newStatus": task["status"],
-        "version": task["version"],
+        "employeeId": after.get("employeeId"),
+        "oldStatus": before["status"],
+        "newStatus": after["status"],
+        "version": after["version"],
+        "changes": changes_between(before, after, STATUS_CHANGE_FIELDS),
     }
-    return _task_event(TASK_STATUS_CHANGED, task, data, actor, correlation_id)
+    return _task_event(TASK_STATUS_CHANGED, after, data, ctx)
 
 
-def task_completed(task: Task, *, actor: Actor, correlation_id: str | None) -> dict[str, Any]:
+def task_completed(task: Task, ctx: Context) -> Envelope:
     data = {
         "employeeId": task.get("employeeId"),
         "completedAt": to_iso(task["completedAt"]),
         "workMinutes": task.get("workMinutes"),
     }
-    return _task_event(TASK_COMPLETED, task, data, actor, correlation_id)
+    return _task_event(TASK_COMPLETED, task, data, ctx)
 
 
-def task_escalated(task: Task, step: Mapping[str, Any]) -> dict[str, Any]:
+def task_escalated(task: Task, step: Mapping[str, Any], ctx: Context) -> Envelope:
     data = {
         "employeeId": task.get("employeeId"),
         "status": task["status"],
@@ -101,4 +99,4 @@ def task_escalated(task: Task, step: Mapping[str, Any]) -> dict[str, Any]:
         "reason": step["reason"],
         "overdueMinutes": step["overdueMinutes"],
     }
-    return _task_event(TASK_ESCALATED, task, data, None, None)
+    return _task_event(TASK_ESCALATED, task, data, ctx)

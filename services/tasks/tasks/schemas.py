@@ -6,28 +6,24 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from hotel_shared.auth import ROLES
-from hotel_shared.timeutil import to_iso
+from hotel_shared.principal import STAFF_ROLES
+from hotel_shared.schemas import ChangeSchema, RoomNumber, UtcDateTime, one_of
 from hotel_shared.web import PageQuerySchema
-from tasks.rules import PRIORITIES, STATUSES
-
-
-class UtcDateTime(fields.Field):
-    """Dumps an aware datetime as ISO 8601 UTC with `Z`, the platform's one time format."""
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        return to_iso(value)
-
-
-def _one_of(choices) -> validate.OneOf:
-    return validate.OneOf(choices, error=f"must be one of: {', '.join(choices)}")
-
+from tasks.rules.tasks import PRIORITIES, STATUSES
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", error="letters, digits, - and _ only")
-ROOM_NUMBER = validate.Regexp(r"^[A-Za-z0-9-]{1,10}$", error="1-10 letters, digits or -")
 NAME = validate.Length(min=1, max=100)
 MINUTES = validate.Range(min=1, max=60 * 24 * 30)
-STAFF_ROLE_CHOICES = tuple(role for role in ROLES if role != "guest")
+TEXT = validate.Length(max=1000)
+NOTIFIED = ("supervisor", "hotelAdmin")
+
+
+def alias_of(name: str) -> fields.Function:
+    """A string field repeating another under a second name (`id` of `taskId`, ERD and API)."""
+    return fields.Function(lambda document: document[name], metadata={"type": "string"})
+
+
+# --- departments -------------------------------------------------------------------------------
 
 
 class SlaMinutesSchema(Schema):
@@ -38,7 +34,7 @@ class SlaMinutesSchema(Schema):
 
 
 class EscalationLevelSchema(Schema):
-    notify = fields.Str(required=True, validate=_one_of(("supervisor", "hotelAdmin")))
+    notify = fields.Str(required=True, validate=one_of(NOTIFIED))
     afterMinutes = fields.Integer(required=True, validate=validate.Range(min=0, max=60 * 24 * 7))
 
 
@@ -69,43 +65,41 @@ class DepartmentSchema(Schema):
     code = fields.Str()
     name = fields.Str()
     jobTypes = fields.List(fields.Str())
-    slaMinutes = fields.Dict()
+    slaMinutes = fields.Nested(SlaMinutesSchema)
     acknowledgeMinutes = fields.Integer()
-    escalation = fields.List(fields.Dict())
+    escalation = fields.List(fields.Nested(EscalationLevelSchema))
     version = fields.Integer()
     updatedAt = UtcDateTime()
+
+
+# --- employees ---------------------------------------------------------------------------------
 
 
 class EmployeeCreateSchema(Schema):
     employeeCode = fields.Str(required=True, validate=CODE)
     name = fields.Str(required=True, validate=NAME)
-    role = fields.Str(required=True, validate=_one_of(STAFF_ROLE_CHOICES))
+    role = fields.Str(required=True, validate=one_of(STAFF_ROLES))
     department = fields.Str(required=True, validate=CODE)
     jobTitle = fields.Str(load_default=None, validate=NAME)
     onDuty = fields.Boolean(load_default=False)
 
 
-class EmployeeUpdateSchema(Schema):
+class EmployeeUpdateSchema(ChangeSchema):
     name = fields.Str(validate=NAME)
-    role = fields.Str(validate=_one_of(STAFF_ROLE_CHOICES))
+    role = fields.Str(validate=one_of(STAFF_ROLES))
     department = fields.Str(validate=CODE)
     jobTitle = fields.Str(validate=NAME, allow_none=True)
     onDuty = fields.Boolean()
-
-    @validates_schema
-    def _not_empty(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if not data:
-            raise ValidationError("give at least one field to change", "_schema")
 
 
 class EmployeeListQuerySchema(PageQuerySchema):
     department = fields.Str(validate=CODE)
     onDuty = fields.Boolean()
-    role = fields.Str(validate=_one_of(STAFF_ROLE_CHOICES))
+    role = fields.Str(validate=one_of(STAFF_ROLES))
 
 
 class EmployeeSchema(Schema):
-    id = fields.Function(lambda e: e["employeeCode"])
+    id = alias_of("employeeCode")
     employeeCode = fields.Str()
     name = fields.Str()
     role = fields.Str()
@@ -113,38 +107,41 @@ class EmployeeSchema(Schema):
     jobTitle = fields.Str(allow_none=True)
     onDuty = fields.Boolean()
     openTasks = fields.Integer()
-    lastAssignedAt = UtcDateTime()
+    lastAssignedAt = UtcDateTime(allow_none=True)
     version = fields.Integer()
 
 
+# --- requests and tasks ------------------------------------------------------------------------
+
+
 class RequestCreateSchema(Schema):
-    roomNumber = fields.Str(required=True, validate=ROOM_NUMBER)
+    roomNumber = RoomNumber(required=True)
     jobType = fields.Str(required=True, validate=CODE)
-    priority = fields.Str(load_default="normal", validate=_one_of(PRIORITIES))
-    description = fields.Str(load_default=None, validate=validate.Length(max=1000))
+    priority = fields.Str(load_default="normal", validate=one_of(PRIORITIES))
+    description = fields.Str(load_default=None, validate=TEXT)
     estimatedDuration = fields.Integer(load_default=None, validate=MINUTES)
 
 
 class RequestListQuerySchema(PageQuerySchema):
-    roomNumber = fields.Str(validate=ROOM_NUMBER)
+    roomNumber = RoomNumber()
     jobType = fields.Str(validate=CODE)
     department = fields.Str(validate=CODE)
 
 
 class NoteSchema(Schema):
-    text = fields.Str(required=True, validate=validate.Length(min=1, max=1000))
+    text = fields.Str()
     author = fields.Str(allow_none=True)
     employeeId = fields.Str(allow_none=True)
     at = UtcDateTime()
 
 
 class TaskSchema(Schema):
-    id = fields.Function(lambda t: t["taskId"])
+    id = alias_of("taskId")
     taskId = fields.Str()
-    roomNumber = fields.Function(lambda t: t["room"])
+    roomNumber = alias_of("room")
     room = fields.Str()
     type = fields.Str()
-    jobType = fields.Function(lambda t: t["type"])
+    jobType = alias_of("type")
     department = fields.Str()
     status = fields.Str()
     priority = fields.Str()
@@ -160,19 +157,31 @@ class TaskSchema(Schema):
     slaBreached = fields.Boolean()
     createdAt = UtcDateTime()
     updatedAt = UtcDateTime()
-    assignedAt = UtcDateTime()
-    acknowledgedAt = UtcDateTime()
-    startedAt = UtcDateTime()
-    pausedAt = UtcDateTime()
-    pausedMinutes = fields.Function(lambda t: round(t.get("pausedSeconds", 0) / 60, 2))
-    completedAt = UtcDateTime()
-    cancelledAt = UtcDateTime()
+    assignedAt = UtcDateTime(allow_none=True)
+    acknowledgedAt = UtcDateTime(allow_none=True)
+    startedAt = UtcDateTime(allow_none=True)
+    pausedAt = UtcDateTime(allow_none=True)
+    pausedMinutes = fields.Function(
+        lambda task: round(task.get("pausedSeconds", 0) / 60, 2), metadata={"type": "number"}
+    )
+    completedAt = UtcDateTime(allow_none=True)
+    cancelledAt = UtcDateTime(allow_none=True)
     workMinutes = fields.Float(allow_none=True)
     version = fields.Integer()
 
 
+class TaskSummarySchema(Schema):
+    """A request's task, in brief."""
+
+    taskId = fields.Str()
+    status = fields.Str()
+    assignedTo = fields.Str(allow_none=True)
+    employeeId = fields.Str(allow_none=True)
+    dueDate = UtcDateTime()
+
+
 class RequestSchema(Schema):
-    id = fields.Function(lambda r: r["taskId"])
+    id = alias_of("taskId")
     taskId = fields.Str()
     roomNumber = fields.Str()
     jobType = fields.Str()
@@ -181,16 +190,14 @@ class RequestSchema(Schema):
     department = fields.Str()
     description = fields.Str(allow_none=True)
     requestedBy = fields.Str(allow_none=True)
-    task = fields.Nested(
-        TaskSchema, only=("taskId", "status", "assignedTo", "employeeId", "dueDate")
-    )
+    task = fields.Nested(TaskSummarySchema)
 
 
 class TaskListQuerySchema(PageQuerySchema):
-    assignedTo = fields.Str(validate=CODE)
-    status = fields.Str(validate=_one_of(STATUSES))
+    assignedTo = fields.Str(validate=CODE, metadata={"description": "an employee code, or me"})
+    status = fields.Str(validate=one_of(STATUSES))
     department = fields.Str(validate=CODE)
-    room = fields.Str(validate=ROOM_NUMBER)
+    room = RoomNumber()
 
 
 class AssignSchema(Schema):
@@ -198,19 +205,53 @@ class AssignSchema(Schema):
 
 
 class StatusChangeSchema(Schema):
-    status = fields.Str(required=True, validate=_one_of(STATUSES))
-    note = fields.Str(load_default=None, validate=validate.Length(max=1000))
+    status = fields.Str(required=True, validate=one_of(STATUSES))
+    note = fields.Str(load_default=None, validate=TEXT)
 
 
 class NoteCreateSchema(Schema):
     text = fields.Str(required=True, validate=validate.Length(min=1, max=1000))
 
 
-class AnalyticsQuerySchema(Schema):
-    from_ = fields.Date(data_key="from")
-    to = fields.Date()
+# --- analytics ---------------------------------------------------------------------------------
 
-    @validates_schema
-    def _ordered(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if "from_" in data and "to" in data and data["from_"] > data["to"]:
-            raise ValidationError("must not be after to", "from")
+
+class DepartmentFiguresSchema(Schema):
+    department = fields.Str()
+    requests = fields.Integer()
+    completed = fields.Integer()
+    cancelled = fields.Integer()
+    open = fields.Integer()
+    avgAcknowledgeMinutes = fields.Float(allow_none=True)
+    avgCompletionMinutes = fields.Float(allow_none=True)
+    slaBreaches = fields.Integer()
+    slaBreachRate = fields.Float()
+    escalations = fields.Integer()
+
+
+class EmployeeFiguresSchema(Schema):
+    employeeId = fields.Str()
+    department = fields.Str()
+    assigned = fields.Integer()
+    acknowledged = fields.Integer()
+    completed = fields.Integer()
+    avgAcknowledgeMinutes = fields.Float(allow_none=True)
+    avgCompletionMinutes = fields.Float(allow_none=True)
+    avgWorkMinutes = fields.Float(allow_none=True)
+    slaBreaches = fields.Integer()
+
+
+class DailyFiguresSchema(Schema):
+    date = fields.Str()
+    requests = fields.Integer()
+    completed = fields.Integer()
+    slaBreaches = fields.Integer()
+    escalations = fields.Integer()
+
+
+class AnalyticsSchema(Schema):
+    from_ = fields.Str(data_key="from", attribute="from")
+    to = fields.Str()
+    departments = fields.List(fields.Nested(DepartmentFiguresSchema))
+    employees = fields.List(fields.Nested(EmployeeFiguresSchema))
+    daily = fields.List(fields.Nested(DailyFiguresSchema))

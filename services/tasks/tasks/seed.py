@@ -6,11 +6,15 @@ import argparse
 import logging
 from typing import Any
 
+from hotel_shared.demo import DEMO_PEOPLE
 from hotel_shared.logs import configure_logging
+from hotel_shared.principal import Context
 from hotel_shared.timeutil import utc_now
-from tasks import domain
+from tasks import service
 from tasks.config import Config
-from tasks.store import TaskStores
+from tasks.rules import departments as department_rules
+from tasks.rules import employees as employee_rules
+from tasks.store import TasksStores
 
 log = logging.getLogger("tasks.seed")  # not "__main__" when run with -m
 
@@ -56,41 +60,35 @@ DEMO_DEPARTMENTS = (
     _department("concierge", "Concierge", ["concierge", "transport"], 120, 60, 30, 15),
 )
 
-DEMO_EMPLOYEES = (
-    ("FO-001", "Frank Desk", "frontOffice", "frontOffice", "Front desk agent"),
-    ("HK-SUP-01", "Sarah Super", "supervisor", "housekeeping", "Housekeeping supervisor"),
-    ("HK-001", "Hannah Keeper", "staff", "housekeeping", "Housekeeper"),
-    ("MT-001", "Tom Tech", "staff", "maintenance", "Technician"),
-    ("FB-001", "Carla Chef", "restaurantAdmin", "fnb", "Chef"),
-)
+
+def demo_employees() -> list[dict[str, Any]]:
+    """The demo staff who have an employee code (every one but the admin), as employee details."""
+    return [
+        {
+            "employeeCode": person.employee_code,
+            "name": person.name,
+            "role": person.role,
+            "department": person.department,
+            "jobTitle": person.job_title,
+            "onDuty": True,
+        }
+        for person in DEMO_PEOPLE
+        if person.employee_code
+    ]
 
 
-def seed_demo(stores: TaskStores) -> tuple[int, int]:
+def seed_demo(stores: TasksStores) -> tuple[int, int]:
     """Create the missing demo departments and employees, never touching existing ones."""
     now = utc_now()
     departments = sum(
         stores.insert_department_if_missing(
-            {**department, "version": 1, "createdAt": now, "updatedAt": now}
+            department_rules.new_department(department["code"], department, now)
         )
         for department in DEMO_DEPARTMENTS
     )
     employees = sum(
-        stores.insert_employee_if_missing(
-            {
-                "employeeCode": code,
-                "name": name,
-                "role": role,
-                "department": department,
-                "jobTitle": title,
-                "onDuty": True,
-                "openTasks": 0,
-                "lastAssignedAt": None,
-                "version": 1,
-                "createdAt": now,
-                "updatedAt": now,
-            }
-        )
-        for code, name, role, department, title in DEMO_EMPLOYEES
+        stores.insert_employee_if_missing(employee_rules.new_employee(details, now))
+        for details in demo_employees()
     )
     return departments, employees
 
@@ -104,13 +102,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     config = Config.from_env(needs_public_key=False)
     configure_logging(f"{config.service.name}-seed", config.service.log_level)
-    stores = TaskStores.from_settings(config.service)
+    stores = TasksStores.from_settings(config.service)
     stores.ensure_indexes()
     log.info("indexes ensured")
     if args.demo:
         log.info("demo departments, employees created: %d, %d", *seed_demo(stores))
     if args.rebuild_stats:
-        log.info("analytics rollup rows rebuilt: %d", domain.rebuild_stats(stores))
+        log.info("analytics rollup rows rebuilt: %d", service.rebuild_stats(stores, Context()))
 
 
 if __name__ == "__main__":

@@ -1,59 +1,47 @@
-"""TaskStores: the only code that reads or writes the tasks service's collections."""
+"""TasksStores: the only code that reads or writes the tasks service's collections."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar
 
 from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
-from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from hotel_shared.config import ServiceSettings
-from hotel_shared.inbox import ensure_inbox_indexes
-from hotel_shared.mongo import find_page, get_client, run_in_transaction
-from hotel_shared.outbox import ensure_outbox_indexes, record_event
-from tasks.rules import (
-    ACTIVE_STATUSES,
-    CLEANING,
-    EmployeeExists,
-    EmployeeNotFound,
-    TaskNotFound,
-    VersionConflict,
-)
-from tasks.stats import COUNTERS, row_id
+from hotel_shared.mongo import WriteContention, find_page
+from hotel_shared.store import MongoStores
+from tasks.rules.departments import DepartmentNotFound
+from tasks.rules.employees import EmployeeExists, EmployeeNotFound
+from tasks.rules.stats import COUNTERS
+from tasks.rules.tasks import ACTIVE_STATUSES, CLEANING, PENDING, TaskNotFound
 
-T = TypeVar("T")
 Document = dict[str, Any]
-Session = ClientSession | None
 
 TASK_ORDER = [("createdAt", DESCENDING), ("taskId", DESCENDING)]
 REQUEST_ORDER = [("date", DESCENDING), ("taskId", DESCENDING)]
 EMPLOYEE_ORDER = [("department", ASCENDING), ("employeeCode", ASCENDING)]
-TASK_FILTERS = {"employeeId": "employeeId", "status": "status", "department": "department"}
-# Parallel requests to one department all bump its guard; spread their retries out.
-TRANSACTION_ATTEMPTS = 60
+TASK_FILTERS = ("employeeId", "status", "department", "room")
+REQUEST_FILTERS = ("roomNumber", "jobType", "department")
+EMPLOYEE_FILTERS = ("department", "onDuty", "role")
 
 
-class TaskStores:
-    def __init__(self, client: MongoClient, db: Database, processed_events_ttl_days: int = 7):
-        self.client = client
-        self.db = db
+class TasksStores(MongoStores):
+    """Departments, employees, requests, tasks and their daily rollups, on one database."""
+
+    # Fifty parallel requests to one department all bump its guard; give each many reruns.
+    transaction_attempts: ClassVar[int] = 60
+
+    def __init__(self, client: MongoClient, db: Database, **kwargs: Any) -> None:
+        super().__init__(client, db, **kwargs)
         self.departments = db["departments"]
         self.employees = db["employees"]
         self.requests = db["requests"]
         self.tasks = db["tasks"]
         self.daily_stats = db["task_daily_stats"]
-        self.processed_events_ttl_days = processed_events_ttl_days
 
-    @classmethod
-    def from_settings(cls, settings: ServiceSettings) -> TaskStores:
-        client = get_client(settings.mongo_url, settings.mongo_timeout_ms)
-        return cls(client, client[settings.mongo_db], settings.processed_events_ttl_days)
-
-    def ensure_indexes(self) -> None:
+    def ensure_collection_indexes(self) -> None:
         self.departments.create_index("code", unique=True, name="code_unique")
         self.employees.create_index("employeeCode", unique=True, name="employee_code_unique")
         self.employees.create_index(
@@ -79,229 +67,214 @@ class TaskStores:
         )
         self.tasks.create_index("nextEscalationAt", name="escalation_due")
         self.daily_stats.create_index([("day", ASCENDING)], name="by_day")
-        ensure_outbox_indexes(self.db)
-        ensure_inbox_indexes(self.db, self.processed_events_ttl_days)
-
-    def run(self, work: Callable[[ClientSession], T]) -> T:
-        """One transaction; many attempts, since parallel requests contend for one guard."""
-        return run_in_transaction(self.client, work, attempts=TRANSACTION_ATTEMPTS)
-
-    def record(self, event: Document, session: ClientSession) -> None:
-        record_event(self.db, session, event)
 
     # --- departments ---------------------------------------------------------------------------
 
-    def list_departments(self, session: Session = None) -> list[Document]:
-        return list(self.departments.find({}, session=session).sort("code", ASCENDING))
+    def list_departments(self) -> list[Document]:
+        return list(self.departments.find({}, session=self.session).sort("code", ASCENDING))
 
-    def get_department(self, code: str, session: Session = None) -> Document | None:
-        return self.departments.find_one({"code": code}, session=session)
+    def get_department(self, code: str) -> Document | None:
+        return self.departments.find_one({"code": code}, session=self.session)
 
-    def department_for_job_type(self, job_type: str, session: Session = None) -> Document | None:
-        return self.departments.find_one({"jobTypes": job_type}, session=session)
+    def require_department(self, code: str) -> Document:
+        department = self.get_department(code)
+        if department is None:
+            raise DepartmentNotFound(code)
+        return department
+
+    def department_for_job_type(self, job_type: str) -> Document | None:
+        return self.departments.find_one({"jobTypes": job_type}, session=self.session)
+
+    def insert_department(self, department: Document) -> None:
+        self.departments.insert_one(department, session=self.session)
 
     def insert_department_if_missing(self, department: Document) -> bool:
         result = self.departments.update_one(
-            {"code": department["code"]}, {"$setOnInsert": department}, upsert=True
+            {"code": department["code"]},
+            {"$setOnInsert": department},
+            upsert=True,
+            session=self.session,
         )
         return result.upserted_id is not None
 
-    def insert_department(self, department: Document, session: ClientSession) -> None:
-        self.departments.insert_one(department, session=session)
+    def save_department(self, department: Document, changes: Document) -> Document:
+        return self._compare_and_set(self.departments, "code", department, changes)
 
-    def save_department(
-        self, code: str, changes: Document, expected_version: int | None, session: ClientSession
-    ) -> Document:
-        query: Document = {"code": code}
-        if expected_version is not None:
-            query["version"] = expected_version
-        saved = self.departments.find_one_and_update(
-            query,
-            {"$set": changes, "$inc": {"version": 1}},
-            session=session,
-            return_document=ReturnDocument.AFTER,
-        )
-        if saved is None:
-            raise VersionConflict(f"department {code} changed meanwhile")
-        return saved
-
-    def lock_department(self, code: str, session: ClientSession) -> None:
+    def guard_department(self, code: str) -> None:
         """Serialize assignments in one department: concurrent writers of this field conflict."""
-        self.departments.update_one({"code": code}, {"$inc": {"assignments": 1}}, session=session)
+        self.departments.update_one(
+            {"code": code}, {"$inc": {"assignments": 1}}, session=self.session
+        )
 
     # --- employees -----------------------------------------------------------------------------
 
     def find_employees(
         self, filters: Mapping[str, Any], limit: int, offset: int
     ) -> tuple[list[Document], int]:
-        query = {
-            name: filters[name] for name in ("department", "onDuty", "role") if name in filters
-        }
+        query = {name: filters[name] for name in EMPLOYEE_FILTERS if name in filters}
         return find_page(self.employees, query, EMPLOYEE_ORDER, limit, offset)
 
-    def get_employee(self, code: str, session: Session = None) -> Document | None:
-        return self.employees.find_one({"employeeCode": code}, session=session)
+    def get_employee(self, code: str) -> Document | None:
+        return self.employees.find_one({"employeeCode": code}, session=self.session)
 
-    def require_employee(self, code: str, session: Session = None) -> Document:
-        employee = self.get_employee(code, session)
+    def require_employee(self, code: str) -> Document:
+        employee = self.get_employee(code)
         if employee is None:
             raise EmployeeNotFound(code)
         return employee
 
-    def insert_employee(self, employee: Document, session: Session = None) -> Document:
+    def insert_employee(self, employee: Document) -> None:
+        # Looked up first: a duplicate-key error inside a transaction would abort the transaction.
+        if self.get_employee(employee["employeeCode"]) is not None:
+            raise EmployeeExists(employee["employeeCode"])
         try:
-            self.employees.insert_one(employee, session=session)
+            self.employees.insert_one(employee, session=self.session)
         except DuplicateKeyError:
             raise EmployeeExists(employee["employeeCode"]) from None
-        return employee
 
     def insert_employee_if_missing(self, employee: Document) -> bool:
         result = self.employees.update_one(
-            {"employeeCode": employee["employeeCode"]}, {"$setOnInsert": employee}, upsert=True
+            {"employeeCode": employee["employeeCode"]},
+            {"$setOnInsert": employee},
+            upsert=True,
+            session=self.session,
         )
         return result.upserted_id is not None
 
-    def save_employee(
-        self, code: str, changes: Document, expected_version: int | None, session: ClientSession
-    ) -> Document:
-        query: Document = {"employeeCode": code}
-        if expected_version is not None:
-            query["version"] = expected_version
-        saved = self.employees.find_one_and_update(
-            query,
-            {"$set": changes, "$inc": {"version": 1}},
-            session=session,
-            return_document=ReturnDocument.AFTER,
-        )
-        if saved is None:
-            self.require_employee(code, session)
-            raise VersionConflict(f"employee {code} changed meanwhile")
-        return saved
+    def save_employee(self, employee: Document, changes: Document) -> Document:
+        return self._compare_and_set(self.employees, "employeeCode", employee, changes)
 
-    def department_staff(self, department: str, session: ClientSession) -> list[Document]:
-        return list(
-            self.employees.find({"department": department, "onDuty": True}, session=session)
-        )
+    def department_staff(self, department: str) -> list[Document]:
+        query = {"department": department, "onDuty": True}
+        return list(self.employees.find(query, session=self.session))
 
-    def add_load(
-        self, code: str, delta: int, session: ClientSession, assigned_at: datetime | None = None
-    ) -> None:
+    def add_load(self, code: str, delta: int, *, assigned_at: datetime | None = None) -> None:
+        """Count `delta` more open tasks for an employee (and note when they last got one)."""
         update: Document = {"$inc": {"openTasks": delta}}
         if assigned_at is not None:
             update["$set"] = {"lastAssignedAt": assigned_at}
-        self.employees.update_one({"employeeCode": code}, update, session=session)
+        self.employees.update_one({"employeeCode": code}, update, session=self.session)
 
     # --- requests and tasks --------------------------------------------------------------------
 
-    def insert_request(self, request: Document, session: ClientSession) -> None:
-        self.requests.insert_one(request, session=session)
+    def insert_request(self, request: Document) -> None:
+        self.requests.insert_one(request, session=self.session)
 
-    def insert_task(self, task: Document, session: ClientSession) -> None:
-        self.tasks.insert_one(task, session=session)
+    def insert_task(self, task: Document) -> None:
+        self.tasks.insert_one(task, session=self.session)
 
     def find_requests(
         self, filters: Mapping[str, Any], limit: int, offset: int
     ) -> tuple[list[Document], int]:
-        query = {
-            name: filters[name]
-            for name in ("roomNumber", "jobType", "department")
-            if name in filters
-        }
+        query = {name: filters[name] for name in REQUEST_FILTERS if name in filters}
         return find_page(self.requests, query, REQUEST_ORDER, limit, offset)
 
     def find_tasks(
         self, filters: Mapping[str, Any], limit: int, offset: int
     ) -> tuple[list[Document], int]:
-        query = {field: filters[name] for name, field in TASK_FILTERS.items() if name in filters}
-        if "room" in filters:
-            query["room"] = filters["room"]
+        query = {name: filters[name] for name in TASK_FILTERS if name in filters}
         return find_page(self.tasks, query, TASK_ORDER, limit, offset)
 
-    def get_task(self, task_id: str, session: Session = None) -> Document:
-        task = self.tasks.find_one({"taskId": task_id}, session=session)
+    def get_task(self, task_id: str) -> Document:
+        task = self.tasks.find_one({"taskId": task_id}, session=self.session)
         if task is None:
             raise TaskNotFound(task_id)
         return task
 
-    def save_task(
-        self, task: Document, changes: Document, session: ClientSession, *, expected_version=None
-    ) -> Document:
-        """Apply `changes` if the task still has the version read (compare-and-set)."""
-        version = task["version"] if expected_version is None else expected_version
+    def save_task(self, task: Document, changes: Document) -> Document:
+        return self._compare_and_set(self.tasks, "taskId", task, changes)
+
+    def push_note(self, task_id: str, note: Document) -> Document:
         saved = self.tasks.find_one_and_update(
-            {"taskId": task["taskId"], "version": version},
-            {"$set": changes, "$inc": {"version": 1}},
-            session=session,
+            {"taskId": task_id},
+            {"$push": {"notes": note}, "$set": {"updatedAt": note["at"]}, "$inc": {"version": 1}},
+            session=self.session,
             return_document=ReturnDocument.AFTER,
         )
         if saved is None:
-            raise VersionConflict(f"task {task['taskId']} changed meanwhile")
+            raise TaskNotFound(task_id)
         return saved
 
-    def push_note(self, task: Document, note: Document, session: ClientSession) -> Document:
-        return self.tasks.find_one_and_update(
-            {"taskId": task["taskId"]},
-            {"$push": {"notes": note}, "$set": {"updatedAt": note["at"]}, "$inc": {"version": 1}},
-            session=session,
-            return_document=ReturnDocument.AFTER,
-        )
+    def task_by_dedupe_key(self, key: str) -> Document | None:
+        return self.tasks.find_one({"dedupeKey": key}, session=self.session)
 
-    def task_by_dedupe_key(self, key: str, session: ClientSession) -> Document | None:
-        return self.tasks.find_one({"dedupeKey": key}, session=session)
+    def open_cleaning_task(self, room: str) -> Document | None:
+        query = {"room": room, "type": CLEANING, "status": {"$in": list(ACTIVE_STATUSES)}}
+        return self.tasks.find_one(query, session=self.session)
 
-    def open_cleaning_task(self, room: str, session: ClientSession) -> Document | None:
-        return self.tasks.find_one(
-            {"room": room, "type": CLEANING, "status": {"$in": list(ACTIVE_STATUSES)}},
-            session=session,
-        )
-
-    def tasks_of(
-        self, employee_code: str, statuses: Iterable[str], session: ClientSession
-    ) -> list[Document]:
+    def tasks_of(self, employee_code: str, statuses: Iterable[str]) -> list[Document]:
         query = {"employeeId": employee_code, "status": {"$in": list(statuses)}}
-        return list(self.tasks.find(query, session=session).sort("createdAt", ASCENDING))
+        return list(self.tasks.find(query, session=self.session).sort("createdAt", ASCENDING))
 
-    def pending_tasks(self, department: str, session: ClientSession) -> list[Document]:
-        query = {"department": department, "status": "pending"}
-        return list(self.tasks.find(query, session=session).sort("createdAt", ASCENDING))
+    def pending_tasks(self, department: str) -> list[Document]:
+        query = {"department": department, "status": PENDING}
+        return list(self.tasks.find(query, session=self.session).sort("createdAt", ASCENDING))
 
     def due_for_escalation(self, now: datetime, limit: int = 200) -> list[Document]:
-        cursor = self.tasks.find({"nextEscalationAt": {"$lte": now}}).sort(
-            "nextEscalationAt", ASCENDING
-        )
-        return list(cursor.limit(limit))
+        cursor = self.tasks.find({"nextEscalationAt": {"$lte": now}}, session=self.session)
+        return list(cursor.sort("nextEscalationAt", ASCENDING).limit(limit))
+
+    def all_tasks(self) -> Iterable[Document]:
+        return self.tasks.find({}, session=self.session)
 
     # --- performance rollups -------------------------------------------------------------------
 
-    def bump_stats(
-        self,
-        day: str,
-        department: str,
-        employee_id: str | None,
-        increments: Mapping[str, float],
-        session: ClientSession,
-    ) -> None:
-        key = row_id(day, department, employee_id)
+    def bump_daily_stats(self, key: Document, increments: Mapping[str, float]) -> None:
+        """Add `increments` to the rollup row `key` ({_id, day, department, employeeId})."""
         self.daily_stats.update_one(
-            {"_id": key},
+            {"_id": key["_id"]},
             {
                 "$inc": dict(increments),
-                "$setOnInsert": {"day": day, "department": department, "employeeId": employee_id},
+                "$setOnInsert": {k: v for k, v in key.items() if k != "_id"},
             },
             upsert=True,
-            session=session,
+            session=self.session,
         )
 
-    def replace_stats(self, rows: list[Document]) -> None:
-        self.daily_stats.delete_many({})
+    def replace_daily_stats(self, rows: list[Document]) -> None:
+        self.daily_stats.delete_many({}, session=self.session)
         if rows:
-            self.daily_stats.insert_many(rows, ordered=False)
+            self.daily_stats.insert_many(rows, ordered=False, session=self.session)
 
-    def stats_by(self, group: Document, match: Document) -> list[Document]:
-        """Rollup rows in `match`, summed per `group` key (a few hundred rows, never tasks)."""
+    def department_totals(self, first_day: str, last_day: str) -> list[Document]:
+        """Each department's own rows in the period, summed (`_id` is the department)."""
+        match = {**_period(first_day, last_day), "employeeId": None}
+        return self._sum_stats("$department", match)
+
+    def employee_totals(self, first_day: str, last_day: str) -> list[Document]:
+        """Each employee's rows in the period, summed (`_id` is {employeeId, department})."""
+        match = {**_period(first_day, last_day), "employeeId": {"$ne": None}}
+        return self._sum_stats({"employeeId": "$employeeId", "department": "$department"}, match)
+
+    def daily_totals(self, first_day: str, last_day: str) -> list[Document]:
+        """The departments' rows in the period, summed per day (`_id` is the day)."""
+        return self._sum_stats("$day", {**_period(first_day, last_day), "employeeId": None})
+
+    def _sum_stats(self, group: Any, match: Document) -> list[Document]:
+        # A few hundred rollup rows per period, never the tasks themselves.
         sums = {name: {"$sum": f"${name}"} for name in COUNTERS}
         pipeline = [{"$match": match}, {"$group": {"_id": group, **sums}}, {"$sort": {"_id": 1}}]
-        return list(self.daily_stats.aggregate(pipeline))
+        return list(self.daily_stats.aggregate(pipeline, session=self.session))
 
-    def all_tasks(self) -> Iterable[Document]:
-        return self.tasks.find({})
+    # --- compare-and-set -----------------------------------------------------------------------
+
+    def _compare_and_set(
+        self, collection: Any, key: str, document: Document, changes: Document
+    ) -> Document:
+        """Apply `changes` if the document still has the version read in this unit of work.
+
+        A miss means a concurrent writer won: WriteContention reruns the use case on fresh reads.
+        """
+        saved = collection.find_one_and_update(
+            {key: document[key], "version": document["version"]},
+            {"$set": changes, "$inc": {"version": 1}},
+            session=self.session,
+            return_document=ReturnDocument.AFTER,
+        )
+        if saved is None:
+            raise WriteContention(f"{collection.name} {document[key]} changed meanwhile; try again")
+        return saved
+
+
+def _period(first_day: str, last_day: str) -> Document:
+    return {"day": {"$gte": first_day, "$lte": last_day}}

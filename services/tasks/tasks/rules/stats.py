@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from tasks.rules import CANCELLED, COMPLETED, minutes_between
+from tasks.rules.tasks import ACKNOWLEDGED, CANCELLED, COMPLETED, minutes_between
 
 # Every counter a rollup row may hold; rows are keyed by (creation day, department, employee).
 COUNTERS = (
@@ -23,17 +23,28 @@ COUNTERS = (
     "escalations",
 )
 DEPARTMENT_ROW = "-"  # employee key of a department's own row
+ANALYTICS_DEFAULT_DAYS = 30
+
+Document = dict[str, Any]
+Increments = dict[str, float]
 
 
 def day_of(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d")
 
 
-def row_id(day: str, department: str, employee_id: str | None) -> str:
-    return f"{day}|{department}|{employee_id or DEPARTMENT_ROW}"
+def row_key(task: Mapping[str, Any], employee_id: str | None) -> Document:
+    """The identity of the rollup row a task step counts in: its day, department and employee."""
+    day = day_of(task["createdAt"])
+    return {
+        "_id": f"{day}|{task['department']}|{employee_id or DEPARTMENT_ROW}",
+        "day": day,
+        "department": task["department"],
+        "employeeId": employee_id,
+    }
 
 
-def acknowledged_increments(task: Mapping[str, Any], acknowledged_at: datetime) -> dict[str, float]:
+def acknowledged_increments(task: Mapping[str, Any], acknowledged_at: datetime) -> Increments:
     return {
         "acknowledged": 1,
         "ackMinutesSum": minutes_between(task["createdAt"], acknowledged_at) or 0.0,
@@ -42,7 +53,7 @@ def acknowledged_increments(task: Mapping[str, Any], acknowledged_at: datetime) 
 
 def completed_increments(
     task: Mapping[str, Any], completed_at: datetime, work_minutes: float | None
-) -> dict[str, float]:
+) -> Increments:
     increments = {
         "completed": 1,
         "completionMinutesSum": minutes_between(task["createdAt"], completed_at) or 0.0,
@@ -53,23 +64,40 @@ def completed_increments(
     return increments
 
 
-def rows_from_tasks(tasks: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def step_increments(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> list[tuple[str | None, Increments]]:
+    """What a status move adds: (employee, or None for the department's row, counters) pairs."""
+    owners = [None, after["employeeId"]] if after.get("employeeId") else [None]
+    status = after["status"]
+    if status == ACKNOWLEDGED:
+        increments = acknowledged_increments(after, after["acknowledgedAt"])
+        return [(owner, increments) for owner in owners]
+    if status == COMPLETED:
+        increments = completed_increments(after, after["completedAt"], after.get("workMinutes"))
+        steps = [(owner, increments) for owner in owners]
+        if after["slaBreached"]:
+            # An escalation marked the department's breach already; the employee's is new.
+            breached = owners if not before.get("slaBreached") else owners[1:]
+            steps += [(owner, {"breached": 1}) for owner in breached]
+        return steps
+    if status == CANCELLED:
+        return [(None, {"cancelled": 1})]
+    return []
+
+
+def escalation_increments(before: Mapping[str, Any], after: Mapping[str, Any]) -> Increments:
+    newly_breached = bool(after.get("slaBreached")) and not before.get("slaBreached")
+    return {"escalations": 1, "breached": int(newly_breached)}
+
+
+def rows_from_tasks(tasks: Iterable[Mapping[str, Any]]) -> list[Document]:
     """Rollup rows recomputed from task snapshots (for a rebuild after a bulk import)."""
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[str, Document] = {}
 
     def bump(task: Mapping[str, Any], employee_id: str | None, increments: Mapping[str, float]):
-        day = day_of(task["createdAt"])
-        key = row_id(day, task["department"], employee_id)
-        row = rows.setdefault(
-            key,
-            {
-                "_id": key,
-                "day": day,
-                "department": task["department"],
-                "employeeId": employee_id,
-                **dict.fromkeys(COUNTERS, 0),
-            },
-        )
+        key = row_key(task, employee_id)
+        row = rows.setdefault(key["_id"], {**key, **dict.fromkeys(COUNTERS, 0)})
         for name, amount in increments.items():
             row[name] += amount
 
@@ -95,11 +123,21 @@ def rows_from_tasks(tasks: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
+# --- reports -----------------------------------------------------------------------------------
+
+
+def analytics_period(first: date | None, last: date | None, today: date) -> tuple[str, str]:
+    """The days a report covers, as YYYY-MM-DD: by default the last 30 days up to today."""
+    last = last or today
+    first = first or last - timedelta(days=ANALYTICS_DEFAULT_DAYS - 1)
+    return first.isoformat(), last.isoformat()
+
+
 def _average(total: float, count: float) -> float | None:
     return round(total / count, 1) if count else None
 
 
-def department_report(row: Mapping[str, Any]) -> dict[str, Any]:
+def department_report(row: Mapping[str, Any]) -> Document:
     measured = row["requests"] - row["cancelled"]
     return {
         "department": row["_id"],
@@ -115,7 +153,7 @@ def department_report(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def employee_report(row: Mapping[str, Any]) -> dict[str, Any]:
+def employee_report(row: Mapping[str, Any]) -> Document:
     return {
         "employeeId": row["_id"]["employeeId"],
         "department": row["_id"]["department"],
@@ -129,11 +167,28 @@ def employee_report(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def daily_report(row: Mapping[str, Any]) -> dict[str, Any]:
+def daily_report(row: Mapping[str, Any]) -> Document:
     return {
         "date": row["_id"],
         "requests": row["requests"],
         "completed": row["completed"],
         "slaBreaches": row["breached"],
         "escalations": row["escalations"],
+    }
+
+
+def analytics_report(
+    first_day: str,
+    last_day: str,
+    departments: Iterable[Mapping[str, Any]],
+    employees: Iterable[Mapping[str, Any]],
+    days: Iterable[Mapping[str, Any]],
+) -> Document:
+    """The report of a period from its summed rollup rows (per department, employee and day)."""
+    return {
+        "from": first_day,
+        "to": last_day,
+        "departments": [department_report(row) for row in departments],
+        "employees": [employee_report(row) for row in employees],
+        "daily": [daily_report(row) for row in days],
     }

@@ -1,0 +1,35 @@
+"""Who may change what: the roles of each action, and the If-Match check of a client's write."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from hotel_shared.errors import Forbidden, PreconditionFailed
+from hotel_shared.principal import Principal
+
+PROGRESS_ROLES = ("supervisor", "hotelAdmin")  # besides the assignee
+CANCEL_ROLES = ("supervisor", "hotelAdmin", "frontOffice")
+ASSIGN_ROLES = ("supervisor", "frontOffice", "hotelAdmin")
+DEPARTMENT_EDITOR_ROLES = ("hotelAdmin",)
+EMPLOYEE_EDITOR_ROLES = ("hotelAdmin", "supervisor")
+ANALYTICS_ROLES = ("hotelAdmin", "supervisor", "frontOffice")
+
+
+class NotAllowed(Forbidden):
+    code = "not_allowed"
+
+
+class VersionConflict(PreconditionFailed):
+    code = "precondition_failed"
+
+
+def check_version(document: Mapping[str, Any], expected_version: int | None, what: str) -> None:
+    """412 when the client's If-Match names a version other than the one just read."""
+    if expected_version is not None and document["version"] != expected_version:
+        raise VersionConflict(f"{what} changed meanwhile")
+
+
+def check_may_assign(principal: Principal) -> None:
+    if principal.role not in ASSIGN_ROLES:
+        raise NotAllowed("only a supervisor, the front office or an admin assigns tasks")
