@@ -10,7 +10,7 @@ import pytest
 from tasks.app import create_app
 from tasks.config import Config
 from tasks.seed import seed_demo
-from tasks.store import TaskStores
+from tasks.store import TasksStores
 
 pytest_plugins = ["hotel_shared.testing"]
 
@@ -21,8 +21,8 @@ def config(service_settings) -> Config:
 
 
 @pytest.fixture
-def stores(config: Config) -> Iterator[TaskStores]:
-    stores = TaskStores.from_settings(config.service)
+def stores(config: Config) -> Iterator[TasksStores]:
+    stores = TasksStores.from_settings(config.service)
     stores.ensure_indexes()
     seed_demo(stores)
     yield stores
@@ -30,7 +30,7 @@ def stores(config: Config) -> Iterator[TaskStores]:
 
 
 @pytest.fixture
-def app(config: Config, stores: TaskStores):
+def app(config: Config, stores: TasksStores):
     return create_app(config)
 
 
@@ -47,7 +47,7 @@ def callers(demo_callers):
     return demo_callers
 
 
-def add_staff(stores: TaskStores, code: str, department: str, on_duty: bool = True) -> None:
+def add_staff(stores: TasksStores, code: str, department: str, on_duty: bool = True) -> None:
     stores.employees.insert_one(
         {
             "employeeCode": code,
@@ -63,14 +63,6 @@ def add_staff(stores: TaskStores, code: str, department: str, on_duty: bool = Tr
     )
 
 
-def outbox_events(stores: TaskStores, event_type: str) -> list[dict[str, Any]]:
+def outbox_events(stores: TasksStores, event_type: str) -> list[dict[str, Any]]:
     entries = stores.db["outbox"].find({"type": event_type}).sort("createdAt", 1)
     return [entry["envelope"] for entry in entries]
-
-
-def assert_problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json()
-    assert body["code"] == code
-    return body

@@ -1,0 +1,291 @@
+"""The tasks rules as plain functions: no database, no app."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from hotel_shared.principal import Principal
+from tasks.rules import access, departments, employees, stats
+from tasks.rules import tasks as task_rules
+
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+MAINTENANCE = {
+    "code": "maintenance",
+    "jobTypes": ["plumbing", "repair"],
+    "slaMinutes": {"low": 480, "normal": 240, "high": 60, "urgent": 30},
+    "acknowledgeMinutes": 15,
+    "escalation": [
+        {"notify": "supervisor", "afterMinutes": 0},
+        {"notify": "hotelAdmin", "afterMinutes": 30},
+    ],
+}
+CHAIN = MAINTENANCE["escalation"]
+TECHNICIAN = Principal("u-1", "technician", "staff", "maintenance", "MT-001")
+OTHER_TECHNICIAN = Principal("u-2", "tech2", "staff", "maintenance", "MT-002")
+SUPERVISOR = Principal("u-3", "supervisor", "supervisor", "housekeeping", "HK-SUP-01")
+FRONT_DESK = Principal("u-4", "frontdesk", "frontOffice", "frontOffice", "FO-001")
+GUEST = Principal("u-5", "guest-205", "guest", room_number="205")
+
+
+def new_task(priority: str = "high") -> dict:
+    details = {"roomNumber": "205", "jobType": "plumbing", "priority": priority}
+    return task_rules.new_request_and_task(details, MAINTENANCE, NOW)[1]
+
+
+def assigned_task() -> dict:
+    task = new_task()
+    employee = {"employeeCode": "MT-001", "name": "Tom Tech", "jobTitle": "Technician"}
+    return {**task, **task_rules.assignment_changes(task, employee, CHAIN, NOW)}
+
+
+# --- requests and routing ----------------------------------------------------------------------
+
+
+def test_a_new_task_is_pending_on_its_department_sla_clock():
+    request, task = task_rules.new_request_and_task(
+        {"roomNumber": "205", "jobType": "plumbing", "priority": "high"},
+        MAINTENANCE,
+        NOW,
+        requested_by="frontdesk",
+    )
+    assert request["taskId"] == task["taskId"]
+    assert (request["department"], request["requestedBy"]) == ("maintenance", "frontdesk")
+    assert (task["status"], task["employeeId"], task["room"], task["type"]) == (
+        "pending",
+        None,
+        "205",
+        "plumbing",
+    )
+    assert task["dueDate"] == NOW + timedelta(minutes=60)
+    assert task["acknowledgeBy"] == NOW + timedelta(minutes=15)
+    assert task["nextEscalationAt"] == task["acknowledgeBy"]
+    assert "dedupeKey" not in task
+
+
+def test_acknowledge_deadline_is_never_later_than_the_sla():
+    assert departments.acknowledge_by(NOW, {**MAINTENANCE, "acknowledgeMinutes": 45}, "urgent") == (
+        NOW + timedelta(minutes=30)
+    )
+
+
+def test_an_unknown_job_type_names_every_valid_one():
+    error = departments.unknown_job_type("ghostbusting", [MAINTENANCE, {"jobTypes": ["cleaning"]}])
+    assert error.status == 422
+    assert error.extensions["validJobTypes"] == ["cleaning", "plumbing", "repair"]
+
+
+def test_a_job_type_is_routed_to_one_department_only():
+    departments.check_job_types_free([MAINTENANCE], "maintenance", ["plumbing", "hvac"])
+    with pytest.raises(departments.JobTypeAlreadyRouted, match="plumbing already routed"):
+        departments.check_job_types_free([MAINTENANCE], "spa", ["sauna", "plumbing"])
+
+
+# --- assignment --------------------------------------------------------------------------------
+
+
+def test_choose_the_least_loaded_then_longest_idle():
+    staff = [
+        {"employeeCode": "A", "role": "staff", "onDuty": True, "openTasks": 2},
+        {
+            "employeeCode": "B",
+            "role": "staff",
+            "onDuty": True,
+            "openTasks": 1,
+            "lastAssignedAt": NOW,
+        },
+        {
+            "employeeCode": "C",
+            "role": "staff",
+            "onDuty": True,
+            "openTasks": 1,
+            "lastAssignedAt": NOW - timedelta(hours=1),
+        },
+        {"employeeCode": "D", "role": "staff", "onDuty": False, "openTasks": 0},
+        {"employeeCode": "E", "role": "supervisor", "onDuty": True, "openTasks": 0},
+    ]
+    assert employees.choose_assignee(staff)["employeeCode"] == "C"
+    assert employees.choose_assignee(staff[3:]) is None
+
+
+def test_only_on_duty_staff_of_the_task_department_can_be_assigned():
+    task = new_task()
+    on_duty = {"employeeCode": "MT-002", "department": "maintenance", "onDuty": True}
+    task_rules.check_can_assign(task, on_duty)
+    with pytest.raises(task_rules.EmployeeUnavailable):
+        task_rules.check_can_assign(task, {**on_duty, "onDuty": False})
+    with pytest.raises(task_rules.EmployeeUnavailable):
+        task_rules.check_can_assign(task, {**on_duty, "department": "housekeeping"})
+    with pytest.raises(task_rules.InvalidTransition):
+        task_rules.check_can_assign({**task, "status": "in_progress"}, on_duty)
+
+
+def test_staff_may_set_only_their_own_duty():
+    employees.check_may_edit(TECHNICIAN, "MT-001", {"onDuty": False})
+    employees.check_may_edit(SUPERVISOR, "MT-001", {"name": "Tom", "onDuty": False})
+    with pytest.raises(access.NotAllowed):
+        employees.check_may_edit(TECHNICIAN, "MT-001", {"department": "housekeeping"})
+    with pytest.raises(access.NotAllowed):
+        employees.check_may_edit(OTHER_TECHNICIAN, "MT-001", {"onDuty": False})
+
+
+# --- lifecycle ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("principal", "status", "error"),
+    [
+        (TECHNICIAN, "acknowledged", None),
+        (SUPERVISOR, "acknowledged", None),
+        (OTHER_TECHNICIAN, "acknowledged", access.NotAllowed),
+        (FRONT_DESK, "acknowledged", access.NotAllowed),
+        (FRONT_DESK, "cancelled", None),
+        (TECHNICIAN, "cancelled", access.NotAllowed),
+        (TECHNICIAN, "completed", task_rules.InvalidTransition),
+    ],
+)
+def test_who_may_move_an_assigned_task(principal, status, error):
+    if error is None:
+        task_rules.check_transition(assigned_task(), status, principal)
+    else:
+        with pytest.raises(error):
+            task_rules.check_transition(assigned_task(), status, principal)
+
+
+def test_paused_time_is_kept_out_of_work_time():
+    started = {**assigned_task(), "status": "in_progress", "startedAt": NOW, "pausedSeconds": 0}
+    paused = {**started, **task_rules.transition_changes(started, "paused", NOW)}
+    resumed_at = NOW + timedelta(minutes=10)
+    resumed = {**paused, **task_rules.transition_changes(paused, "in_progress", resumed_at)}
+    assert (resumed["pausedSeconds"], resumed["pausedAt"]) == (600, None)
+    done = task_rules.transition_changes(resumed, "completed", NOW + timedelta(minutes=25))
+    assert done["workMinutes"] == 15.0
+    assert done["nextEscalationAt"] is None
+
+
+def test_a_late_completion_marks_the_sla_breached_and_keeps_the_note():
+    task = {**assigned_task(), "status": "in_progress", "startedAt": NOW}
+    note = task_rules.new_note("valve replaced", TECHNICIAN, NOW)
+    late = task_rules.status_changes(task, "completed", CHAIN, NOW + timedelta(hours=2), note)
+    assert late["slaBreached"] is True
+    assert late["notes"] == [note]
+    assert (note["author"], note["employeeId"]) == ("technician", "MT-001")
+    on_time = task_rules.status_changes(task, "completed", CHAIN, NOW + timedelta(minutes=30))
+    assert "slaBreached" not in on_time
+
+
+def test_assigned_to_me_resolves_to_the_callers_employee_code():
+    assert task_rules.task_filters({"assignedTo": "me"}, TECHNICIAN) == {"employeeId": "MT-001"}
+    assert task_rules.task_filters({"assignedTo": "me"}, GUEST) is None
+    assert task_rules.task_filters({"assignedTo": "HK-001", "status": "assigned"}, GUEST) == {
+        "employeeId": "HK-001",
+        "status": "assigned",
+    }
+
+
+def test_a_guest_lists_only_their_rooms_requests():
+    assert task_rules.request_filters({"roomNumber": "206"}, GUEST) == {"roomNumber": "205"}
+    assert task_rules.request_filters({"roomNumber": "206"}, FRONT_DESK) == {"roomNumber": "206"}
+
+
+def test_a_stale_if_match_is_a_version_conflict():
+    access.check_version({"version": 3}, None, "task T1")
+    access.check_version({"version": 3}, 3, "task T1")
+    with pytest.raises(access.VersionConflict) as raised:
+        access.check_version({"version": 3}, 2, "task T1")
+    assert (raised.value.status, raised.value.code) == (412, "precondition_failed")
+
+
+# --- escalation --------------------------------------------------------------------------------
+
+
+def test_an_unacknowledged_task_escalates_level_by_level():
+    task = assigned_task()
+    assert task_rules.escalation_step(task, CHAIN, NOW + timedelta(minutes=14)) is None
+    step = task_rules.escalation_step(task, CHAIN, NOW + timedelta(minutes=16))
+    assert step == {
+        "level": 1,
+        "notify": "supervisor",
+        "reason": "not_acknowledged",
+        "overdueMinutes": 1.0,
+    }
+    raised = {**task, **task_rules.escalation_changes(task, step, CHAIN)}
+    assert raised["nextEscalationAt"] == NOW + timedelta(minutes=45)
+    assert "slaBreached" not in task_rules.escalation_changes(task, step, CHAIN)
+    last = task_rules.escalation_step(raised, CHAIN, NOW + timedelta(minutes=90))
+    assert (last["level"], last["notify"], last["reason"]) == (2, "hotelAdmin", "overdue")
+    top = {**raised, **task_rules.escalation_changes(raised, last, CHAIN)}
+    assert (top["slaBreached"], top["nextEscalationAt"]) == (True, None)
+
+
+def test_an_open_clean_becomes_the_departure_clean_with_the_tighter_deadline():
+    housekeeping = {
+        **MAINTENANCE,
+        "code": "housekeeping",
+        "slaMinutes": {"normal": 120, "high": 60},
+    }
+    clean = {**new_task("normal"), "dueDate": NOW + timedelta(minutes=120)}
+    changes = task_rules.departure_clean_changes(clean, housekeeping, "checkout:c-1", NOW)
+    assert (changes["priority"], changes["dedupeKey"]) == ("high", "checkout:c-1")
+    assert changes["dueDate"] == clean["createdAt"] + timedelta(minutes=60)
+
+
+# --- rollups -----------------------------------------------------------------------------------
+
+
+def test_a_rollup_row_is_keyed_by_creation_day_department_and_employee():
+    task = new_task()
+    assert stats.row_key(task, None) == {
+        "_id": "2026-11-21|maintenance|-",
+        "day": "2026-11-21",
+        "department": "maintenance",
+        "employeeId": None,
+    }
+    assert stats.row_key(task, "MT-001")["_id"] == "2026-11-21|maintenance|MT-001"
+
+
+def test_a_late_completion_counts_for_the_department_and_the_assignee():
+    before = {**assigned_task(), "status": "in_progress", "startedAt": NOW}
+    after = {
+        **before,
+        **task_rules.transition_changes(before, "completed", NOW + timedelta(hours=2)),
+    }
+    after["slaBreached"] = True
+    steps = stats.step_increments(before, after)
+    assert [owner for owner, increments in steps if "completed" in increments] == [None, "MT-001"]
+    assert [owner for owner, increments in steps if increments == {"breached": 1}] == [
+        None,
+        "MT-001",
+    ]
+    # Once an escalation counted the department's breach, only the assignee's is new.
+    escalated = stats.step_increments({**before, "slaBreached": True}, after)
+    assert [owner for owner, increments in escalated if increments == {"breached": 1}] == ["MT-001"]
+
+
+def test_rebuilt_rows_add_up_the_tasks():
+    done = {
+        **assigned_task(),
+        "status": "completed",
+        "acknowledgedAt": NOW + timedelta(minutes=10),
+        "completedAt": NOW + timedelta(minutes=40),
+        "workMinutes": 20.0,
+    }
+    cancelled = {**new_task(), "status": "cancelled", "escalationLevel": 1}
+    rows = {row["_id"]: row for row in stats.rows_from_tasks([done, cancelled])}
+    department = rows["2026-11-21|maintenance|-"]
+    assert (department["requests"], department["completed"], department["cancelled"]) == (2, 1, 1)
+    assert (department["ackMinutesSum"], department["escalations"]) == (10.0, 1)
+    report = stats.department_report({**department, "_id": "maintenance"})
+    assert (report["open"], report["avgCompletionMinutes"], report["slaBreachRate"]) == (
+        0,
+        40.0,
+        0.0,
+    )
+    assert rows["2026-11-21|maintenance|MT-001"]["workMinutesSum"] == 20.0
+
+
+def test_the_report_period_defaults_to_the_last_thirty_days():
+    today = date(2026, 11, 21)
+    assert stats.analytics_period(None, None, today) == ("2026-10-23", "2026-11-21")
+    assert stats.analytics_period(date(2026, 11, 1), None, today) == ("2026-11-01", "2026-11-21")
