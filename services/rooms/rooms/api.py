@@ -192,7 +192,7 @@ def room_analytics(query: dict):
 
 @blueprint.post("/api/bookings")
 @require(*BOOKING_ROLES)
-@operation(body=BookingCreateSchema, response=BookingSchema, status=201, errors=(409,))
+@operation(body=BookingCreateSchema, response=BookingSchema, status=201, errors=(404, 409))
 def create_booking(body: dict):
     """Book a room for the nights checkInDate … checkOutDate-1, if it is free."""
     booking = bookings.create_booking(stores(), request_context(), body)
@@ -230,7 +230,7 @@ def cancel_booking(booking_id: str):
 
 @blueprint.post("/api/customers")
 @require(*FRONT_OFFICE_ROLES)
-@operation(body=CheckInSchema, response=StaySchema, status=201, errors=(409,))
+@operation(body=CheckInSchema, response=StaySchema, status=201, errors=(404, 409))
 def check_in(body: dict):
     """Check a guest in, from a booking or as a walk-in; the room becomes Occupied."""
     stay = stays.check_in(stores(), request_context(), body, policy())
@@ -277,7 +277,9 @@ def check_out(customer_id: str):
 
 @blueprint.post("/api/contact-messages")
 @require()
-@operation(body=ContactMessageCreateSchema, response=ContactMessageSchema, status=201)
+@operation(
+    body=ContactMessageCreateSchema, response=ContactMessageSchema, status=201, errors=(403,)
+)
 def create_contact_message(body: dict):
     """Write to the front desk; a guest only about their own room."""
     message = messages.create_contact_message(
