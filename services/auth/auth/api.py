@@ -1,15 +1,17 @@
-"""HTTP routes: each loads its input, makes one service call and dumps the answer."""
+"""HTTP routes: each declares its contract, makes one service call and dumps the answer."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 
+from auth import service
 from auth.schemas import (
     ActivityLogQuerySchema,
     ActivityLogSchema,
     GrantSchema,
     GuestLoginSchema,
     GuestProfileSchema,
+    JwksSchema,
     LoginSchema,
     RefreshTokenSchema,
     UserCreateSchema,
@@ -17,110 +19,155 @@ from auth.schemas import (
     UserSchema,
     UserUpdateSchema,
 )
-from auth.service import AuthService
-from hotel_shared.auth import current_principal, require
-from hotel_shared.web import current_request_id, load_body, load_page_query, paged
+from auth.service import SignIn
+from auth.store import AuthStores
+from hotel_shared.auth import request_context, require
+from hotel_shared.openapi import operation
+from hotel_shared.principal import Context
+from hotel_shared.web import paged, split_page
 
-api = Blueprint("auth_api", __name__, url_prefix="/api")
+blueprint = Blueprint("auth_api", __name__)
 
 AUDIT_READERS = ("hotelAdmin", "supervisor", "frontOffice")
 
 
-def _service() -> AuthService:
-    return current_app.extensions["auth_service"]
+def stores() -> AuthStores:
+    return current_app.extensions["auth_stores"]
+
+
+def sign_in() -> SignIn:
+    return current_app.extensions["auth_sign_in"]
+
+
+def public_context() -> Context:
+    return request_context(signed_in=False)
 
 
 # --- sessions ----------------------------------------------------------------------------------
 
 
-@api.post("/auth/login")
-def login():
-    body = load_body(LoginSchema())
-    grant = _service().login(body["username"], body["password"], request.remote_addr)
+@blueprint.post("/api/auth/login")
+@operation(body=LoginSchema, response=GrantSchema, errors=(401, 429))
+def login(body: dict):
+    """Sign in with username and password: an access token and a refresh token."""
+    grant = service.login(
+        stores(),
+        public_context(),
+        sign_in(),
+        body["username"],
+        body["password"],
+        request.remote_addr,
+    )
     return GrantSchema().dump(grant)
 
 
-@api.post("/auth/guest-login")
-def guest_login():
-    body = load_body(GuestLoginSchema())
-    grant = _service().guest_login(body["roomNumber"], body["specialId"], request.remote_addr)
+@blueprint.post("/api/auth/guest-login")
+@operation(body=GuestLoginSchema, response=GrantSchema, errors=(401, 429))
+def guest_login(body: dict):
+    """Sign in as the guest of a checked-in stay, with room number and special id."""
+    grant = service.guest_login(
+        stores(),
+        public_context(),
+        sign_in(),
+        body["roomNumber"],
+        body["specialId"],
+        request.remote_addr,
+    )
     return GrantSchema().dump(grant)
 
 
-@api.post("/auth/refresh")
-def refresh_tokens():
-    body = load_body(RefreshTokenSchema())
-    return GrantSchema().dump(_service().refresh(body["refreshToken"]))
+@blueprint.post("/api/auth/refresh")
+@operation(body=RefreshTokenSchema, response=GrantSchema, errors=(401,))
+def refresh_tokens(body: dict):
+    """Trade a refresh token for a new pair; a reused token revokes its whole family."""
+    grant = service.refresh(stores(), public_context(), sign_in(), body["refreshToken"])
+    return GrantSchema().dump(grant)
 
 
-@api.post("/auth/logout")
-def logout():
-    body = load_body(RefreshTokenSchema())
-    _service().logout(body["refreshToken"])
+@blueprint.post("/api/auth/logout")
+@operation(body=RefreshTokenSchema, status=204)
+def logout(body: dict):
+    """Revoke the refresh token's family (unknown tokens too: always 204)."""
+    service.logout(stores(), public_context(), body["refreshToken"])
     return "", 204
 
 
-@api.get("/auth/me")
+@blueprint.get("/api/auth/me")
 @require()
+@operation(response=UserSchema)
 def get_me():
-    principal = current_principal()
-    profile = _service().profile(principal)
-    schema = GuestProfileSchema() if principal.is_guest else UserSchema()
+    """The caller's profile (a guest gets their stay: id, username, role, name, roomNumber...)."""
+    ctx = request_context()
+    profile = service.profile(stores(), ctx)
+    schema = GuestProfileSchema() if ctx.principal.is_guest else UserSchema()
     return schema.dump(profile)
 
 
-@api.get("/auth/jwks")
+@blueprint.get("/api/auth/jwks")
+@operation(response=JwksSchema)
 def get_jwks():
+    """The access tokens' verification keys."""
     # Public keys only; verifiers may cache them briefly and refetch on an unknown kid.
-    return _service().jwks(), 200, {"Cache-Control": "public, max-age=300"}
+    return service.jwks(sign_in()), 200, {"Cache-Control": "public, max-age=300"}
 
 
 # --- users -------------------------------------------------------------------------------------
 
 
-@api.get("/users")
+@blueprint.get("/api/users")
 @require("hotelAdmin")
-def list_users():
-    filters, limit, offset = load_page_query(UserQuerySchema())
-    items, total = _service().list_users(filters, limit, offset)
+@operation(query=UserQuerySchema, response=UserSchema, paged=True)
+def list_users(query: dict):
+    """List users by username, filtered by role, department and active."""
+    filters, limit, offset = split_page(query)
+    items, total = service.list_users(stores(), request_context(), filters, limit, offset)
     return paged(UserSchema(many=True).dump(items), total, limit, offset)
 
 
-@api.post("/users")
+@blueprint.post("/api/users")
 @require("hotelAdmin")
-def create_user():
-    body = load_body(UserCreateSchema())
-    user = _service().create_user(body, current_principal(), current_request_id())
+@operation(body=UserCreateSchema, response=UserSchema, status=201, errors=(409,))
+def create_user(body: dict):
+    """Create a staff user."""
+    user = service.create_user(stores(), request_context(), sign_in().passwords, body)
     return UserSchema().dump(user), 201, {"Location": f"/api/users/{user['_id']}"}
 
 
-@api.get("/users/<user_id>")
+@blueprint.get("/api/users/<user_id>")
 @require("hotelAdmin")
+@operation(response=UserSchema)
 def get_user(user_id: str):
-    return UserSchema().dump(_service().get_user(user_id))
+    """One user."""
+    return UserSchema().dump(service.get_user(stores(), request_context(), user_id))
 
 
-@api.patch("/users/<user_id>")
+@blueprint.patch("/api/users/<user_id>")
 @require("hotelAdmin")
-def update_user(user_id: str):
-    changes = load_body(UserUpdateSchema())
-    user = _service().update_user(user_id, changes, current_principal(), current_request_id())
+@operation(body=UserUpdateSchema, response=UserSchema, errors=(409,))
+def update_user(user_id: str, body: dict):
+    """Change a user's password, role, department, employee code, name or active flag."""
+    passwords = sign_in().passwords
+    user = service.update_user(stores(), request_context(), passwords, user_id, body)
     return UserSchema().dump(user)
 
 
-@api.delete("/users/<user_id>")
+@blueprint.delete("/api/users/<user_id>")
 @require("hotelAdmin")
+@operation(status=204, errors=(409,))
 def deactivate_user(user_id: str):
-    _service().deactivate_user(user_id, current_principal(), current_request_id())
+    """Deactivate a user (never erased) and end their sessions; idempotent."""
+    service.deactivate_user(stores(), request_context(), user_id)
     return "", 204
 
 
 # --- audit trail -------------------------------------------------------------------------------
 
 
-@api.get("/activity-logs")
+@blueprint.get("/api/activity-logs")
 @require(*AUDIT_READERS)
-def list_activity_logs():
-    filters, limit, offset = load_page_query(ActivityLogQuerySchema())
-    items, total = _service().list_activity(filters, limit, offset)
+@operation(query=ActivityLogQuerySchema, response=ActivityLogSchema, paged=True)
+def list_activity_logs(query: dict):
+    """The audit trail, newest first: one entry per event on the bus."""
+    filters, limit, offset = split_page(query)
+    items, total = service.list_activity(stores(), request_context(), filters, limit, offset)
     return paged(ActivityLogSchema(many=True).dump(items), total, limit, offset)

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 
-from auth.api import api
+from auth.api import blueprint
 from auth.config import Config
-from auth.service import AuthService
+from auth.credentials import AccessTokenIssuer, Passwords
+from auth.service import SignIn
 from auth.store import AuthStores
 from hotel_shared.auth import TokenVerifier, init_auth
 from hotel_shared.config import ConfigError
+from hotel_shared.openapi import register_openapi
 from hotel_shared.web import init_service
-
-OPENAPI_PATH = Path(__file__).with_name("openapi.json")
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -22,12 +20,21 @@ def create_app(config: Config | None = None) -> Flask:
     if config.private_key is None:
         raise ConfigError("missing required environment variable AUTH_PRIVATE_KEY_FILE")
     app = Flask(__name__)
-    init_service(app, config.service, openapi_path=str(OPENAPI_PATH))
+    init_service(app, config.service)
     # Auth trusts the tokens it signs itself, plus any key named by JWT_PUBLIC_KEY_FILE.
-    verifier = TokenVerifier.from_settings(
-        config.service, extra_keys=[config.private_key.public_key()]
-    )
-    init_auth(app, verifier)
-    app.extensions["auth_service"] = AuthService(config, AuthStores(config.service))
-    app.register_blueprint(api)
+    public_key = config.private_key.public_key()
+    init_auth(app, TokenVerifier.from_settings(config.service, extra_keys=[public_key]))
+    app.extensions["auth_stores"] = AuthStores.from_settings(config.service)
+    app.extensions["auth_sign_in"] = sign_in_from(config)
+    app.register_blueprint(blueprint)
+    register_openapi(app, title="auth service")
     return app
+
+
+def sign_in_from(config: Config) -> SignIn:
+    """The signing key, token lifetimes, password hasher and sign-in limits of the use cases."""
+    settings = config.service
+    issuer = AccessTokenIssuer(
+        config.private_key, settings.jwt_issuer, settings.jwt_audience, config.access_token_ttl_s
+    )
+    return SignIn(issuer, Passwords(), config.refresh_token_ttl_s, config.throttle)

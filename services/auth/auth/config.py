@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
+from auth.rules import Throttle
 from hotel_shared.config import ConfigError, ServiceSettings, env_int, env_str
 
 SERVICE_NAME = "auth"
@@ -45,6 +46,14 @@ class Config:
             login_throttle_window_s=env_int("AUTH_LOGIN_THROTTLE_WINDOW_S", 900, environ),
             bootstrap_admin_username=env_str("AUTH_BOOTSTRAP_ADMIN_USERNAME", None, environ),
             bootstrap_admin_password=env_str("AUTH_BOOTSTRAP_ADMIN_PASSWORD", None, environ),
+        )
+
+    @property
+    def throttle(self) -> Throttle:
+        return Throttle(
+            max_failures_per_user=self.login_max_failures_per_user,
+            max_failures_per_ip=self.login_max_failures_per_ip,
+            window_s=self.login_throttle_window_s,
         )
 
 

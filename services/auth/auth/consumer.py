@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from auth.config import Config
-from auth.handlers import BINDINGS, make_handler
-from auth.store import AuthStores, ensure_indexes
+from auth.handlers import HANDLERS
+from auth.store import AuthStores
+from hotel_shared.inbox import bind_handlers
 from hotel_shared.worker import run_worker
 
 
 def main() -> None:
-    settings = Config.from_env(needs_private_key=False).service
-    stores = AuthStores(settings)
-    ensure_indexes(stores)
-    run_worker(settings, bindings=BINDINGS, handle=make_handler(stores))
+    config = Config.from_env(needs_private_key=False)
+    stores = AuthStores.from_settings(config.service)
+    stores.ensure_indexes()
+    run_worker(config.service, bind_handlers(stores, HANDLERS))
 
 
 if __name__ == "__main__":

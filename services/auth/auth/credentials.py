@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -53,16 +54,14 @@ def new_family_id() -> str:
     return secrets.token_hex(16)
 
 
+@dataclass(frozen=True)
 class AccessTokenIssuer:
     """Signs short-lived EdDSA access tokens carrying the shared claim set."""
 
-    def __init__(
-        self, private_key: Ed25519PrivateKey, *, issuer: str, audience: str, ttl_s: int
-    ) -> None:
-        self.private_key = private_key
-        self.issuer = issuer
-        self.audience = audience
-        self.ttl_s = ttl_s
+    private_key: Ed25519PrivateKey
+    issuer: str
+    audience: str
+    ttl_s: int
 
     @property
     def public_key(self) -> Any:

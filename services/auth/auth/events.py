@@ -1,19 +1,27 @@
-"""Events auth publishes about users, and the payload every one of them carries."""
+"""The user events auth publishes (never with the password hash), and the stay events it reads."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from hotel_shared.events import new_event
+from hotel_shared.events import EventSource, changes_between
+from hotel_shared.principal import Context
 
-SOURCE = "auth"
+SOURCE = EventSource("auth")
 USER_CREATED = "auth.user.created.v1"
 USER_UPDATED = "auth.user.updated.v1"
 USER_DEACTIVATED = "auth.user.deactivated.v1"
 
+CHECKED_IN = "rooms.customer.checked_in.v1"
+CHECKED_OUT = "rooms.customer.checked_out.v1"
 
-def user_event_data(user: dict[str, Any]) -> dict[str, Any]:
-    """What other services may know about a user: never the password hash."""
+# The user fields an update may move; a new password shows as {"field": "password"} with no values.
+CHANGEABLE_FIELDS = ("role", "department", "employeeCode", "name", "active")
+PASSWORD_FIELD = "password"
+
+
+def user_data(user: dict[str, Any]) -> dict[str, Any]:
+    """What other services may know about a user."""
     return {
         "userId": str(user["_id"]),
         "username": user["username"],
@@ -25,18 +33,31 @@ def user_event_data(user: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def user_event(
-    event_type: str,
-    user: dict[str, Any],
-    *,
-    actor: dict[str, Any] | None,
-    correlation_id: str | None,
+def user_created(user: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    return _user_event(USER_CREATED, user, user_data(user), ctx)
+
+
+def user_updated(
+    before: dict[str, Any], after: dict[str, Any], ctx: Context, *, password_changed: bool
 ) -> dict[str, Any]:
-    return new_event(
+    data = user_data(after)
+    changes = changes_between(user_data(before), data, CHANGEABLE_FIELDS)
+    if password_changed:
+        changes.append({"field": PASSWORD_FIELD, "oldValue": None, "newValue": None})
+    return _user_event(USER_UPDATED, after, {**data, "changes": changes}, ctx)
+
+
+def user_deactivated(user: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    return _user_event(USER_DEACTIVATED, user, user_data(user), ctx)
+
+
+def _user_event(
+    event_type: str, user: dict[str, Any], data: dict[str, Any], ctx: Context
+) -> dict[str, Any]:
+    return SOURCE.event(
         event_type,
-        source=SOURCE,
         subject=f"user/{user['_id']}",
-        data=user_event_data(user),
-        actor=actor,
-        correlation_id=correlation_id,
+        data=data,
+        actor=ctx.actor,
+        correlation_id=ctx.correlation_id,
     )

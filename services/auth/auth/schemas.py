@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, post_dump, validate
 
-from auth.domain import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_ROLES, guest_user_id
-from hotel_shared.timeutil import to_iso
+from auth.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_ROLES, guest_user_id
+from hotel_shared.schemas import ChangeSchema, RoomNumber, TimePeriodSchema, UtcDateTime, one_of
 from hotel_shared.web import PageQuerySchema
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$"
-
-
-class RoomNumber(fields.String):
-    """Room numbers are strings ("204"); a client sending the number 204 means the same room."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
 def _text(max_length: int, **kwargs: Any) -> fields.String:
@@ -43,7 +33,7 @@ class LoginSchema(Schema):
 
 
 class GuestLoginSchema(Schema):
-    roomNumber = RoomNumber(required=True, validate=validate.Length(min=1, max=10))
+    roomNumber = RoomNumber(required=True)
     specialId = _text(64, required=True)
 
 
@@ -60,61 +50,56 @@ class UserCreateSchema(Schema):
         ),
     )
     password = _password(required=True)
-    role = fields.String(required=True, validate=validate.OneOf(USER_ROLES))
+    role = fields.String(required=True, validate=one_of(USER_ROLES))
     department = _text(64, allow_none=True)
     employeeCode = _text(32, allow_none=True)
     name = _text(128, allow_none=True)
     active = fields.Boolean(load_default=True)
 
 
-class UserUpdateSchema(Schema):
+class UserUpdateSchema(ChangeSchema):
+    """Username is immutable; a new password or deactivation ends the user's sessions."""
+
     password = _password()
-    role = fields.String(validate=validate.OneOf(USER_ROLES))
+    role = fields.String(validate=one_of(USER_ROLES))
     department = _text(64, allow_none=True)
     employeeCode = _text(32, allow_none=True)
     name = _text(128, allow_none=True)
     active = fields.Boolean()
 
-    @validates_schema
-    def _has_a_change(self, data: dict[str, Any], **_: Any) -> None:
-        if not data:
-            raise ValidationError("name at least one field to change", "_schema")
-
 
 class UserQuerySchema(PageQuerySchema):
-    role = fields.String(validate=validate.OneOf(USER_ROLES))
+    role = fields.String(validate=one_of(USER_ROLES))
     department = _text(64)
     active = fields.Boolean()
 
 
-class ActivityLogQuerySchema(PageQuerySchema):
+class ActivityLogQuerySchema(PageQuerySchema, TimePeriodSchema):
+    """`user` matches the actor's username or userId; `from`/`to` bound the event time."""
+
     collection = _text(64)
     documentId = _text(128)
     user = _text(128)
-    start = fields.AwareDateTime(data_key="from", default_timezone=UTC)
-    end = fields.AwareDateTime(data_key="to", default_timezone=UTC)
 
 
 # --- responses ---------------------------------------------------------------------------------
 
 
-def _iso(name: str) -> fields.Function:
-    return fields.Function(lambda doc: to_iso(doc.get(name)))
-
-
 class UserSchema(Schema):
-    id = fields.Function(lambda user: str(user["_id"]))
+    id = fields.String(attribute="_id")
     username = fields.String()
     role = fields.String()
     department = fields.String(allow_none=True)
     employeeCode = fields.String(allow_none=True)
     name = fields.String(allow_none=True)
     active = fields.Boolean()
-    createdAt = _iso("createdAt")
-    updatedAt = _iso("updatedAt")
+    createdAt = UtcDateTime()
+    updatedAt = UtcDateTime()
 
 
 class GuestProfileSchema(Schema):
+    """A guest's stay as /me shows it: never its special id."""
+
     id = fields.Function(lambda stay: guest_user_id(stay["_id"]))
     username = fields.Function(lambda stay: stay.get("name") or "guest")
     role = fields.Constant("guest")
@@ -123,18 +108,21 @@ class GuestProfileSchema(Schema):
     bookingId = fields.String(allow_none=True)
 
 
-def _signed_in_user(grant: Any) -> dict[str, Any]:
-    principal = grant.principal
-    user = {
-        "id": principal.user_id,
-        "username": principal.username,
-        "role": principal.role,
-        "department": principal.department,
-        "employeeCode": principal.employee_code,
-    }
-    if principal.is_guest:
-        user["roomNumber"] = principal.room_number
-    return user
+class SignedInUserSchema(Schema):
+    """Who signed in (a Principal); `roomNumber` only for guests."""
+
+    id = fields.String(attribute="user_id")
+    username = fields.String()
+    role = fields.String()
+    department = fields.String(allow_none=True)
+    employeeCode = fields.String(attribute="employee_code", allow_none=True)
+    roomNumber = fields.String(attribute="room_number")
+
+    @post_dump(pass_original=True)
+    def _room_for_guests_only(self, data: dict[str, Any], principal: Any, **_: Any):
+        if not principal.is_guest:
+            data.pop("roomNumber", None)
+        return data
 
 
 class GrantSchema(Schema):
@@ -142,18 +130,25 @@ class GrantSchema(Schema):
     refreshToken = fields.String(attribute="refresh_token")
     tokenType = fields.String(attribute="token_type")
     expiresIn = fields.Integer(attribute="expires_in")
-    user = fields.Function(_signed_in_user)
+    user = fields.Nested(SignedInUserSchema, attribute="principal")
+
+
+class JwksSchema(Schema):
+    """The verification keys (JWK, `kid` = RFC 7638 thumbprint)."""
+
+    keys = fields.List(fields.Dict())
 
 
 class ActivityLogSchema(Schema):
-    id = fields.Function(lambda entry: str(entry["_id"]))
+    id = fields.String(attribute="_id")
     actionType = fields.String()
     collection = fields.String()
     documentId = fields.String(allow_none=True)
-    user = fields.Raw(allow_none=True)
-    timestamp = _iso("timestamp")
-    details = fields.Raw()
-    change = fields.Raw(allow_none=True)
+    user = fields.Dict(allow_none=True)
+    timestamp = UtcDateTime()
+    details = fields.Dict()
+    change = fields.Dict(allow_none=True)
+    changes = fields.List(fields.Dict(), dump_default=list)
     eventId = fields.String()
     eventType = fields.String()
     source = fields.String(allow_none=True)

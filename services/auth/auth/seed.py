@@ -4,45 +4,45 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from marshmallow import ValidationError
 
+from auth import service
 from auth.config import Config
+from auth.credentials import Passwords
 from auth.schemas import UserCreateSchema
-from auth.service import AuthService
-from auth.store import AuthStores, ensure_indexes
+from auth.store import AuthStores
+from hotel_shared.demo import DEMO_PEOPLE
 from hotel_shared.logs import configure_logging
+from hotel_shared.principal import Context
 
-# Development only (DESIGN §4). These passwords exist nowhere else; production uses the bootstrap.
-DEMO_USERS: tuple[dict[str, Any], ...] = (
-    {"username": "admin", "password": "admin-demo-pass", "role": "hotelAdmin",
-     "name": "Demo Admin"},
-    {"username": "frontdesk", "password": "frontdesk-demo-pass", "role": "frontOffice",
-     "department": "frontOffice", "employeeCode": "FO-001", "name": "Demo Front Desk"},
-    {"username": "supervisor", "password": "supervisor-demo-pass", "role": "supervisor",
-     "department": "housekeeping", "employeeCode": "HK-SUP-01", "name": "Demo Supervisor"},
-    {"username": "housekeeper", "password": "housekeeper-demo-pass", "role": "staff",
-     "department": "housekeeping", "employeeCode": "HK-001", "name": "Demo Housekeeper"},
-    {"username": "technician", "password": "technician-demo-pass", "role": "staff",
-     "department": "maintenance", "employeeCode": "MT-001", "name": "Demo Technician"},
-    {"username": "chef", "password": "chef-demo-pass", "role": "restaurantAdmin",
-     "department": "fnb", "employeeCode": "FB-001", "name": "Demo Chef"},
-)  # fmt: skip
+SEED = Context()  # a system action: no actor, no request
 
 
-def seed_demo_users(service: AuthService) -> list[str]:
-    """Create the missing demo users; existing ones (and changed passwords) stay as they are."""
-    return [
-        user["username"]
-        for user in DEMO_USERS
-        if service.ensure_user(UserCreateSchema().load(user))
-    ]
+def seed_demo_users(stores: AuthStores, passwords: Passwords) -> list[str]:
+    """Create the missing demo users (dev only); existing ones and their passwords stay."""
+    created = []
+    for person in DEMO_PEOPLE:
+        fields = UserCreateSchema().load(
+            {
+                "username": person.username,
+                "password": person.password,
+                "role": person.role,
+                "department": person.department,
+                "employeeCode": person.employee_code,
+                "name": person.name,
+            }
+        )
+        if service.ensure_user(stores, SEED, passwords, fields):
+            created.append(person.username)
+    return created
 
 
-def bootstrap_admin(service: AuthService, username: str | None, password: str | None) -> str:
+def bootstrap_admin(
+    stores: AuthStores, passwords: Passwords, username: str | None, password: str | None
+) -> str:
     """Create the first hotelAdmin from the environment when no active one exists."""
-    if service.has_active_admin():
+    if service.has_active_admin(stores):
         return "an active hotelAdmin exists; nothing to bootstrap"
     if not username or not password:
         raise SystemExit(
@@ -55,7 +55,7 @@ def bootstrap_admin(service: AuthService, username: str | None, password: str | 
         )
     except ValidationError as error:
         raise SystemExit(f"bootstrap admin rejected: {error.normalized_messages()}") from None
-    if not service.ensure_user(fields):
+    if not service.ensure_user(stores, SEED, passwords, fields):
         raise SystemExit(
             f"user {username!r} exists but is not an active hotelAdmin; "
             "choose another AUTH_BOOTSTRAP_ADMIN_USERNAME"
@@ -69,18 +69,15 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     config = Config.from_env(needs_private_key=False)
     configure_logging("auth-seed", config.service.log_level)
-    stores = AuthStores(config.service)
-    ensure_indexes(stores)
-    service = AuthService(config, stores)
+    stores = AuthStores.from_settings(config.service)
+    stores.ensure_indexes()
+    passwords = Passwords()
     if args.demo:
-        created = seed_demo_users(service)
+        created = seed_demo_users(stores, passwords)
         print(f"auth demo users created: {', '.join(created) or 'none (all present)'}")
     else:
-        print(
-            bootstrap_admin(
-                service, config.bootstrap_admin_username, config.bootstrap_admin_password
-            )
-        )
+        username, password = config.bootstrap_admin_username, config.bootstrap_admin_password
+        print(bootstrap_admin(stores, passwords, username, password))
 
 
 if __name__ == "__main__":

@@ -1,15 +1,12 @@
-"""Auth use cases: each route, the seed and the bootstrap make one call here (rules + store)."""
+"""Auth use cases: each route, handler and seed step makes one call here (rules + AuthStores)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo.client_session import ClientSession
-
-from auth.config import Config
+from auth import events, rules
 from auth.credentials import (
     AccessTokenIssuer,
     Passwords,
@@ -17,31 +14,29 @@ from auth.credentials import (
     new_family_id,
     new_refresh_token,
 )
-from auth.domain import (
-    GUEST_ID_PREFIX,
-    REFRESH_INVALID,
-    REFRESH_REUSED,
+from auth.rules import (
+    REFRESH_DISALLOWED,
     REFRESH_VALID,
     AccountInactive,
     InvalidCredentials,
+    Throttle,
     UserNotFound,
-    check_admin_self_change,
-    check_not_throttled,
-    check_time_range,
-    check_user_fields,
-    classify_refresh_token,
-    is_deactivation,
-    is_stay_open,
-    merge_user_changes,
-    normalize_username,
-    principal_for_guest,
-    principal_for_user,
-    raise_for_refresh_outcome,
 )
-from auth.events import USER_CREATED, USER_DEACTIVATED, USER_UPDATED, user_event
-from auth.store import AuthStores
-from hotel_shared.auth import Principal, public_jwk
+from auth.store import AuthStores, Page
+from hotel_shared.auth import public_jwk
+from hotel_shared.principal import Context, Principal
+from hotel_shared.store import unit_of_work
 from hotel_shared.timeutil import utc_now
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """What issuing credentials needs beyond the stores: app.py builds it once from Config."""
+
+    issuer: AccessTokenIssuer
+    passwords: Passwords
+    refresh_token_ttl_s: int
+    throttle: Throttle
 
 
 @dataclass(frozen=True)
@@ -55,290 +50,314 @@ class Grant:
     token_type: str = "Bearer"
 
 
-class AuthService:
-    def __init__(
-        self,
-        config: Config,
-        stores: AuthStores,
-        *,
-        passwords: Passwords | None = None,
-        clock: Callable[[], datetime] = utc_now,
-    ) -> None:
-        self.config = config
-        self.stores = stores
-        self.passwords = passwords or Passwords()
-        self.clock = clock
-        self.issuer = (
-            AccessTokenIssuer(
-                config.private_key,
-                issuer=config.service.jwt_issuer,
-                audience=config.service.jwt_audience,
-                ttl_s=config.access_token_ttl_s,
-            )
-            if config.private_key is not None
-            else None
-        )
+# --- signing in --------------------------------------------------------------------------------
 
-    # --- signing in ----------------------------------------------------------------------------
 
-    def login(self, username: str, password: str, client_ip: str | None) -> Grant:
-        username = normalize_username(username)
-        keys = {"user": f"user:{username}", "ip": f"ip:{client_ip or 'unknown'}"}
-        self._check_throttle(keys)
-        user = self.stores.users.find_by_username(username)
-        if user is None:
-            accepted = self.passwords.verify_decoy(password)
-        else:
-            accepted = self.passwords.verify(user["passwordHash"], password) and user["active"]
+@unit_of_work
+def login(
+    stores: AuthStores,
+    ctx: Context,
+    sign_in: SignIn,
+    username: str,
+    password: str,
+    client_ip: str | None,
+) -> Grant:
+    username = rules.normalize_username(username)
+    keys = rules.login_keys(username, client_ip)
+    now = utc_now()
+    _check_throttle(stores, sign_in.throttle, keys, now)
+    user = stores.find_user_by_username(username)
+    if user is None:
+        accepted = sign_in.passwords.verify_decoy(password)
+    else:
+        accepted = sign_in.passwords.verify(user["passwordHash"], password) and user["active"]
+    grant = None
+    with stores.transaction() as tx:
         if not accepted:
-            # Unknown, wrong and inactive all get the same answer: nothing to enumerate.
-            self._record_failure(keys)
-            raise InvalidCredentials("the username or password is wrong")
-        self.stores.login_attempts.clear(keys["user"])
-        if self.passwords.needs_rehash(user["passwordHash"]):
-            self.stores.users.set_password_hash(user["_id"], self.passwords.hash(password))
-        return self._grant(principal_for_user(user))
+            _record_failure(tx, sign_in.throttle, keys, now)
+        else:
+            tx.clear_login_failures(keys["user"])
+            if sign_in.passwords.needs_rehash(user["passwordHash"]):
+                tx.set_password_hash(user["_id"], sign_in.passwords.hash(password))
+            grant = _grant(tx, sign_in, rules.principal_for_user(user), now)
+    if grant is None:
+        # Raised after the commit, so the failure counts. Unknown, wrong and inactive all get the
+        # same answer: nothing to enumerate.
+        raise InvalidCredentials("the username or password is wrong")
+    return grant
 
-    def guest_login(self, room_number: str, special_id: str, client_ip: str | None) -> Grant:
-        keys = {"room": f"room:{room_number}", "ip": f"ip:{client_ip or 'unknown'}"}
-        self._check_throttle(keys)
-        stay = self.stores.guest_access.find_open_stay(room_number, special_id)
+
+@unit_of_work
+def guest_login(
+    stores: AuthStores,
+    ctx: Context,
+    sign_in: SignIn,
+    room_number: str,
+    special_id: str,
+    client_ip: str | None,
+) -> Grant:
+    keys = rules.guest_login_keys(room_number, client_ip)
+    now = utc_now()
+    _check_throttle(stores, sign_in.throttle, keys, now)
+    grant = None
+    with stores.transaction() as tx:
+        stay = tx.find_open_stay(room_number, special_id)
         if stay is None:
-            self._record_failure(keys)
-            raise InvalidCredentials("no checked-in stay matches this room and special id")
-        self.stores.login_attempts.clear(keys["room"])
-        return self._grant(principal_for_guest(stay), customer_id=stay["_id"])
+            _record_failure(tx, sign_in.throttle, keys, now)
+        else:
+            tx.clear_login_failures(keys["room"])
+            principal = rules.principal_for_guest(stay)
+            grant = _grant(tx, sign_in, principal, now, customer_id=stay["_id"])
+    if grant is None:
+        raise InvalidCredentials("no checked-in stay matches this room and special id")
+    return grant
 
-    def refresh(self, refresh_token: str) -> Grant:
-        token_hash = hash_refresh_token(refresh_token)
-        tokens = self.stores.refresh_tokens
 
-        def rotate(session: ClientSession) -> tuple[str, Grant | None]:
-            now = self.clock()
-            stored = tokens.get(token_hash, session)
-            outcome = classify_refresh_token(stored, now)
-            if outcome == REFRESH_VALID and not tokens.mark_used(token_hash, now, session):
-                outcome = REFRESH_REUSED  # a concurrent refresh of the same token got there first
-            if outcome == REFRESH_REUSED:
-                tokens.revoke_family(stored["familyId"], now, session)
-            if outcome != REFRESH_VALID:
-                return outcome, None
-            principal = self._still_allowed(stored, session)
+@unit_of_work
+def refresh(stores: AuthStores, ctx: Context, sign_in: SignIn, refresh_token: str) -> Grant:
+    token_hash = hash_refresh_token(refresh_token)
+    now = utc_now()
+    grant = None
+    with stores.transaction() as tx:
+        stored = tx.get_refresh_token(token_hash)
+        outcome = rules.classify_refresh_token(stored, now)
+        if outcome == REFRESH_VALID:
+            tx.mark_refresh_token_used(token_hash, now)
+            principal = _still_allowed(tx, stored)
             if principal is None:
-                tokens.revoke_family(stored["familyId"], now, session)
-                return REFRESH_INVALID, None
-            grant = self._grant(
-                principal,
-                family_id=stored["familyId"],
-                customer_id=stored.get("customerId"),
-                session=session,
-            )
-            return outcome, grant
+                outcome = REFRESH_DISALLOWED
+            else:
+                family, customer = stored["familyId"], stored.get("customerId")
+                grant = _grant(tx, sign_in, principal, now, family_id=family, customer_id=customer)
+        if rules.ends_family(outcome):
+            tx.revoke_token_family(stored["familyId"], now)
+    # Raised after the commit: the family revocation must persist, not roll back with the error.
+    rules.raise_for_refresh_outcome(outcome)
+    return grant  # type: ignore[return-value]
 
-        outcome, grant = self.stores.transaction(rotate)
-        # Raised after the commit: the family revocation must persist, not roll back with the error.
-        raise_for_refresh_outcome(outcome)
-        return grant  # type: ignore[return-value]
 
-    def logout(self, refresh_token: str) -> None:
-        stored = self.stores.refresh_tokens.get(hash_refresh_token(refresh_token))
+@unit_of_work
+def logout(stores: AuthStores, ctx: Context, refresh_token: str) -> None:
+    with stores.transaction() as tx:
+        stored = tx.get_refresh_token(hash_refresh_token(refresh_token))
         if stored is not None:
-            self.stores.refresh_tokens.revoke_family(stored["familyId"], self.clock())
+            tx.revoke_token_family(stored["familyId"], utc_now())
 
-    def profile(self, principal: Principal) -> dict[str, Any]:
-        if principal.is_guest:
-            stay = self.stores.guest_access.get(principal.user_id.removeprefix(GUEST_ID_PREFIX))
-            if not is_stay_open(stay):
-                raise AccountInactive("this stay is no longer checked in")
-            return stay  # type: ignore[return-value]
-        user = self.stores.users.get(principal.user_id)
-        if user is None or not user.get("active"):
-            raise AccountInactive("this account no longer exists or is inactive")
-        return user
 
-    def jwks(self) -> dict[str, Any]:
-        return {"keys": [public_jwk(self._issuer().public_key)]}
+def profile(stores: AuthStores, ctx: Context) -> dict[str, Any]:
+    """The caller's user document, or a guest's stay, while they may still sign in."""
+    principal = ctx.principal
+    assert principal is not None, "a signed-in route"
+    if principal.is_guest:
+        stay = stores.get_stay(principal.user_id.removeprefix(rules.GUEST_ID_PREFIX))
+        if not rules.is_stay_open(stay):
+            raise AccountInactive("this stay is no longer checked in")
+        return stay  # type: ignore[return-value]
+    user = stores.get_user(principal.user_id)
+    if user is None or not user.get("active"):
+        raise AccountInactive("this account no longer exists or is inactive")
+    return user
 
-    # --- users ---------------------------------------------------------------------------------
 
-    def list_users(
-        self, filters: dict[str, Any], limit: int, offset: int
-    ) -> tuple[list[dict[str, Any]], int]:
-        return self.stores.users.page(filters, limit, offset)
+def jwks(sign_in: SignIn) -> dict[str, Any]:
+    return {"keys": [public_jwk(sign_in.issuer.public_key)]}
 
-    def get_user(self, user_id: str) -> dict[str, Any]:
-        user = self.stores.users.get(user_id)
-        if user is None:
-            raise UserNotFound(f"no user {user_id}")
-        return user
 
-    def create_user(
-        self, fields: dict[str, Any], actor: Principal | None, correlation_id: str | None
-    ) -> dict[str, Any]:
-        check_user_fields(fields["role"], fields.get("department"))
-        now = self.clock()
-        user = {
-            "username": normalize_username(fields["username"]),
-            "passwordHash": self.passwords.hash(fields["password"]),
-            "role": fields["role"],
-            "department": fields.get("department"),
-            "employeeCode": fields.get("employeeCode"),
-            "name": fields.get("name"),
-            "active": fields.get("active", True),
-            "createdAt": now,
-            "updatedAt": now,
-        }
+# --- users -------------------------------------------------------------------------------------
 
-        def insert(session: ClientSession) -> dict[str, Any]:
-            created = self.stores.users.insert(dict(user), session)
-            self._record_user_event(session, USER_CREATED, created, actor, correlation_id)
-            return created
 
-        return self.stores.transaction(insert)
+def list_users(
+    stores: AuthStores, ctx: Context, filters: dict[str, Any], limit: int, offset: int
+) -> Page:
+    return stores.page_users(filters, limit, offset)
 
-    def update_user(
-        self,
-        user_id: str,
-        changes: dict[str, Any],
-        actor: Principal,
-        correlation_id: str | None,
-    ) -> dict[str, Any]:
-        updates = {name: value for name, value in changes.items() if name != "password"}
-        if "password" in changes:
-            updates["passwordHash"] = self.passwords.hash(changes["password"])
 
-        def update(session: ClientSession) -> dict[str, Any]:
-            before = self._user_or_404(user_id, session)
-            check_admin_self_change(actor.user_id, str(before["_id"]), changes, before["role"])
-            merge_user_changes(before, updates)
-            now = self.clock()
-            after = self.stores.users.update(before["_id"], {**updates, "updatedAt": now}, session)
-            deactivated = is_deactivation(before, after)
-            if deactivated or "passwordHash" in updates:
-                # A new password or a disabled account ends every session it had.
-                self.stores.refresh_tokens.revoke_for_user(str(before["_id"]), now, session)
-            event_type = USER_DEACTIVATED if deactivated else USER_UPDATED
-            self._record_user_event(session, event_type, after, actor, correlation_id)
-            return after
+def get_user(stores: AuthStores, ctx: Context, user_id: str) -> dict[str, Any]:
+    return _user_or_404(stores, user_id)
 
-        return self.stores.transaction(update)
 
-    def deactivate_user(self, user_id: str, actor: Principal, correlation_id: str | None) -> None:
-        def deactivate(session: ClientSession) -> None:
-            user = self._user_or_404(user_id, session)
-            check_admin_self_change(
-                actor.user_id, str(user["_id"]), {"active": False}, user["role"]
-            )
-            if not user.get("active"):
-                return  # already inactive: DELETE is idempotent and announces nothing new
-            now = self.clock()
-            after = self.stores.users.update(
-                user["_id"], {"active": False, "updatedAt": now}, session
-            )
-            self.stores.refresh_tokens.revoke_for_user(str(user["_id"]), now, session)
-            self._record_user_event(session, USER_DEACTIVATED, after, actor, correlation_id)
+@unit_of_work
+def create_user(
+    stores: AuthStores, ctx: Context, passwords: Passwords, fields: dict[str, Any]
+) -> dict[str, Any]:
+    user = rules.new_user(fields, utc_now())
+    user["passwordHash"] = passwords.hash(fields["password"])
+    with stores.transaction() as tx:
+        created = tx.insert_user(user)
+        tx.record(events.user_created(created, ctx))
+    return created
 
-        self.stores.transaction(deactivate)
 
-    def ensure_user(self, fields: dict[str, Any]) -> bool:
-        """Create the user unless the username exists (its password is left as it is)."""
-        if self.stores.users.find_by_username(normalize_username(fields["username"])):
-            return False
-        self.create_user(fields, actor=None, correlation_id=None)
-        return True
+@unit_of_work
+def update_user(
+    stores: AuthStores,
+    ctx: Context,
+    passwords: Passwords,
+    user_id: str,
+    changes: dict[str, Any],
+) -> dict[str, Any]:
+    updates = {name: value for name, value in changes.items() if name != "password"}
+    if "password" in changes:
+        updates["passwordHash"] = passwords.hash(changes["password"])
+    with stores.transaction() as tx:
+        before = _user_or_404(tx, user_id)
+        rules.check_admin_self_change(_actor_id(ctx), str(before["_id"]), changes, before["role"])
+        rules.merge_user_changes(before, updates)
+        now = utc_now()
+        after = tx.update_user(before["_id"], {**updates, "updatedAt": now})
+        deactivated = rules.is_deactivation(before, after)
+        if deactivated or "passwordHash" in updates:
+            # A new password or a disabled account ends every session it had.
+            tx.revoke_user_tokens(str(before["_id"]), now)
+        if deactivated:
+            tx.record(events.user_deactivated(after, ctx))
+        else:
+            password_changed = "passwordHash" in updates
+            tx.record(events.user_updated(before, after, ctx, password_changed=password_changed))
+    return after
 
-    def has_active_admin(self) -> bool:
-        return self.stores.users.has_active_admin()
 
-    # --- audit trail ---------------------------------------------------------------------------
-
-    def list_activity(
-        self, filters: dict[str, Any], limit: int, offset: int
-    ) -> tuple[list[dict[str, Any]], int]:
-        check_time_range(filters.get("start"), filters.get("end"))
-        return self.stores.activity_logs.page(filters, limit, offset)
-
-    # --- helpers -------------------------------------------------------------------------------
-
-    def _issuer(self) -> AccessTokenIssuer:
-        if self.issuer is None:
-            raise RuntimeError("this process has no signing key (AUTH_PRIVATE_KEY_FILE)")
-        return self.issuer
-
-    def _grant(
-        self,
-        principal: Principal,
-        *,
-        family_id: str | None = None,
-        customer_id: str | None = None,
-        session: ClientSession | None = None,
-    ) -> Grant:
-        refresh_token = new_refresh_token()
-        now = self.clock()
-        stored: dict[str, Any] = {
-            "_id": hash_refresh_token(refresh_token),
-            "familyId": family_id or new_family_id(),
-            "userId": principal.user_id,
-            "issuedAt": now,
-            "expiresAt": now + timedelta(seconds=self.config.refresh_token_ttl_s),
-            "usedAt": None,
-            "revokedAt": None,
-        }
-        if customer_id is not None:
-            stored["customerId"] = customer_id
-        self.stores.refresh_tokens.insert(stored, session)
-        return Grant(
-            access_token=self._issuer().issue(principal),
-            refresh_token=refresh_token,
-            expires_in=self.config.access_token_ttl_s,
-            principal=principal,
+@unit_of_work
+def deactivate_user(stores: AuthStores, ctx: Context, user_id: str) -> None:
+    with stores.transaction() as tx:
+        user = _user_or_404(tx, user_id)
+        rules.check_admin_self_change(
+            _actor_id(ctx), str(user["_id"]), {"active": False}, user["role"]
         )
+        if not user.get("active"):
+            return  # already inactive: DELETE is idempotent and announces nothing new
+        now = utc_now()
+        after = tx.update_user(user["_id"], {"active": False, "updatedAt": now})
+        tx.revoke_user_tokens(str(user["_id"]), now)
+        tx.record(events.user_deactivated(after, ctx))
 
-    def _still_allowed(self, token: dict[str, Any], session: ClientSession) -> Principal | None:
-        """The principal to refresh as, re-read now: a deactivated user or closed stay gets none."""
-        if token.get("customerId") is not None:
-            stay = self.stores.guest_access.get(token["customerId"], session)
-            return principal_for_guest(stay) if is_stay_open(stay) else None
-        user = self.stores.users.get(token["userId"], session)
-        return principal_for_user(user) if user is not None and user.get("active") else None
 
-    def _user_or_404(self, user_id: str, session: ClientSession) -> dict[str, Any]:
-        user = self.stores.users.get(user_id, session)
-        if user is None:
-            raise UserNotFound(f"no user {user_id}")
-        return user
+def ensure_user(
+    stores: AuthStores, ctx: Context, passwords: Passwords, fields: dict[str, Any]
+) -> bool:
+    """Create the user unless the username exists (its password is left as it is)."""
+    if stores.find_user_by_username(rules.normalize_username(fields["username"])):
+        return False
+    create_user(stores, ctx, passwords, fields)
+    return True
 
-    def _throttle_limits(self, scopes: dict[str, str]) -> dict[str, int]:
-        per_scope = {
-            "user": self.config.login_max_failures_per_user,
-            "room": self.config.login_max_failures_per_user,
-            "ip": self.config.login_max_failures_per_ip,
-        }
-        return {scope: per_scope[scope] for scope in scopes}
 
-    def _check_throttle(self, keys: dict[str, str]) -> None:
-        now = self.clock()
-        window = self.config.login_throttle_window_s
-        failures = self.stores.login_attempts.failures_since(keys, now - timedelta(seconds=window))
-        check_not_throttled(failures, self._throttle_limits(keys), window, now)
+def has_active_admin(stores: AuthStores) -> bool:
+    return stores.has_active_admin()
 
-    def _record_failure(self, keys: dict[str, str]) -> None:
-        now = self.clock()
-        expires_at = now + timedelta(seconds=self.config.login_throttle_window_s)
-        self.stores.login_attempts.record_failure(list(keys.values()), now, expires_at)
 
-    def _record_user_event(
-        self,
-        session: ClientSession,
-        event_type: str,
-        user: dict[str, Any],
-        actor: Principal | None,
-        correlation_id: str | None,
-    ) -> None:
-        envelope = user_event(
-            event_type,
-            user,
-            actor=actor.as_actor() if actor is not None else None,
-            correlation_id=correlation_id,
-        )
-        self.stores.record_event(session, envelope)
+# --- audit trail and guest access (from events) ------------------------------------------------
+
+
+def list_activity(
+    stores: AuthStores, ctx: Context, filters: dict[str, Any], limit: int, offset: int
+) -> Page:
+    return stores.page_activity(filters, limit, offset)
+
+
+@unit_of_work
+def record_activity(
+    stores: AuthStores,
+    ctx: Context,
+    *,
+    event_id: str,
+    event_type: str,
+    source: str | None,
+    subject: str | None,
+    time: datetime,
+    details: dict[str, Any],
+    changes: list[dict[str, Any]],
+) -> None:
+    """Audit one event: who (the event's actor), what, when, and what moved."""
+    entry = rules.activity_entry(
+        event_id=event_id,
+        event_type=event_type,
+        source=source,
+        subject=subject,
+        time=time,
+        actor=ctx.actor,
+        correlation_id=ctx.correlation_id,
+        details=details,
+        changes=changes,
+    )
+    with stores.transaction() as tx:
+        tx.insert_activity_once(entry)
+
+
+@unit_of_work
+def update_guest_access(stores: AuthStores, ctx: Context, stay: rules.Stay) -> None:
+    """Open or close a stay's guest access; a checkout also ends the guest's sessions."""
+    incoming = rules.stay_document(stay)
+    with stores.transaction() as tx:
+        if not rules.is_newer_stay_event(tx.get_stay(stay.customer_id), incoming):
+            return  # an older event arriving late must not reopen (or re-close) a stay
+        now = utc_now()
+        tx.save_stay({**incoming, "updatedAt": now})
+        if stay.status == rules.STAY_CHECKED_OUT:
+            tx.revoke_guest_tokens(stay.customer_id, now)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _grant(
+    tx: AuthStores,
+    sign_in: SignIn,
+    principal: Principal,
+    now: datetime,
+    *,
+    family_id: str | None = None,
+    customer_id: str | None = None,
+) -> Grant:
+    refresh_token = new_refresh_token()
+    stored: dict[str, Any] = {
+        "_id": hash_refresh_token(refresh_token),
+        "familyId": family_id or new_family_id(),
+        "userId": principal.user_id,
+        "issuedAt": now,
+        "expiresAt": now + timedelta(seconds=sign_in.refresh_token_ttl_s),
+        "usedAt": None,
+        "revokedAt": None,
+    }
+    if customer_id is not None:
+        stored["customerId"] = customer_id
+    tx.insert_refresh_token(stored)
+    return Grant(
+        access_token=sign_in.issuer.issue(principal),
+        refresh_token=refresh_token,
+        expires_in=sign_in.issuer.ttl_s,
+        principal=principal,
+    )
+
+
+def _still_allowed(tx: AuthStores, token: dict[str, Any]) -> Principal | None:
+    """The principal to refresh as, re-read now: a deactivated user or closed stay gets none."""
+    if token.get("customerId") is not None:
+        stay = tx.get_stay(token["customerId"])
+        return rules.principal_for_guest(stay) if rules.is_stay_open(stay) else None  # type: ignore[arg-type]
+    user = tx.get_user(token["userId"])
+    return rules.principal_for_user(user) if user is not None and user.get("active") else None
+
+
+def _user_or_404(stores: AuthStores, user_id: str) -> dict[str, Any]:
+    user = stores.get_user(user_id)
+    if user is None:
+        raise UserNotFound(f"no user {user_id}")
+    return user
+
+
+def _actor_id(ctx: Context) -> str | None:
+    return ctx.principal.user_id if ctx.principal is not None else None
+
+
+def _check_throttle(
+    stores: AuthStores, throttle: Throttle, keys: dict[str, str], now: datetime
+) -> None:
+    since = now - timedelta(seconds=throttle.window_s)
+    failures = stores.login_failures_since(keys, since)
+    rules.check_not_throttled(failures, throttle.limits(keys), throttle.window_s, now)
+
+
+def _record_failure(tx: AuthStores, throttle: Throttle, keys: dict[str, str], now: datetime):
+    expires_at = now + timedelta(seconds=throttle.window_s)
+    tx.record_login_failure(list(keys.values()), now, expires_at)

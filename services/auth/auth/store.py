@@ -1,29 +1,22 @@
-"""The only code that touches auth's collections, plus the indexes they rely on."""
+"""AuthStores: the only code with auth's queries and Mongo operators, and the indexes they use."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from bson import ObjectId
 from bson.errors import InvalidId
-from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
-from pymongo.client_session import ClientSession
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.collection import Collection
-from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from auth.domain import STAY_CHECKED_IN, EmployeeCodeTaken, UsernameTaken
-from hotel_shared.config import ServiceSettings
+from auth.rules import STAY_CHECKED_IN, EmployeeCodeTaken, UsernameTaken
 from hotel_shared.errors import Conflict
-from hotel_shared.inbox import ensure_inbox_indexes
-from hotel_shared.mongo import find_page, get_client, run_in_transaction
-from hotel_shared.outbox import ensure_outbox_indexes, record_event
-
-T = TypeVar("T")
-Session = ClientSession | None
+from hotel_shared.mongo import WriteContention
+from hotel_shared.store import Document, MongoStores
 
 USERS = "users"
 REFRESH_TOKENS = "refresh_tokens"
@@ -31,16 +24,213 @@ ACTIVITY_LOGS = "activity_logs"
 GUEST_ACCESS = "guest_access"
 LOGIN_ATTEMPTS = "login_attempts"
 
+Page = tuple[list[Document], int]
 
-class _CollectionStore:
-    name: str
 
-    def __init__(self, database: Callable[[], Database]) -> None:
-        self._database = database
+class AuthStores(MongoStores):
+    """Users, refresh tokens, sign-in failures, guest access and the activity log."""
 
-    @property
-    def collection(self) -> Collection:
-        return self._database()[self.name]
+    def ensure_collection_indexes(self) -> None:
+        db = self.db
+        db[USERS].create_index("username", unique=True, name="username_unique")
+        # Unique only where present: most admins and managers have no employee code.
+        db[USERS].create_index(
+            "employeeCode",
+            unique=True,
+            name="employee_code_unique",
+            partialFilterExpression={"employeeCode": {"$type": "string"}},
+        )
+        db[USERS].create_index(
+            [("role", ASCENDING), ("department", ASCENDING)], name="role_department"
+        )
+        db[REFRESH_TOKENS].create_index("familyId", name="family")
+        db[REFRESH_TOKENS].create_index("userId", name="user")
+        db[REFRESH_TOKENS].create_index("customerId", name="customer", sparse=True)
+        db[REFRESH_TOKENS].create_index("expiresAt", name="expiry_ttl", expireAfterSeconds=0)
+        db[LOGIN_ATTEMPTS].create_index(
+            [("key", ASCENDING), ("failedAt", ASCENDING)], name="key_time"
+        )
+        db[LOGIN_ATTEMPTS].create_index("expiresAt", name="expiry_ttl", expireAfterSeconds=0)
+        logs = db[ACTIVITY_LOGS]
+        logs.create_index("eventId", unique=True, name="event_unique")
+        logs.create_index(
+            [("collection", ASCENDING), ("documentId", ASCENDING), ("timestamp", DESCENDING)],
+            name="document_history",
+        )
+        logs.create_index(
+            [("user.username", ASCENDING), ("timestamp", DESCENDING)], name="by_username"
+        )
+        logs.create_index(
+            [("user.userId", ASCENDING), ("timestamp", DESCENDING)], name="by_user_id"
+        )
+        logs.create_index([("timestamp", DESCENDING)], name="newest_first")
+        db[GUEST_ACCESS].create_index(
+            [("roomNumber", ASCENDING), ("specialId", ASCENDING), ("status", ASCENDING)],
+            name="open_stay_lookup",
+        )
+
+    # --- users ---------------------------------------------------------------------------------
+
+    def get_user(self, user_id: str) -> Document | None:
+        oid = _object_id(user_id)
+        if oid is None:
+            return None
+        return self.db[USERS].find_one({"_id": oid}, session=self.session)
+
+    def find_user_by_username(self, username: str) -> Document | None:
+        return self.db[USERS].find_one({"username": username}, session=self.session)
+
+    def insert_user(self, user: Document) -> Document:
+        with _unique_violations():
+            result = self.db[USERS].insert_one(dict(user), session=self.session)
+        return {**user, "_id": result.inserted_id}
+
+    def update_user(self, user_id: ObjectId, fields: Document) -> Document:
+        with _unique_violations():
+            return self.db[USERS].find_one_and_update(
+                {"_id": user_id},
+                {"$set": fields},
+                return_document=ReturnDocument.AFTER,
+                session=self.session,
+            )
+
+    def set_password_hash(self, user_id: ObjectId, password_hash: str) -> None:
+        self.db[USERS].update_one(
+            {"_id": user_id}, {"$set": {"passwordHash": password_hash}}, session=self.session
+        )
+
+    def page_users(self, filters: Mapping[str, Any], limit: int, offset: int) -> Page:
+        query = {
+            name: filters[name] for name in ("role", "department", "active") if name in filters
+        }
+        return self._page(self.db[USERS], query, [("username", ASCENDING)], limit, offset)
+
+    def has_active_admin(self) -> bool:
+        found = self.db[USERS].count_documents(
+            {"role": "hotelAdmin", "active": True}, limit=1, session=self.session
+        )
+        return found > 0
+
+    # --- refresh tokens ------------------------------------------------------------------------
+
+    def insert_refresh_token(self, token: Document) -> None:
+        self.db[REFRESH_TOKENS].insert_one(token, session=self.session)
+
+    def get_refresh_token(self, token_hash: str) -> Document | None:
+        return self.db[REFRESH_TOKENS].find_one({"_id": token_hash}, session=self.session)
+
+    def mark_refresh_token_used(self, token_hash: str, now: datetime) -> None:
+        """Use the token up, on condition it is still unused: of two racing refreshes one wins;
+        the loser reruns with fresh reads and finds the token used."""
+        result = self.db[REFRESH_TOKENS].update_one(
+            {"_id": token_hash, "usedAt": None, "revokedAt": None},
+            {"$set": {"usedAt": now}},
+            session=self.session,
+        )
+        if result.modified_count != 1:
+            raise WriteContention("the refresh token changed while it was being rotated")
+
+    def revoke_token_family(self, family_id: str, now: datetime) -> None:
+        self._revoke_tokens({"familyId": family_id}, now)
+
+    def revoke_user_tokens(self, user_id: str, now: datetime) -> None:
+        self._revoke_tokens({"userId": user_id}, now)
+
+    def revoke_guest_tokens(self, customer_id: str, now: datetime) -> None:
+        self._revoke_tokens({"customerId": customer_id}, now)
+
+    def _revoke_tokens(self, query: Document, now: datetime) -> None:
+        self.db[REFRESH_TOKENS].update_many(
+            {**query, "revokedAt": None}, {"$set": {"revokedAt": now}}, session=self.session
+        )
+
+    # --- sign-in failures (one document per failure and throttle key) -------------------------
+
+    def login_failures_since(
+        self, keys: Mapping[str, str], since: datetime
+    ) -> dict[str, list[datetime]]:
+        found: dict[str, list[datetime]] = {scope: [] for scope in keys}
+        scope_of = {key: scope for scope, key in keys.items()}
+        cursor = self.db[LOGIN_ATTEMPTS].find(
+            {"key": {"$in": list(scope_of)}, "failedAt": {"$gt": since}},
+            {"key": 1, "failedAt": 1},
+            session=self.session,
+        )
+        for attempt in cursor:
+            found[scope_of[attempt["key"]]].append(attempt["failedAt"])
+        return found
+
+    def record_login_failure(self, keys: list[str], now: datetime, expires_at: datetime) -> None:
+        self.db[LOGIN_ATTEMPTS].insert_many(
+            [{"key": key, "failedAt": now, "expiresAt": expires_at} for key in keys],
+            session=self.session,
+        )
+
+    def clear_login_failures(self, key: str) -> None:
+        self.db[LOGIN_ATTEMPTS].delete_many({"key": key}, session=self.session)
+
+    # --- guest access --------------------------------------------------------------------------
+
+    def get_stay(self, customer_id: str) -> Document | None:
+        return self.db[GUEST_ACCESS].find_one({"_id": customer_id}, session=self.session)
+
+    def save_stay(self, stay: Document) -> None:
+        self.db[GUEST_ACCESS].replace_one(
+            {"_id": stay["_id"]}, stay, upsert=True, session=self.session
+        )
+
+    def find_open_stay(self, room_number: str, special_id: str) -> Document | None:
+        return self.db[GUEST_ACCESS].find_one(
+            {"roomNumber": room_number, "specialId": special_id, "status": STAY_CHECKED_IN},
+            sort=[("eventTime", DESCENDING)],
+            session=self.session,
+        )
+
+    # --- activity log --------------------------------------------------------------------------
+
+    def insert_activity_once(self, entry: Document) -> None:
+        # Keyed by event id, so even a redelivery older than processed_events' TTL adds nothing.
+        self.db[ACTIVITY_LOGS].update_one(
+            {"eventId": entry["eventId"]},
+            {"$setOnInsert": entry},
+            upsert=True,
+            session=self.session,
+        )
+
+    def page_activity(self, filters: Mapping[str, Any], limit: int, offset: int) -> Page:
+        query: Document = {}
+        for name in ("collection", "documentId"):
+            if filters.get(name) is not None:
+                query[name] = filters[name]
+        if filters.get("user") is not None:
+            names = sorted({filters["user"], filters["user"].lower()})
+            query["$or"] = [{"user.username": {"$in": names}}, {"user.userId": filters["user"]}]
+        window = {}
+        if filters.get("from") is not None:
+            window["$gte"] = filters["from"]
+        if filters.get("to") is not None:
+            window["$lte"] = filters["to"]
+        if window:
+            query["timestamp"] = window
+        order = [("timestamp", DESCENDING), ("_id", DESCENDING)]
+        return self._page(self.db[ACTIVITY_LOGS], query, order, limit, offset)
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def _page(
+        self,
+        collection: Collection,
+        query: Document,
+        sort: list[tuple[str, int]],
+        limit: int,
+        offset: int,
+    ) -> Page:
+        # hotel_shared.mongo.find_page takes no session; this one reads in the open unit if any.
+        cursor = collection.find(query, session=self.session).sort(sort).skip(offset).limit(limit)
+        items = list(cursor)
+        if len(items) < limit and (items or offset == 0):
+            return items, offset + len(items)
+        return items, collection.count_documents(query, session=self.session)
 
 
 def _object_id(value: str) -> ObjectId | None:
@@ -50,50 +240,9 @@ def _object_id(value: str) -> ObjectId | None:
         return None
 
 
-class UserStore(_CollectionStore):
-    name = USERS
-
-    def get(self, user_id: str, session: Session = None) -> dict[str, Any] | None:
-        oid = _object_id(user_id)
-        return None if oid is None else self.collection.find_one({"_id": oid}, session=session)
-
-    def find_by_username(self, username: str, session: Session = None) -> dict[str, Any] | None:
-        return self.collection.find_one({"username": username}, session=session)
-
-    def insert(self, user: dict[str, Any], session: Session = None) -> dict[str, Any]:
-        with _unique_violations():
-            result = self.collection.insert_one(user, session=session)
-        return {**user, "_id": result.inserted_id}
-
-    def update(
-        self, user_id: ObjectId, changes: dict[str, Any], session: Session = None
-    ) -> dict[str, Any] | None:
-        with _unique_violations():
-            return self.collection.find_one_and_update(
-                {"_id": user_id},
-                {"$set": changes},
-                return_document=ReturnDocument.AFTER,
-                session=session,
-            )
-
-    def set_password_hash(self, user_id: ObjectId, password_hash: str) -> None:
-        self.collection.update_one({"_id": user_id}, {"$set": {"passwordHash": password_hash}})
-
-    def page(
-        self, filters: dict[str, Any], limit: int, offset: int
-    ) -> tuple[list[dict[str, Any]], int]:
-        query = {
-            name: filters[name] for name in ("role", "department", "active") if name in filters
-        }
-        return find_page(self.collection, query, [("username", ASCENDING)], limit, offset)
-
-    def has_active_admin(self) -> bool:
-        return self.collection.count_documents({"role": "hotelAdmin", "active": True}, limit=1) > 0
-
-
 @contextmanager
 def _unique_violations() -> Iterator[None]:
-    """Turns a unique-index violation on users into the conflict the client can act on."""
+    """Turn a unique-index violation on users into the conflict the client can act on."""
     try:
         yield
     except DuplicateKeyError as error:
@@ -103,170 +252,3 @@ def _unique_violations() -> Iterator[None]:
         if "username" in key:
             raise UsernameTaken("this username is taken") from None
         raise Conflict("a user with these details already exists") from None
-
-
-class RefreshTokenStore(_CollectionStore):
-    name = REFRESH_TOKENS
-
-    def insert(self, token: dict[str, Any], session: Session = None) -> None:
-        self.collection.insert_one(token, session=session)
-
-    def get(self, token_hash: str, session: Session = None) -> dict[str, Any] | None:
-        return self.collection.find_one({"_id": token_hash}, session=session)
-
-    def mark_used(self, token_hash: str, now: datetime, session: Session = None) -> bool:
-        """Conditional on the token being unused: of two racing refreshes, only one wins."""
-        result = self.collection.update_one(
-            {"_id": token_hash, "usedAt": None, "revokedAt": None},
-            {"$set": {"usedAt": now}},
-            session=session,
-        )
-        return result.modified_count == 1
-
-    def revoke_family(self, family_id: str, now: datetime, session: Session = None) -> None:
-        self._revoke({"familyId": family_id}, now, session)
-
-    def revoke_for_user(self, user_id: str, now: datetime, session: Session = None) -> None:
-        self._revoke({"userId": user_id}, now, session)
-
-    def revoke_for_guest(self, customer_id: str, now: datetime, session: Session = None) -> None:
-        self._revoke({"customerId": customer_id}, now, session)
-
-    def _revoke(self, query: dict[str, Any], now: datetime, session: Session) -> None:
-        self.collection.update_many(
-            {**query, "revokedAt": None}, {"$set": {"revokedAt": now}}, session=session
-        )
-
-
-class LoginAttemptStore(_CollectionStore):
-    """One document per failed sign-in and throttle key, expiring with the throttle window."""
-
-    name = LOGIN_ATTEMPTS
-
-    def failures_since(self, keys: dict[str, str], since: datetime) -> dict[str, list[datetime]]:
-        found: dict[str, list[datetime]] = {scope: [] for scope in keys}
-        scope_of = {key: scope for scope, key in keys.items()}
-        cursor = self.collection.find(
-            {"key": {"$in": list(scope_of)}, "failedAt": {"$gt": since}},
-            {"key": 1, "failedAt": 1},
-        )
-        for attempt in cursor:
-            found[scope_of[attempt["key"]]].append(attempt["failedAt"])
-        return found
-
-    def record_failure(self, keys: list[str], now: datetime, expires_at: datetime) -> None:
-        self.collection.insert_many(
-            [{"key": key, "failedAt": now, "expiresAt": expires_at} for key in keys]
-        )
-
-    def clear(self, key: str) -> None:
-        self.collection.delete_many({"key": key})
-
-
-class ActivityLogStore(_CollectionStore):
-    name = ACTIVITY_LOGS
-
-    def insert_once(self, entry: dict[str, Any], session: Session = None) -> None:
-        # Keyed by event id, so even a redelivery older than processed_events' TTL adds nothing.
-        self.collection.update_one(
-            {"eventId": entry["eventId"]}, {"$setOnInsert": entry}, upsert=True, session=session
-        )
-
-    def page(
-        self, filters: dict[str, Any], limit: int, offset: int
-    ) -> tuple[list[dict[str, Any]], int]:
-        query: dict[str, Any] = {}
-        for name in ("collection", "documentId"):
-            if filters.get(name) is not None:
-                query[name] = filters[name]
-        if filters.get("user") is not None:
-            names = sorted({filters["user"], filters["user"].lower()})
-            query["$or"] = [{"user.username": {"$in": names}}, {"user.userId": filters["user"]}]
-        window = {}
-        if filters.get("start") is not None:
-            window["$gte"] = filters["start"]
-        if filters.get("end") is not None:
-            window["$lte"] = filters["end"]
-        if window:
-            query["timestamp"] = window
-        order = [("timestamp", DESCENDING), ("_id", DESCENDING)]
-        return find_page(self.collection, query, order, limit, offset)
-
-    def find_by_event(self, event_id: str) -> list[dict[str, Any]]:
-        return list(self.collection.find({"eventId": event_id}))
-
-
-class GuestAccessStore(_CollectionStore):
-    name = GUEST_ACCESS
-
-    def get(self, customer_id: str, session: Session = None) -> dict[str, Any] | None:
-        return self.collection.find_one({"_id": customer_id}, session=session)
-
-    def save(self, stay: dict[str, Any], session: Session = None) -> None:
-        self.collection.replace_one({"_id": stay["_id"]}, stay, upsert=True, session=session)
-
-    def find_open_stay(self, room_number: str, special_id: str) -> dict[str, Any] | None:
-        return self.collection.find_one(
-            {"roomNumber": room_number, "specialId": special_id, "status": STAY_CHECKED_IN},
-            sort=[("eventTime", DESCENDING)],
-        )
-
-
-class AuthStores:
-    """Every auth collection on one lazily opened, per-process client."""
-
-    def __init__(self, settings: ServiceSettings) -> None:
-        self.settings = settings
-        self.users = UserStore(lambda: self.db)
-        self.refresh_tokens = RefreshTokenStore(lambda: self.db)
-        self.login_attempts = LoginAttemptStore(lambda: self.db)
-        self.activity_logs = ActivityLogStore(lambda: self.db)
-        self.guest_access = GuestAccessStore(lambda: self.db)
-
-    @property
-    def client(self) -> MongoClient:
-        return get_client(self.settings.mongo_url, self.settings.mongo_timeout_ms)
-
-    @property
-    def db(self) -> Database:
-        return self.client[self.settings.mongo_db]
-
-    def transaction(self, work: Callable[[ClientSession], T]) -> T:
-        return run_in_transaction(self.client, work)
-
-    def record_event(self, session: ClientSession, envelope: dict[str, Any]) -> None:
-        record_event(self.db, session, envelope)
-
-
-def ensure_indexes(stores: AuthStores) -> None:
-    db = stores.db
-    db[USERS].create_index("username", unique=True, name="username_unique")
-    # Unique only where present: most admins and managers have no employee code.
-    db[USERS].create_index(
-        "employeeCode",
-        unique=True,
-        name="employee_code_unique",
-        partialFilterExpression={"employeeCode": {"$type": "string"}},
-    )
-    db[USERS].create_index([("role", ASCENDING), ("department", ASCENDING)], name="role_department")
-    db[REFRESH_TOKENS].create_index("familyId", name="family")
-    db[REFRESH_TOKENS].create_index("userId", name="user")
-    db[REFRESH_TOKENS].create_index("customerId", name="customer", sparse=True)
-    db[REFRESH_TOKENS].create_index("expiresAt", name="expiry_ttl", expireAfterSeconds=0)
-    db[LOGIN_ATTEMPTS].create_index([("key", ASCENDING), ("failedAt", ASCENDING)], name="key_time")
-    db[LOGIN_ATTEMPTS].create_index("expiresAt", name="expiry_ttl", expireAfterSeconds=0)
-    logs = db[ACTIVITY_LOGS]
-    logs.create_index("eventId", unique=True, name="event_unique")
-    logs.create_index(
-        [("collection", ASCENDING), ("documentId", ASCENDING), ("timestamp", DESCENDING)],
-        name="document_history",
-    )
-    logs.create_index([("user.username", ASCENDING), ("timestamp", DESCENDING)], name="by_username")
-    logs.create_index([("user.userId", ASCENDING), ("timestamp", DESCENDING)], name="by_user_id")
-    logs.create_index([("timestamp", DESCENDING)], name="newest_first")
-    db[GUEST_ACCESS].create_index(
-        [("roomNumber", ASCENDING), ("specialId", ASCENDING), ("status", ASCENDING)],
-        name="open_stay_lookup",
-    )
-    ensure_outbox_indexes(db)
-    ensure_inbox_indexes(db, stores.settings.processed_events_ttl_days)

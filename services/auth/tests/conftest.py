@@ -1,4 +1,4 @@
-"""Fixtures: the auth app on a fresh database of the real Mongo-wire server, users, and sign-in."""
+"""Auth's fixtures: its app, stores and sign-in seams, and users signed in for real."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 from flask.testing import FlaskClient
 
+from auth import service
 from auth.app import create_app
 from auth.config import Config
-from auth.handlers import make_handler
-from auth.service import AuthService
-from auth.store import AuthStores, ensure_indexes
+from auth.handlers import HANDLERS
+from auth.service import SignIn
+from auth.store import AuthStores
+from hotel_shared.inbox import bind_handlers
+from hotel_shared.principal import Context
 
 pytest_plugins = ["hotel_shared.testing"]
 
@@ -40,8 +43,8 @@ def config(service_settings, auth_private_key) -> Config:
 
 @pytest.fixture
 def stores(config: Config) -> Iterator[AuthStores]:
-    stores = AuthStores(config.service)
-    ensure_indexes(stores)
+    stores = AuthStores.from_settings(config.service)
+    stores.ensure_indexes()
     yield stores
     stores.client.drop_database(config.service.mongo_db)
 
@@ -57,17 +60,19 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def service(app: Flask) -> AuthService:
-    return app.extensions["auth_service"]
+def sign_in(app: Flask) -> SignIn:
+    """The app's signing key, lifetimes, password hasher and throttle limits."""
+    return app.extensions["auth_sign_in"]
 
 
 @pytest.fixture
 def handle(stores: AuthStores) -> Callable[[dict[str, Any]], None]:
-    return make_handler(stores)
+    """Deliver an envelope as the worker does: HANDLERS bound to the stores."""
+    return bind_handlers(stores, HANDLERS).handle
 
 
 @pytest.fixture
-def make_user(service: AuthService) -> Callable[..., dict[str, Any]]:
+def make_user(stores: AuthStores, sign_in: SignIn) -> Callable[..., dict[str, Any]]:
     """Create a user straight through the service (no HTTP), with PASSWORD unless given."""
     counter = iter(range(1, 10_000))
 
@@ -77,7 +82,7 @@ def make_user(service: AuthService) -> Callable[..., dict[str, Any]]:
         fields.setdefault("password", PASSWORD)
         if role in ("staff", "supervisor"):
             fields.setdefault("department", "housekeeping")
-        return service.create_user({"role": role, **fields}, actor=None, correlation_id=None)
+        return service.create_user(stores, Context(), sign_in.passwords, {"role": role, **fields})
 
     return make
 

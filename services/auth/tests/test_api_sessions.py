@@ -9,7 +9,7 @@ import jwt
 import pytest
 
 from auth.app import create_app
-from auth.domain import CHECKED_IN_EVENT, CHECKED_OUT_EVENT
+from auth.events import CHECKED_IN, CHECKED_OUT
 from hotel_shared.auth import TokenVerifier
 
 
@@ -191,7 +191,7 @@ def test_other_sessions_of_the_user_survive_a_replay(client, login, make_user):
 def test_refresh_tokens_are_stored_only_as_hashes(stores, login, make_user):
     user = make_user("staff")
     token = login(user["username"]).json["refreshToken"]
-    stored = stores.refresh_tokens.collection.find_one({"userId": str(user["_id"])})
+    stored = stores.db["refresh_tokens"].find_one({"userId": str(user["_id"])})
     assert token not in json.dumps(stored, default=str)
 
 
@@ -201,10 +201,10 @@ def test_unknown_refresh_token_is_401(client):
     assert response.json["code"] == "invalid_refresh_token"
 
 
-def test_refresh_is_refused_once_the_user_is_deactivated(client, login, make_user, service):
+def test_refresh_is_refused_once_the_user_is_deactivated(client, login, make_user, stores):
     user = make_user("staff")
     tokens = login(user["username"]).json
-    service.stores.users.collection.update_one({"_id": user["_id"]}, {"$set": {"active": False}})
+    stores.db["users"].update_one({"_id": user["_id"]}, {"$set": {"active": False}})
     response = client.post("/api/auth/refresh", json={"refreshToken": tokens["refreshToken"]})
     assert response.status_code == 401
 
@@ -265,7 +265,7 @@ def _guest_login(client, room="204", special_id="SP-123", ip="10.5.5.5"):
 def test_guest_can_log_in_only_while_checked_in(client, handle, make_envelope):
     assert _guest_login(client).status_code == 401
 
-    handle(_stay_event(make_envelope, CHECKED_IN_EVENT))
+    handle(_stay_event(make_envelope, CHECKED_IN))
     response = _guest_login(client)
     assert response.status_code == 200
     assert response.json["user"] == {
@@ -279,26 +279,26 @@ def test_guest_can_log_in_only_while_checked_in(client, handle, make_envelope):
     claims = jwt.decode(response.json["accessToken"], options={"verify_signature": False})
     assert (claims["sub"], claims["role"], claims["roomNumber"]) == ("guest:c-1", "guest", "204")
 
-    handle(_stay_event(make_envelope, CHECKED_OUT_EVENT))
+    handle(_stay_event(make_envelope, CHECKED_OUT))
     checked_out = _guest_login(client)
     assert checked_out.status_code == 401
     assert checked_out.json["code"] == "invalid_credentials"
 
 
 def test_guest_login_needs_the_matching_special_id(client, handle, make_envelope):
-    handle(_stay_event(make_envelope, CHECKED_IN_EVENT))
+    handle(_stay_event(make_envelope, CHECKED_IN))
     assert _guest_login(client, special_id="SP-999").status_code == 401
     assert _guest_login(client, room="205").status_code == 401
 
 
 def test_guest_login_accepts_a_numeric_room_number(client, handle, make_envelope):
-    handle(_stay_event(make_envelope, CHECKED_IN_EVENT))
+    handle(_stay_event(make_envelope, CHECKED_IN))
     response = client.post("/api/auth/guest-login", json={"roomNumber": 204, "specialId": "SP-123"})
     assert response.status_code == 200
 
 
 def test_guest_sees_their_stay_at_me(client, handle, make_envelope):
-    handle(_stay_event(make_envelope, CHECKED_IN_EVENT))
+    handle(_stay_event(make_envelope, CHECKED_IN))
     token = _guest_login(client).json["accessToken"]
     response = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
@@ -307,18 +307,18 @@ def test_guest_sees_their_stay_at_me(client, handle, make_envelope):
     assert "specialId" not in response.json
 
 
-def test_checkout_ends_the_guests_refresh_tokens(client, handle, make_envelope):
-    handle(_stay_event(make_envelope, CHECKED_IN_EVENT))
+def test_checkout_ends_the_guests_refresh_tokens(client, handle, make_envelope, stores):
+    handle(_stay_event(make_envelope, CHECKED_IN))
     refresh_token = _guest_login(client).json["refreshToken"]
     assert client.post("/api/auth/refresh", json={"refreshToken": refresh_token}).status_code == 200
-    handle(_stay_event(make_envelope, CHECKED_OUT_EVENT))
+    handle(_stay_event(make_envelope, CHECKED_OUT))
     # The rotated token (not the one above) is what the guest holds now; every one is dead.
-    stored = client.application.extensions["auth_service"].stores.refresh_tokens.collection
+    stored = stores.db["refresh_tokens"]
     assert stored.count_documents({"customerId": "c-1", "revokedAt": None}) == 0
 
 
 def test_guessing_special_ids_for_a_room_is_throttled(client, handle, make_envelope):
-    handle(_stay_event(make_envelope, CHECKED_IN_EVENT))
+    handle(_stay_event(make_envelope, CHECKED_IN))
     for number in range(5):
         assert _guest_login(client, special_id=f"guess-{number}").status_code == 401
     response = _guest_login(client, ip="10.6.6.6")

@@ -50,7 +50,7 @@ def test_admin_creates_a_user_and_the_event_is_recorded(client, admin_headers, s
 
 def test_stored_password_is_an_argon2id_hash(client, admin_headers, stores):
     client.post("/api/users", json=NEW_USER, headers=admin_headers)
-    stored = stores.users.find_by_username("technician2")
+    stored = stores.find_user_by_username("technician2")
     assert stored["passwordHash"].startswith("$argon2id$")
 
 
@@ -157,6 +157,24 @@ def test_patch_changes_fields_and_records_an_update(client, admin_headers, make_
     assert response.status_code == 200
     assert (response.json["name"], response.json["department"]) == ("Renamed", "maintenance")
     assert _outbox_types(stores)[-1] == USER_UPDATED
+    event = stores.db["outbox"].find_one({"type": USER_UPDATED})["envelope"]
+    assert event["data"]["changes"] == [
+        {"field": "department", "oldValue": "housekeeping", "newValue": "maintenance"},
+        {"field": "name", "oldValue": None, "newValue": "Renamed"},
+    ]
+
+
+def test_a_new_password_shows_in_the_update_without_any_value(
+    client, admin_headers, make_user, stores
+):
+    user = make_user("staff")
+    client.patch(
+        f"/api/users/{user['_id']}", json={"password": "brand-new-password"}, headers=admin_headers
+    )
+    event = stores.db["outbox"].find_one({"type": USER_UPDATED})["envelope"]
+    assert event["data"]["changes"] == [{"field": "password", "oldValue": None, "newValue": None}]
+    assert "passwordHash" not in str(event)
+    assert "brand-new-password" not in str(event)
 
 
 def test_patch_with_a_new_password_ends_existing_sessions(client, admin_headers, make_user, login):
@@ -219,30 +237,22 @@ def test_patch_active_false_is_a_deactivation(client, admin_headers, make_user, 
 # --- activity logs -----------------------------------------------------------------------------
 
 
+def _room_status_changed(make_envelope, room, old, new, actor):
+    data = {
+        "roomNumber": room,
+        "housekeepingStatus": new,
+        "previousHousekeepingStatus": old,
+        "changes": [{"field": "housekeepingStatus", "oldValue": old, "newValue": new}],
+    }
+    return make_envelope("rooms.room.status_changed.v1", data, subject=f"room/{room}", actor=actor)
+
+
 @pytest.fixture
 def logged_events(handle, make_envelope):
     actor = {"userId": "u-hk", "username": "housekeeper", "role": "staff"}
     events = [
-        make_envelope(
-            "rooms.room.status_changed.v1",
-            {
-                "roomNumber": "204",
-                "housekeepingStatus": "Clean",
-                "previousHousekeepingStatus": "Dirty",
-            },
-            subject="room/204",
-            actor=actor,
-        ),
-        make_envelope(
-            "rooms.room.status_changed.v1",
-            {
-                "roomNumber": "205",
-                "housekeepingStatus": "Pickup",
-                "previousHousekeepingStatus": "Dirty",
-            },
-            subject="room/205",
-            actor=actor,
-        ),
+        _room_status_changed(make_envelope, "204", "Dirty", "Clean", actor),
+        _room_status_changed(make_envelope, "205", "Dirty", "Pickup", actor),
         make_envelope("tasks.task.assigned.v1", {"taskId": "T-1"}, subject="task/T-1"),
     ]
     for event in events:

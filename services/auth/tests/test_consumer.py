@@ -10,8 +10,9 @@ import uuid
 
 import pytest
 
-from auth.handlers import make_handler
+from auth.handlers import HANDLERS
 from hotel_shared.bus import BusPublisher, EventConsumer, connect
+from hotel_shared.inbox import bind_handlers
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def consumer_queue(amqp_url):
     connection.close()
 
 
-def test_an_event_published_to_the_broker_is_audited(
+def test_an_event_published_to_the_broker_is_audited_once(
     amqp_url, stores, make_envelope, consumer_queue
 ):
     # A type unique to this test, so no other suite's traffic reaches the queue.
@@ -33,32 +34,38 @@ def test_an_event_published_to_the_broker_is_audited(
     event_type = f"rooms.room.status_changed_{suffix}.v1"
     envelope = make_envelope(
         event_type,
-        {"roomNumber": "204", "housekeepingStatus": "Clean", "previousHousekeepingStatus": "Dirty"},
+        {
+            "roomNumber": "204",
+            "housekeepingStatus": "Clean",
+            "changes": [{"field": "housekeepingStatus", "oldValue": "Dirty", "newValue": "Clean"}],
+        },
         subject="room/204",
     )
+    marker = make_envelope(event_type, {"roomNumber": "marker"}, subject="room/marker")
     consumer = EventConsumer(
         amqp_url,
         consumer_queue,
         [event_type],
-        make_handler(stores),
+        bind_handlers(stores, HANDLERS).handle,
         retry_delays_ms=(50, 100, 150, 200),
     )
     stop = threading.Event()
     thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
     thread.start()
     publisher = BusPublisher(amqp_url)
+    logs = stores.db["activity_logs"]
     try:
         _wait_for(lambda: _queue_exists(amqp_url, consumer_queue), "the consumer's queue")
         publisher.publish(envelope)
         publisher.publish(envelope)  # a duplicate delivery must still leave one log
-        _wait_for(lambda: stores.activity_logs.find_by_event(envelope["id"]), "the activity log")
-        time.sleep(0.5)  # give the duplicate time to be consumed
+        publisher.publish(marker)  # the barrier: once it is logged, the duplicate was consumed
+        _wait_for(lambda: logs.find_one({"eventId": marker["id"]}), "the marker's activity log")
     finally:
         publisher.close()
         stop.set()
         thread.join(timeout=10)
 
-    [log] = stores.activity_logs.find_by_event(envelope["id"])
+    [log] = list(logs.find({"eventId": envelope["id"]}))
     assert (log["collection"], log["documentId"]) == ("rooms", "204")
     assert log["change"]["newValue"] == "Clean"
 

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from auth.domain import (
+from auth.rules import (
+    REFRESH_DISALLOWED,
     REFRESH_INVALID,
     REFRESH_REUSED,
     REFRESH_VALID,
@@ -14,22 +15,25 @@ from auth.domain import (
     STAY_CHECKED_OUT,
     CannotModifySelf,
     LoginThrottled,
+    Stay,
+    Throttle,
     action_type,
-    activity_log_for_event,
-    change_for_event,
+    activity_entry,
     check_admin_self_change,
     check_not_throttled,
-    check_time_range,
     check_user_fields,
     classify_refresh_token,
     collection_for_entity,
+    ends_family,
     is_newer_stay_event,
     merge_user_changes,
+    new_user,
     normalize_username,
+    stay_document,
     throttle_retry_after_s,
 )
 from hotel_shared.errors import ValidationFailed
-from hotel_shared.timeutil import parse_iso, utc_now
+from hotel_shared.timeutil import parse_iso
 
 NOW = parse_iso("2025-03-01T12:00:00Z")
 
@@ -48,6 +52,17 @@ def test_staff_and_supervisors_need_a_department(role):
 def test_managers_need_no_department():
     check_user_fields("hotelAdmin", None)
     check_user_fields("restaurantAdmin", None)
+
+
+def test_a_new_user_is_stored_lowercased_and_active_by_default():
+    user = new_user({"username": "Tech2", "role": "staff", "department": "maintenance"}, NOW)
+    assert (user["username"], user["active"], user["createdAt"]) == ("tech2", True, NOW)
+    assert "passwordHash" not in user  # the service adds it; rules never see a password
+
+
+def test_a_new_staff_user_without_department_is_rejected():
+    with pytest.raises(ValidationFailed):
+        new_user({"username": "tech2", "role": "staff"}, NOW)
 
 
 def test_clearing_the_department_of_a_staff_member_is_rejected():
@@ -97,6 +112,11 @@ def test_throttle_reports_the_longest_wait_of_the_blocked_scopes():
     assert raised.value.headers["Retry-After"] == "800"
 
 
+def test_a_guests_room_is_throttled_like_a_username():
+    throttle = Throttle(max_failures_per_user=3, max_failures_per_ip=7)
+    assert throttle.limits({"room": "room:204", "ip": "ip:x"}) == {"room": 3, "ip": 7}
+
+
 def _token(**fields):
     return {"expiresAt": NOW + timedelta(days=1), "usedAt": None, "revokedAt": None, **fields}
 
@@ -111,6 +131,13 @@ def test_refresh_token_classification():
 
 def test_a_used_token_counts_as_reuse_even_after_its_family_was_revoked():
     assert classify_refresh_token(_token(usedAt=NOW, revokedAt=NOW), NOW) == REFRESH_REUSED
+
+
+def test_reuse_and_a_holder_no_longer_allowed_end_the_family():
+    assert ends_family(REFRESH_REUSED)
+    assert ends_family(REFRESH_DISALLOWED)
+    assert not ends_family(REFRESH_INVALID)
+    assert not ends_family(REFRESH_VALID)
 
 
 @pytest.mark.parametrize(
@@ -136,41 +163,23 @@ def test_action_type_drops_source_and_version():
     assert action_type("rooms.room.status_changed.v1") == "room.status_changed"
 
 
-def test_room_status_change_is_derived_from_housekeeping_statuses():
-    data = {"housekeepingStatus": "Clean", "previousHousekeepingStatus": "Dirty"}
-    assert change_for_event("rooms.room.status_changed.v1", data) == {
-        "field": "housekeepingStatus",
-        "oldValue": "Dirty",
-        "newValue": "Clean",
+def _entry(**overrides):
+    values = {
+        "event_id": "0b7c6f3e-1111-4222-8333-444455556666",
+        "event_type": "tasks.task.assigned.v1",
+        "source": "tasks",
+        "subject": "task/T-9",
+        "time": NOW,
+        "actor": {"userId": "u1", "username": "frontdesk", "role": "frontOffice", "extra": 1},
+        "correlation_id": "req-1",
+        "details": {"taskId": "T-9"},
+        "changes": [],
     }
-
-
-def test_old_and_new_status_become_a_status_change():
-    data = {"oldStatus": "assigned", "newStatus": "acknowledged"}
-    assert change_for_event("tasks.task.status_changed.v1", data) == {
-        "field": "status",
-        "oldValue": "assigned",
-        "newValue": "acknowledged",
-    }
-
-
-def test_events_without_a_before_and_after_have_no_change():
-    assert change_for_event("rooms.booking.created.v1", {"bookingId": "b1"}) is None
+    return activity_entry(**{**values, **overrides})
 
 
 def test_activity_log_carries_erd_fields_and_event_identity():
-    envelope = {
-        "id": "0b7c6f3e-1111-4222-8333-444455556666",
-        "type": "tasks.task.assigned.v1",
-        "source": "tasks",
-        "time": "2025-03-01T12:00:00.000Z",
-        "correlationId": "req-1",
-        "actor": {"userId": "u1", "username": "frontdesk", "role": "frontOffice", "extra": 1},
-        "subject": "task/T-9",
-        "data": {"taskId": "T-9"},
-    }
-    log = activity_log_for_event(envelope)
-    assert log == {
+    assert _entry() == {
         "actionType": "task.assigned",
         "collection": "tasks",
         "documentId": "T-9",
@@ -178,25 +187,33 @@ def test_activity_log_carries_erd_fields_and_event_identity():
         "timestamp": NOW,
         "details": {"taskId": "T-9"},
         "change": None,
-        "eventId": envelope["id"],
+        "changes": [],
+        "eventId": "0b7c6f3e-1111-4222-8333-444455556666",
         "eventType": "tasks.task.assigned.v1",
         "source": "tasks",
         "correlationId": "req-1",
     }
 
 
+def test_the_change_is_the_events_first_change_and_all_are_kept():
+    changes = [
+        {"field": "status", "oldValue": "assigned", "newValue": "acknowledged"},
+        {"field": "assignedTo", "oldValue": None, "newValue": "HK-001"},
+    ]
+    entry = _entry(event_type="tasks.task.status_changed.v1", changes=changes)
+    assert entry["change"] == changes[0]
+    assert entry["changes"] == changes
+
+
+def test_before_and_after_fields_without_changes_are_not_guessed_at():
+    details = {"housekeepingStatus": "Clean", "previousHousekeepingStatus": "Dirty"}
+    assert _entry(details=details, changes=[])["change"] is None
+
+
 def test_system_events_have_no_user_and_a_subjectless_event_uses_its_type():
-    envelope = {
-        "id": "x",
-        "type": "pms.reservation.imported.v1",
-        "source": "pms",
-        "time": "2025-03-01T12:00:00Z",
-        "actor": None,
-        "data": {},
-    }
-    log = activity_log_for_event(envelope)
-    assert log["user"] is None
-    assert (log["collection"], log["documentId"]) == ("reservations", None)
+    entry = _entry(event_type="pms.reservation.imported.v1", subject=None, actor=None)
+    assert entry["user"] is None
+    assert (entry["collection"], entry["documentId"]) == ("reservations", None)
 
 
 def _stay(status, seconds):
@@ -214,9 +231,15 @@ def test_on_a_time_tie_checkout_wins():
     assert not is_newer_stay_event(_stay(STAY_CHECKED_OUT, 0), _stay(STAY_CHECKED_IN, 0))
 
 
-def test_time_range_must_not_be_reversed():
-    now = utc_now()
-    check_time_range(now, now)
-    check_time_range(None, now)
-    with pytest.raises(ValidationFailed):
-        check_time_range(now, now - timedelta(seconds=1))
+def test_a_stay_becomes_its_guest_access_document():
+    stay = Stay("c-1", "204", "SP-1", "Ada", "b-1", STAY_CHECKED_IN, NOW, "e-1")
+    assert stay_document(stay) == {
+        "_id": "c-1",
+        "roomNumber": "204",
+        "specialId": "SP-1",
+        "name": "Ada",
+        "bookingId": "b-1",
+        "status": STAY_CHECKED_IN,
+        "eventTime": NOW,
+        "eventId": "e-1",
+    }

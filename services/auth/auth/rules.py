@@ -1,19 +1,13 @@
-"""Auth rules as plain functions: sign-in, throttling maths, token families, audit mapping."""
+"""Auth rules as plain functions: users, sign-in throttling, token families, stays, the audit."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hotel_shared.auth import Principal
-from hotel_shared.errors import (
-    Conflict,
-    NotFound,
-    TooManyRequests,
-    Unauthorized,
-    ValidationFailed,
-)
-from hotel_shared.timeutil import parse_iso
+from hotel_shared.errors import Conflict, NotFound, TooManyRequests, Unauthorized, ValidationFailed
+from hotel_shared.principal import Principal
 
 USER_ROLES = ("hotelAdmin", "frontOffice", "supervisor", "staff", "restaurantAdmin")
 ROLES_NEEDING_DEPARTMENT = ("staff", "supervisor")
@@ -22,13 +16,15 @@ GUEST_ID_PREFIX = "guest:"
 PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH = 10, 256
 
 STAY_CHECKED_IN, STAY_CHECKED_OUT = "checked in", "checked out"
-CHECKED_IN_EVENT = "rooms.customer.checked_in.v1"
-CHECKED_OUT_EVENT = "rooms.customer.checked_out.v1"
 
 # Subject entities whose collection name is not simply the plural (ERD names).
 _COLLECTION_EXCEPTIONS = {"bill": "billings"}
+_ACTOR_FIELDS = ("userId", "username", "role")
 
-REFRESH_VALID, REFRESH_REUSED, REFRESH_INVALID = "valid", "reused", "invalid"
+# valid: may be rotated once; reused: already rotated (a copy is loose); disallowed: valid, but
+# its user was deactivated or its stay closed since; invalid: unknown, expired or revoked.
+REFRESH_VALID, REFRESH_REUSED = "valid", "reused"
+REFRESH_DISALLOWED, REFRESH_INVALID = "disallowed", "invalid"
 
 
 class InvalidCredentials(Unauthorized):
@@ -84,7 +80,24 @@ def check_user_fields(role: str, department: str | None) -> None:
         )
 
 
-def check_admin_self_change(actor_id: str, target_id: str, changes: dict[str, Any], role: str):
+def new_user(fields: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The users document for a validated create body, without its password hash yet."""
+    check_user_fields(fields["role"], fields.get("department"))
+    return {
+        "username": normalize_username(fields["username"]),
+        "role": fields["role"],
+        "department": fields.get("department"),
+        "employeeCode": fields.get("employeeCode"),
+        "name": fields.get("name"),
+        "active": fields.get("active", True),
+        "createdAt": now,
+        "updatedAt": now,
+    }
+
+
+def check_admin_self_change(
+    actor_id: str | None, target_id: str, changes: dict[str, Any], role: str
+) -> None:
     """An admin may not lock themself out: no self-deactivation, no change of their own role."""
     if actor_id != target_id:
         return
@@ -116,6 +129,33 @@ def principal_for_user(user: dict[str, Any]) -> Principal:
 
 
 # --- login throttling --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """Failed sign-ins allowed per scope in a sliding window (a guest's room counts as a user)."""
+
+    max_failures_per_user: int = 5
+    max_failures_per_ip: int = 20
+    window_s: int = 900
+
+    def limits(self, scopes: dict[str, str]) -> dict[str, int]:
+        per_scope = {
+            "user": self.max_failures_per_user,
+            "room": self.max_failures_per_user,
+            "ip": self.max_failures_per_ip,
+        }
+        return {scope: per_scope[scope] for scope in scopes}
+
+
+def login_keys(username: str, client_ip: str | None) -> dict[str, str]:
+    """The throttle keys of a staff sign-in, by scope."""
+    return {"user": f"user:{username}", "ip": f"ip:{client_ip or 'unknown'}"}
+
+
+def guest_login_keys(room_number: str, client_ip: str | None) -> dict[str, str]:
+    """The throttle keys of a guest sign-in, by scope."""
+    return {"room": f"room:{room_number}", "ip": f"ip:{client_ip or 'unknown'}"}
 
 
 def throttle_retry_after_s(
@@ -152,7 +192,7 @@ def check_not_throttled(
 
 
 def classify_refresh_token(token: dict[str, Any] | None, now: datetime) -> str:
-    """valid: may be rotated once; reused: already rotated (a copy is loose); invalid otherwise."""
+    """How a presented refresh token stands, before its holder is looked at."""
     if token is None:
         return REFRESH_INVALID
     if token.get("usedAt") is not None:
@@ -160,6 +200,11 @@ def classify_refresh_token(token: dict[str, Any] | None, now: datetime) -> str:
     if token.get("revokedAt") is not None or token["expiresAt"] <= now:
         return REFRESH_INVALID
     return REFRESH_VALID
+
+
+def ends_family(outcome: str) -> bool:
+    """A loose copy, or a holder who may no longer sign in: every token of the family dies."""
+    return outcome in (REFRESH_REUSED, REFRESH_DISALLOWED)
 
 
 def raise_for_refresh_outcome(outcome: str) -> None:
@@ -172,6 +217,20 @@ def raise_for_refresh_outcome(outcome: str) -> None:
 
 
 # --- guests ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stay:
+    """A guest's stay as a check-in or check-out event describes it."""
+
+    customer_id: str
+    room_number: str
+    special_id: str | None
+    name: str | None
+    booking_id: str | None
+    status: str
+    event_time: datetime
+    event_id: str
 
 
 def guest_user_id(customer_id: str) -> str:
@@ -191,19 +250,17 @@ def is_stay_open(stay: dict[str, Any] | None) -> bool:
     return stay is not None and stay.get("status") == STAY_CHECKED_IN
 
 
-def stay_from_event(envelope: dict[str, Any]) -> dict[str, Any]:
-    """The guest_access document a check-in or check-out event describes."""
-    data = envelope["data"]
-    checked_in = envelope["type"] == CHECKED_IN_EVENT
+def stay_document(stay: Stay) -> dict[str, Any]:
+    """The guest_access document of a stay."""
     return {
-        "_id": str(data["customerId"]),
-        "roomNumber": str(data["roomNumber"]),
-        "specialId": None if data.get("specialId") is None else str(data["specialId"]),
-        "name": data.get("name"),
-        "bookingId": None if data.get("bookingId") is None else str(data["bookingId"]),
-        "status": STAY_CHECKED_IN if checked_in else STAY_CHECKED_OUT,
-        "eventTime": parse_iso(envelope["time"]),
-        "eventId": envelope["id"],
+        "_id": stay.customer_id,
+        "roomNumber": stay.room_number,
+        "specialId": stay.special_id,
+        "name": stay.name,
+        "bookingId": stay.booking_id,
+        "status": stay.status,
+        "eventTime": stay.event_time,
+        "eventId": stay.event_id,
     }
 
 
@@ -231,46 +288,34 @@ def action_type(event_type: str) -> str:
     return ".".join(event_type.split(".")[1:-1])
 
 
-def change_for_event(event_type: str, data: dict[str, Any]) -> dict[str, Any] | None:
-    """The field an event changed, with old and new values, when the payload says so."""
-    if "previousHousekeepingStatus" in data and "housekeepingStatus" in data:
-        return {
-            "field": "housekeepingStatus",
-            "oldValue": data["previousHousekeepingStatus"],
-            "newValue": data["housekeepingStatus"],
-        }
-    if "oldStatus" in data and "newStatus" in data:
-        return {"field": "status", "oldValue": data["oldStatus"], "newValue": data["newStatus"]}
-    return None
+def activity_entry(
+    *,
+    event_id: str,
+    event_type: str,
+    source: str | None,
+    subject: str | None,
+    time: datetime,
+    actor: dict[str, Any] | None,
+    correlation_id: str | None,
+    details: dict[str, Any],
+    changes: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """One activity_logs document (ERD fields plus the event's identity) for any event.
 
-
-def activity_log_for_event(envelope: dict[str, Any]) -> dict[str, Any]:
-    """One activity_logs document (ERD fields plus the event's identity) for any event."""
-    subject = str(envelope.get("subject") or "")
-    entity, _, document_id = subject.partition("/")
-    if not entity:
-        entity = envelope["type"].split(".")[1]
-    actor = envelope.get("actor")
-    user = None
-    if actor:
-        user = {key: actor.get(key) for key in ("userId", "username", "role")}
+    The ERD's single `change` is the event's first change; `changes` keeps all of them.
+    """
+    entity, _, document_id = (subject or "").partition("/")
     return {
-        "actionType": action_type(envelope["type"]),
-        "collection": collection_for_entity(entity),
+        "actionType": action_type(event_type),
+        "collection": collection_for_entity(entity or event_type.split(".")[1]),
         "documentId": document_id or None,
-        "user": user,
-        "timestamp": parse_iso(envelope["time"]),
-        "details": envelope["data"],
-        "change": change_for_event(envelope["type"], envelope["data"]),
-        "eventId": envelope["id"],
-        "eventType": envelope["type"],
-        "source": envelope.get("source"),
-        "correlationId": envelope.get("correlationId"),
+        "user": {key: actor.get(key) for key in _ACTOR_FIELDS} if actor else None,
+        "timestamp": time,
+        "details": details,
+        "change": changes[0] if changes else None,
+        "changes": changes,
+        "eventId": event_id,
+        "eventType": event_type,
+        "source": source,
+        "correlationId": correlation_id,
     }
-
-
-def check_time_range(start: datetime | None, end: datetime | None) -> None:
-    if start is not None and end is not None and start > end:
-        raise ValidationFailed(
-            "from must not be after to", errors={"from": ["must not be after to"]}
-        )
