@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from pymongo import MongoClient
+from pymongo.client_session import ClientSession
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
@@ -88,13 +89,14 @@ def find_page(
     sort: list[tuple[str, int]],
     limit: int,
     offset: int,
+    session: ClientSession | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of `query` in `sort` order, and how many match in all.
 
     A page that is not full already tells the total, which saves the count round trip on the
     common short list (a hotel's rooms, one room's log).
     """
-    items = list(collection.find(query).sort(sort).skip(offset).limit(limit))
+    items = list(collection.find(query, session=session).sort(sort).skip(offset).limit(limit))
     if len(items) < limit and (items or offset == 0):
         return items, offset + len(items)
-    return items, collection.count_documents(query)
+    return items, collection.count_documents(query, session=session)

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ClassVar, ParamSpec, Self, TypeVar
 
 from pymongo import MongoClient
 from pymongo.client_session import ClientSession
+from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
@@ -37,6 +38,7 @@ from hotel_shared.errors import DatabaseUnavailable
 from hotel_shared.inbox import ensure_inbox_indexes, mark_processed
 from hotel_shared.mongo import (
     WriteContention,
+    find_page,
     get_client,
     is_transient,
     is_unavailable,
@@ -141,6 +143,17 @@ class MongoStores:
     def mark_processed(self, envelope: Document) -> None:
         """Note the event id in the inbox, in the open transaction (AlreadyProcessed if there)."""
         mark_processed(self.db, self._require_session(), envelope)
+
+    def find_page(
+        self,
+        collection: Collection,
+        query: Mapping[str, Any],
+        sort: list[tuple[str, int]],
+        limit: int,
+        offset: int,
+    ) -> tuple[list[Document], int]:
+        """One page of `query` and the total matching, read in the open transaction if any."""
+        return find_page(collection, query, sort, limit, offset, session=self.session)
 
     def _require_session(self) -> ClientSession:
         if self.session is None:

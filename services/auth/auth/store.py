@@ -10,7 +10,6 @@ from typing import Any
 from bson import ObjectId
 from bson.errors import InvalidId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
-from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from auth.rules import STAY_CHECKED_IN, EmployeeCodeTaken, UsernameTaken
@@ -103,7 +102,7 @@ class AuthStores(MongoStores):
         query = {
             name: filters[name] for name in ("role", "department", "active") if name in filters
         }
-        return self._page(self.db[USERS], query, [("username", ASCENDING)], limit, offset)
+        return self.find_page(self.db[USERS], query, [("username", ASCENDING)], limit, offset)
 
     def has_active_admin(self) -> bool:
         found = self.db[USERS].count_documents(
@@ -213,24 +212,7 @@ class AuthStores(MongoStores):
         if window:
             query["timestamp"] = window
         order = [("timestamp", DESCENDING), ("_id", DESCENDING)]
-        return self._page(self.db[ACTIVITY_LOGS], query, order, limit, offset)
-
-    # --- helpers -------------------------------------------------------------------------------
-
-    def _page(
-        self,
-        collection: Collection,
-        query: Document,
-        sort: list[tuple[str, int]],
-        limit: int,
-        offset: int,
-    ) -> Page:
-        # hotel_shared.mongo.find_page takes no session; this one reads in the open unit if any.
-        cursor = collection.find(query, session=self.session).sort(sort).skip(offset).limit(limit)
-        items = list(cursor)
-        if len(items) < limit and (items or offset == 0):
-            return items, offset + len(items)
-        return items, collection.count_documents(query, session=self.session)
+        return self.find_page(self.db[ACTIVITY_LOGS], query, order, limit, offset)
 
 
 def _object_id(value: str) -> ObjectId | None:

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
-from hotel_shared.mongo import WriteContention, find_page
+from hotel_shared.mongo import WriteContention
 from hotel_shared.store import MongoStores
 from rooms.rules.bookings import CONFIRMED, HOLDING_STATUSES, Booking, BookingNotFound
 from rooms.rules.rooms import Room, RoomExists, RoomNotFound
@@ -77,7 +77,7 @@ class RoomsStores(MongoStores):
     ) -> tuple[list[Room], int]:
         # Only known fields with validated values become the query: no client-supplied operators.
         query = {name: filters[name] for name in FILTERABLE_FIELDS if name in filters}
-        return find_page(self.db[ROOMS_COLLECTION], query, LIST_ORDER, limit, offset)
+        return self.find_page(self.db[ROOMS_COLLECTION], query, LIST_ORDER, limit, offset)
 
     def all_rooms(self, room_type: str | None = None) -> list[Room]:
         query = {"roomType": room_type} if room_type else {}
@@ -139,7 +139,7 @@ class RoomsStores(MongoStores):
     def find_history(
         self, room_number: str, limit: int, offset: int
     ) -> tuple[list[dict[str, Any]], int]:
-        return find_page(
+        return self.find_page(
             self.db[HISTORY_COLLECTION],
             {"roomNumber": room_number},
             [("time", ASCENDING)],
@@ -181,7 +181,7 @@ class RoomsStores(MongoStores):
             query["checkInDate"] = {"$lt": filters["to"].isoformat()}
         if "from" in filters:
             query["checkOutDate"] = {"$gt": filters["from"].isoformat()}
-        return find_page(self.db[BOOKINGS_COLLECTION], query, BY_ARRIVAL, limit, offset)
+        return self.find_page(self.db[BOOKINGS_COLLECTION], query, BY_ARRIVAL, limit, offset)
 
     def has_holding_booking(
         self, room_number: str, first_night: str, departure: str, except_id: str | None = None
@@ -233,7 +233,7 @@ class RoomsStores(MongoStores):
     ) -> tuple[list[Stay], int]:
         query = {name: filters[name] for name in ("roomNumber", "status") if name in filters}
         customers = self.db[CUSTOMERS_COLLECTION]
-        return find_page(customers, query, NEWEST_CHECK_IN_FIRST, limit, offset)
+        return self.find_page(customers, query, NEWEST_CHECK_IN_FIRST, limit, offset)
 
     def insert_stay(self, stay: Stay) -> Stay:
         self.db[CUSTOMERS_COLLECTION].insert_one(stay, session=self.session)
@@ -259,4 +259,4 @@ class RoomsStores(MongoStores):
     ) -> tuple[list[dict[str, Any]], int]:
         query = {"roomNumber": filters["roomNumber"]} if "roomNumber" in filters else {}
         messages = self.db[CONTACT_MESSAGES_COLLECTION]
-        return find_page(messages, query, NEWEST_FIRST, limit, offset)
+        return self.find_page(messages, query, NEWEST_FIRST, limit, offset)

@@ -10,7 +10,7 @@ from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from hotel_shared.mongo import WriteContention, find_page
+from hotel_shared.mongo import WriteContention
 from hotel_shared.store import MongoStores
 from tasks.rules.departments import DepartmentNotFound
 from tasks.rules.employees import EmployeeExists, EmployeeNotFound
@@ -112,7 +112,7 @@ class TasksStores(MongoStores):
         self, filters: Mapping[str, Any], limit: int, offset: int
     ) -> tuple[list[Document], int]:
         query = {name: filters[name] for name in EMPLOYEE_FILTERS if name in filters}
-        return find_page(self.employees, query, EMPLOYEE_ORDER, limit, offset)
+        return self.find_page(self.employees, query, EMPLOYEE_ORDER, limit, offset)
 
     def get_employee(self, code: str) -> Document | None:
         return self.employees.find_one({"employeeCode": code}, session=self.session)
@@ -167,13 +167,13 @@ class TasksStores(MongoStores):
         self, filters: Mapping[str, Any], limit: int, offset: int
     ) -> tuple[list[Document], int]:
         query = {name: filters[name] for name in REQUEST_FILTERS if name in filters}
-        return find_page(self.requests, query, REQUEST_ORDER, limit, offset)
+        return self.find_page(self.requests, query, REQUEST_ORDER, limit, offset)
 
     def find_tasks(
         self, filters: Mapping[str, Any], limit: int, offset: int
     ) -> tuple[list[Document], int]:
         query = {name: filters[name] for name in TASK_FILTERS if name in filters}
-        return find_page(self.tasks, query, TASK_ORDER, limit, offset)
+        return self.find_page(self.tasks, query, TASK_ORDER, limit, offset)
 
     def get_task(self, task_id: str) -> Document:
         task = self.tasks.find_one({"taskId": task_id}, session=self.session)
