@@ -64,12 +64,7 @@ class NotificationsStores(MongoStores):
         if since is not None:
             created = query.setdefault("createdAt", {})
             created["$gt"] = max(since, created.get("$gt", since))
-        cursor = self.notifications.find(query, session=self.session)
-        items = list(cursor.sort(NEWEST_FIRST).skip(offset).limit(limit))
-        # A page that is not full already tells the total: no count round trip.
-        if len(items) < limit and (items or offset == 0):
-            return items, offset + len(items)
-        return items, self.notifications.count_documents(query, session=self.session)
+        return self.find_page(self.notifications, query, NEWEST_FIRST, limit, offset)
 
     def count_unread(self, audiences: list[str], state: ReadState) -> int:
         query = {"audiences": {"$in": audiences}, **_unread_query(state)}
