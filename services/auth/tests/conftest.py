@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -42,11 +42,8 @@ def config(service_settings, auth_private_key) -> Config:
 
 
 @pytest.fixture
-def stores(config: Config) -> Iterator[AuthStores]:
-    stores = AuthStores.from_settings(config.service)
-    stores.ensure_indexes()
-    yield stores
-    stores.client.drop_database(config.service.mongo_db)
+def stores(config: Config, make_stores) -> AuthStores:
+    return make_stores(AuthStores, config.service)
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from hotel_shared.inbox import bind_handlers
@@ -23,11 +21,8 @@ def config(service_settings) -> Config:
 
 
 @pytest.fixture
-def stores(config: Config) -> Iterator[NotificationsStores]:
-    stores = NotificationsStores.from_settings(config.service)
-    stores.ensure_indexes()
-    yield stores
-    stores.client.drop_database(stores.db.name)
+def stores(config: Config, make_stores) -> NotificationsStores:
+    return make_stores(NotificationsStores, config.service)
 
 
 @pytest.fixture

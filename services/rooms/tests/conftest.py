@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -32,11 +31,8 @@ def config(service_settings) -> Config:
 
 
 @pytest.fixture
-def stores(config: Config) -> Iterator[RoomsStores]:
-    stores = RoomsStores.from_settings(config.service)
-    stores.ensure_indexes()
-    yield stores
-    stores.client.drop_database(stores.db.name)
+def stores(config: Config, make_stores) -> RoomsStores:
+    return make_stores(RoomsStores, config.service)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from conftest import FRONT_DESK, add_room, outbox_entries
 from hotel_shared.mongo import WriteContention
 from hotel_shared.principal import Context, Principal
 from hotel_shared.timeutil import utc_now
+from hotel_shared.versions import StaleVersion
 from rooms.rules import bookings as booking_rules
 from rooms.rules import rooms as rules
 from rooms.service import bookings, rooms
@@ -56,7 +57,7 @@ def test_a_blind_write_that_lost_a_race_is_rerun_on_fresh_reads(stores):
 def test_a_conditional_write_that_lost_a_race_is_412(stores):
     add_room(stores, "204", housekeepingStatus="Dirty")
     racing = RacingStores(stores, losses=1)
-    with pytest.raises(rules.StaleRoomVersion) as raised:
+    with pytest.raises(StaleVersion) as raised:
         rooms.update_room_status(
             racing, HOUSEKEEPER, "204", {"housekeepingStatus": "Clean"}, 1, rules.DEFAULT_POLICY
         )

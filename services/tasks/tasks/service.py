@@ -9,6 +9,7 @@ from typing import Any
 from hotel_shared.principal import Context, Principal, check_guest_room
 from hotel_shared.store import unit_of_work
 from hotel_shared.timeutil import utc_now
+from hotel_shared.versions import check_version
 from tasks import events
 from tasks.rules import access, stats
 from tasks.rules import departments as department_rules
@@ -50,7 +51,7 @@ def save_department(
             department = department_rules.new_department(code, details, now)
             tx.insert_department(department)
             return department, True
-        access.check_version(current, expected_version, f"department {code}")
+        check_version(current, expected_version, f"department {code}")
         saved = tx.save_department(current, {**details, "updatedAt": now})
     return saved, False
 
@@ -88,7 +89,7 @@ def update_employee(
     employee_rules.check_may_edit(_principal(ctx), code, changes)
     with stores.transaction() as tx:
         before = tx.require_employee(code)
-        access.check_version(before, expected_version, f"employee {code}")
+        check_version(before, expected_version, f"employee {code}")
         tx.guard_department(before["department"])
         employee = tx.save_employee(before, {**changes, "updatedAt": utc_now()})
         if employee["department"] != before["department"]:
@@ -136,7 +137,7 @@ def assign_task(
     with stores.transaction() as tx:
         task = tx.get_task(task_id)
         tx.guard_department(task["department"])
-        access.check_version(task, expected_version, f"task {task_id}")
+        check_version(task, expected_version, f"task {task_id}")
         employee = tx.require_employee(employee_code)
         task_rules.check_can_assign(task, employee)
         if task_rules.is_already_assigned(task, employee_code):
@@ -228,7 +229,7 @@ def change_task_status(
     with stores.transaction() as tx:
         task = tx.get_task(task_id)
         task_rules.check_transition(task, new_status, principal)
-        access.check_version(task, expected_version, f"task {task_id}")
+        check_version(task, expected_version, f"task {task_id}")
         chain = tx.require_department(task["department"])["escalation"]
         if new_status in task_rules.TERMINAL_STATUSES:
             tx.guard_department(task["department"])

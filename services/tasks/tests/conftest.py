@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,12 +20,11 @@ def config(service_settings) -> Config:
 
 
 @pytest.fixture
-def stores(config: Config) -> Iterator[TasksStores]:
-    stores = TasksStores.from_settings(config.service)
-    stores.ensure_indexes()
+def stores(config: Config, make_stores) -> TasksStores:
+    """The demo departments and employees on a fresh database."""
+    stores = make_stores(TasksStores, config.service)
     seed_demo(stores)
-    yield stores
-    stores.client.drop_database(stores.db.name)
+    return stores
 
 
 @pytest.fixture

@@ -189,17 +189,6 @@ def test_a_guest_lists_only_their_rooms_requests():
     assert task_rules.request_filters({"roomNumber": "206"}, FRONT_DESK) == {"roomNumber": "206"}
 
 
-def test_a_stale_if_match_is_a_version_conflict():
-    access.check_version({"version": 3}, None, "task T1")
-    access.check_version({"version": 3}, 3, "task T1")
-    with pytest.raises(access.VersionConflict) as raised:
-        access.check_version({"version": 3}, 2, "task T1")
-    assert (raised.value.status, raised.value.code) == (412, "precondition_failed")
-
-
-# --- escalation --------------------------------------------------------------------------------
-
-
 def test_an_unacknowledged_task_escalates_level_by_level():
     task = assigned_task()
     assert task_rules.escalation_step(task, CHAIN, NOW + timedelta(minutes=14)) is None

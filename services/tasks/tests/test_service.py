@@ -10,8 +10,8 @@ from conftest import add_staff, outbox_events
 from hotel_shared.demo import DEMO_BY_USERNAME
 from hotel_shared.mongo import WriteContention
 from hotel_shared.principal import Context, NotYourRoom, Principal
+from hotel_shared.versions import StaleVersion
 from tasks import service
-from tasks.rules import access
 
 HOT_WATER = {"roomNumber": "205", "jobType": "plumbing", "priority": "high", "description": "cold"}
 
@@ -53,7 +53,7 @@ def test_a_guest_asks_only_for_their_own_room(stores):
 
 def test_a_stale_if_match_is_412_but_a_stale_internal_read_is_retryable(stores):
     _, task = service.create_request(stores, FRONT_DESK, HOT_WATER)
-    with pytest.raises(access.VersionConflict):
+    with pytest.raises(StaleVersion):
         service.change_task_status(
             stores, TECHNICIAN, task["taskId"], "acknowledged", None, task["version"] - 1
         )

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -25,6 +25,7 @@ from hotel_shared.auth import Principal, access_claims, sign_token
 from hotel_shared.config import ServiceSettings
 from hotel_shared.demo import DEMO_BY_USERNAME
 from hotel_shared.events import new_event
+from hotel_shared.store import MongoStores
 from hotel_shared.testing.servers import (
     RABBITMQ_SERVER,
     RabbitNode,
@@ -247,6 +248,31 @@ def service_settings(
         return replace(settings, **overrides)
 
     return make
+
+
+# --- a service's stores ------------------------------------------------------------------------
+
+
+S = TypeVar("S", bound=MongoStores)
+
+
+@pytest.fixture
+def make_stores() -> Iterator[Callable[[type[S], ServiceSettings], S]]:
+    """Make a service's stores on its own empty database, with its indexes; dropped afterwards.
+
+    A service's conftest: `def stores(config, make_stores): return make_stores(RoomsStores, ...)`.
+    """
+    made: list[MongoStores] = []
+
+    def make(stores_class: type[S], settings: ServiceSettings) -> S:
+        stores = stores_class.from_settings(settings)
+        stores.ensure_indexes()
+        made.append(stores)
+        return stores
+
+    yield make
+    for stores in made:
+        stores.client.drop_database(stores.db.name)
 
 
 # --- HTTP assertions ---------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hotel_shared.errors import Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed
+from hotel_shared import versions
+from hotel_shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 Room = dict[str, Any]
 
@@ -121,17 +122,6 @@ class InspectionNotAllowed(Forbidden):
     code = "inspection_not_allowed"
 
 
-class StaleRoomVersion(PreconditionFailed):
-    code = "precondition_failed"
-
-    def __init__(self, room_number: str, expected: int, current: int | None) -> None:
-        super().__init__(
-            f"room {room_number} changed since version {expected}; fetch it again",
-            roomNumber=room_number,
-            currentVersion=current,
-        )
-
-
 # --- housekeeping moves and who may make them ----------------------------------------------------
 
 
@@ -187,8 +177,9 @@ def check_status_permission(role: str, department: str | None, changes: Mapping[
 
 def check_version(room: Mapping[str, Any], expected_version: int | None) -> None:
     """The client's If-Match, when given, must name the version the room has now."""
-    if expected_version is not None and room["version"] != expected_version:
-        raise StaleRoomVersion(room["roomNumber"], expected_version, room["version"])
+    versions.check_version(
+        room, expected_version, f"room {room['roomNumber']}", roomNumber=room["roomNumber"]
+    )
 
 
 # --- derived fields and new rooms ----------------------------------------------------------------

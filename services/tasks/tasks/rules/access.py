@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from hotel_shared.errors import Forbidden, PreconditionFailed
+from hotel_shared.errors import Forbidden
 from hotel_shared.principal import Principal
 
 PROGRESS_ROLES = ("supervisor", "hotelAdmin")  # besides the assignee
@@ -18,16 +15,6 @@ ANALYTICS_ROLES = ("hotelAdmin", "supervisor", "frontOffice")
 
 class NotAllowed(Forbidden):
     code = "not_allowed"
-
-
-class VersionConflict(PreconditionFailed):
-    code = "precondition_failed"
-
-
-def check_version(document: Mapping[str, Any], expected_version: int | None, what: str) -> None:
-    """412 when the client's If-Match names a version other than the one just read."""
-    if expected_version is not None and document["version"] != expected_version:
-        raise VersionConflict(f"{what} changed meanwhile")
 
 
 def check_may_assign(principal: Principal) -> None:
