@@ -81,6 +81,9 @@ def operation(
     problem statuses beyond those implied (401/403 by `require`, 404 by a path argument, 400/422
     by a body, 422 by a query, 503 always).
     """
+    unknown = set(errors) - set(_ERROR_TITLES)
+    if unknown:
+        raise ValueError(f"no problem response is described for {sorted(unknown)}")
     body_schema = _instance(body)
     query_schema = _instance(query)
 
@@ -139,6 +142,16 @@ def build_openapi(app: Flask, *, title: str, version: str = "1.0.0") -> dict[str
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
     spec.components.schema("Problem", _PROBLEM_SCHEMA)
+    for status in sorted(_ERROR_TITLES):
+        spec.components.response(
+            _problem_response_name(status),
+            {
+                "description": _ERROR_TITLES[status],
+                "content": {
+                    PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                },
+            },
+        )
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
         view = app.view_functions.get(rule.endpoint)
@@ -185,12 +198,7 @@ def _operation_object(
         "responses": {
             str(declared.status): _success_response(declared),
             **{
-                str(status): {
-                    "description": _ERROR_TITLES.get(status, "Error"),
-                    "content": {
-                        PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
-                    },
-                }
+                str(status): {"$ref": f"#/components/responses/{_problem_response_name(status)}"}
                 for status in sorted(statuses)
             },
         },
@@ -230,6 +238,10 @@ def _success_response(declared: Operation) -> dict[str, Any]:
         }
     response["content"] = {"application/json": {"schema": schema}}
     return response
+
+
+def _problem_response_name(status: int) -> str:
+    return f"Problem{status}"
 
 
 def _instance(schema: SchemaType | None) -> Schema | None:

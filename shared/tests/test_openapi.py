@@ -91,3 +91,8 @@ def test_an_undeclared_route_is_named_as_missing(settings):
 def test_the_document_names_no_route_twice_across_calls(settings):
     app = make_app(settings)
     assert build_openapi(app, title="probe") == build_openapi(app, title="probe")
+
+
+def test_an_error_status_without_a_description_is_refused_at_declaration():
+    with pytest.raises(ValueError, match="418"):
+        operation(errors=(418,))
