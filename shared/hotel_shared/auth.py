@@ -19,6 +19,7 @@ from flask import current_app, g, request
 
 from hotel_shared.config import ServiceSettings
 from hotel_shared.errors import Forbidden, Unauthorized
+from hotel_shared.mongo import get_database
 from hotel_shared.principal import (  # noqa: F401  (re-exported: routes import them from here)
     ROLES,
     STAFF_ROLES,
@@ -27,6 +28,7 @@ from hotel_shared.principal import (  # noqa: F401  (re-exported: routes import 
     Principal,
     check_guest_room,
 )
+from hotel_shared.revocations import RevocationList
 from hotel_shared.web import current_request_id
 
 
@@ -68,8 +70,10 @@ class TokenVerifier:
         audience: str,
         public_keys: list[Any] | None = None,
         jwks_url: str | None = None,
+        revocations: RevocationList | None = None,
     ) -> None:
         self.issuer = issuer
+        self.revocations = revocations
         self.audience = audience
         self.jwks_url = jwks_url
         self._keys: dict[str, Any] = {key_id(k): k for k in (public_keys or [])}
@@ -87,6 +91,7 @@ class TokenVerifier:
             audience=settings.jwt_audience,
             public_keys=keys,
             jwks_url=settings.auth_jwks_url,
+            revocations=RevocationList(lambda: get_database(settings)),
         )
 
     def _key_for(self, kid: str | None) -> Any:
@@ -131,6 +136,10 @@ class TokenVerifier:
             raise Unauthorized("the access token is invalid", code="invalid_token") from None
         if claims.get("typ") != "access" or claims.get("role") not in ROLES:
             raise Unauthorized("the access token is invalid", code="invalid_token")
+        if self.revocations is not None and self.revocations.is_revoked(
+            str(claims["sub"]), float(claims["iat"])
+        ):
+            raise Unauthorized("this access has been revoked; sign in again", code="token_revoked")
         return Principal.from_claims(claims)
 
 

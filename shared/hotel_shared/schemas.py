@@ -7,7 +7,7 @@ bodies and `from`/`to` periods. Services keep their own schemas; these are the p
 from __future__ import annotations
 
 import re
-from datetime import UTC
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -15,6 +15,14 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from hotel_shared.timeutil import to_iso
 
 ROOM_NUMBER_PATTERN = re.compile(r"^[0-9A-Za-z-]{1,10}$")
+# Dates a hotel can mean: a typo such as 9999-12-31 or 0001-01-03 is refused, never stored.
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+_DAY_RANGE = validate.Range(EARLIEST_DAY, LATEST_DAY, error="must be between {min} and {max}")
+_TIME_RANGE = validate.Range(
+    datetime.combine(EARLIEST_DAY, time.min, UTC),
+    datetime.combine(LATEST_DAY, time.max, UTC),
+    error="must be between 2000-01-01 and 2100-12-31",
+)
 
 
 def one_of(choices: tuple[str, ...] | list[str]) -> validate.OneOf:
@@ -39,14 +47,44 @@ class RoomNumber(fields.String):
 
 
 class UtcDateTime(fields.AwareDateTime):
-    """Reads ISO 8601 (naive means UTC); writes ISO 8601 UTC with `Z`, the platform's one format."""
+    """Reads ISO 8601 (naive means UTC) within 2000-2100; writes ISO 8601 UTC with `Z`."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("default_timezone", UTC)
+        kwargs.setdefault("validate", _TIME_RANGE)
         super().__init__(**kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return to_iso(value)
+
+
+class Day(fields.Date):
+    """A calendar day (YYYY-MM-DD) within 2000-2100."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", _DAY_RANGE)
+        super().__init__(**kwargs)
+
+
+class StrictBoolean(fields.Boolean):
+    """Only JSON true or false: 0, 1, "yes" and "false" are refused, not guessed."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):  # 0 == False in Python, so a set lookup would let it in
+            raise self.make_error("invalid")
+        return value
+
+
+class StrictInteger(fields.Integer):
+    """A JSON integer: true, 1.5 and "3" are refused."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class JsonNumber(fields.Float):
@@ -57,7 +95,7 @@ class JsonNumber(fields.Float):
         super().__init__(**kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
-        if isinstance(value, str):
+        if isinstance(value, str | bool):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
 
@@ -90,5 +128,5 @@ class TimePeriodSchema(_Period):
 class DatePeriodSchema(_Period):
     """`from` / `to` as calendar days (YYYY-MM-DD); loaded under the keys "from" and "to"."""
 
-    from_ = fields.Date(data_key="from", attribute="from")
-    to = fields.Date()
+    from_ = Day(data_key="from", attribute="from")
+    to = Day()

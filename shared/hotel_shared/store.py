@@ -45,6 +45,7 @@ from hotel_shared.mongo import (
     retry_contention,
 )
 from hotel_shared.outbox import ensure_outbox_indexes, record_event
+from hotel_shared.revocations import ensure_revocation_indexes, record_revocation
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -87,6 +88,7 @@ class MongoStores:
         self.ensure_collection_indexes()
         ensure_outbox_indexes(self.db)
         ensure_inbox_indexes(self.db, self.processed_events_ttl_days)
+        ensure_revocation_indexes(self.db)
 
     def ensure_collection_indexes(self) -> None:
         """Overridden by each service with the indexes of the collections it owns."""
@@ -143,6 +145,10 @@ class MongoStores:
     def mark_processed(self, envelope: Document) -> None:
         """Note the event id in the inbox, in the open transaction (AlreadyProcessed if there)."""
         mark_processed(self.db, self._require_session(), envelope)
+
+    def record_revocation(self, data: Mapping[str, Any]) -> None:
+        """Keep an `auth.access.revoked.v1` so this service's verifiers refuse the tokens."""
+        record_revocation(self.db, self.session, data)
 
     def find_page(
         self,

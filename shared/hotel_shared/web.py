@@ -30,13 +30,13 @@ from hotel_shared.config import ServiceSettings
 from hotel_shared.errors import (
     PROBLEM_CONTENT_TYPE,
     DatabaseUnavailable,
-    MalformedJson,
     PreconditionFailed,
     ProblemError,
     ServiceUnavailable,
     ValidationFailed,
     problem_for_status,
 )
+from hotel_shared.inputs import check_json_media_type, check_text, parse_json
 from hotel_shared.logs import configure_logging, request_id_var
 from hotel_shared.mongo import get_client, is_unavailable
 
@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 REQUEST_ID_HEADER = "X-Request-ID"
 _REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+# Past any real list; a larger skip overflows Mongo's 64-bit integer.
+MAX_OFFSET = 10_000_000
 
 HTTP_REQUESTS = Counter(
     "hotel_http_requests_total", "HTTP requests answered", ["service", "method", "route", "status"]
@@ -208,23 +210,11 @@ def _register_operational_routes(app: Flask, checks: Mapping[str, ReadinessCheck
 # --- request bodies, query strings, paging and optimistic concurrency -----------------------
 
 
-def _parse_json_body() -> Any:
-    raw = request.get_data(cache=True)
-    if not raw.strip():
-        raise MalformedJson("the request body is empty; a JSON object is expected")
-    try:
-        return json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise MalformedJson(f"the request body is not valid JSON: {error}") from None
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def load_body(schema: Schema, *, partial: bool = False) -> dict[str, Any]:
     """The request's JSON object, validated by `schema`: 400 when unparseable, 422 when invalid."""
-    data = _parse_json_body()
+    check_json_media_type(request.headers.get("Content-Type"))
+    data = parse_json(request.get_data(cache=True))
+    check_text(data, "request body")
     if not isinstance(data, dict):
         raise ValidationFailed(
             "the request body must be a JSON object", errors={"_schema": ["must be a JSON object"]}
@@ -234,7 +224,9 @@ def load_body(schema: Schema, *, partial: bool = False) -> dict[str, Any]:
 
 def load_query(schema: Schema) -> dict[str, Any]:
     """Query-string arguments validated by `schema` (422 naming the bad ones)."""
-    return _load(schema, request.args.to_dict(), partial=False, where="query")
+    arguments = request.args.to_dict()
+    check_text(arguments, "query")
+    return _load(schema, arguments, partial=False, where="query")
 
 
 def _load(schema: Schema, data: dict[str, Any], *, partial: bool, where: str) -> dict[str, Any]:
@@ -250,7 +242,7 @@ class PageQuerySchema(Schema):
     """`limit` (default 50, at most 500) and `offset`; list routes' query schemas extend it."""
 
     limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(1, MAX_LIMIT))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, MAX_OFFSET))
 
 
 def load_page_query(schema: PageQuerySchema) -> tuple[dict[str, Any], int, int]:
