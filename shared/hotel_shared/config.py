@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from hotel_shared.timeutil import hotel_zone
 
 _MISSING = object()
 
@@ -90,6 +93,12 @@ class ServiceSettings:
     outbox_poll_interval_s: float = 0.1
     processed_events_ttl_days: int = 7
     trusted_proxy_hops: int = 1
+    # The hotel's IANA zone: "today", arrival guards and day buckets are in it (DESIGN §3).
+    hotel_timezone: str = "UTC"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return hotel_zone(self.hotel_timezone)
 
     @classmethod
     def from_env(
@@ -124,4 +133,13 @@ class ServiceSettings:
             outbox_poll_interval_s=env_float("OUTBOX_POLL_INTERVAL_S", 0.1, environ),
             processed_events_ttl_days=max(7, env_int("PROCESSED_EVENTS_TTL_DAYS", 7, environ)),
             trusted_proxy_hops=env_int("TRUSTED_PROXY_HOPS", 1, environ),
+            hotel_timezone=_zone_name(env_str("HOTEL_TIMEZONE", "UTC", environ)),
         )
+
+
+def _zone_name(name: str) -> str:
+    try:
+        hotel_zone(name)
+    except ValueError as error:
+        raise ConfigError(f"environment variable HOTEL_TIMEZONE: {error}") from None
+    return name

@@ -1,8 +1,9 @@
-"""UTC time helpers: every stored and exposed time is UTC, rendered ISO 8601 with `Z`."""
+"""Time helpers: stored and exposed times are UTC (ISO 8601 with `Z`); days are the hotel's."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def utc_now() -> datetime:
@@ -25,3 +26,22 @@ def parse_iso(text: str) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+def hotel_zone(name: str) -> ZoneInfo:
+    """The hotel's time zone (HOTEL_TIMEZONE, an IANA name): what "today" and a day mean."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is not an IANA time zone name (e.g. Europe/Madrid)") from None
+
+
+def hotel_day(moment: datetime, zone: ZoneInfo) -> date:
+    """The hotel's calendar day at `moment` (a UTC instant), never the server's."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone).date()
+
+
+def hotel_today(zone: ZoneInfo, now: datetime | None = None) -> date:
+    return hotel_day(now or utc_now(), zone)

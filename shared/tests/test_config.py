@@ -39,3 +39,22 @@ def test_malformed_values_are_refused_with_the_variable_name():
         env_bool("FLAG", False, {"FLAG": "maybe"})
     assert env_int_list("DELAYS", (1,), {"DELAYS": "10, 20,30"}) == (10, 20, 30)
     assert env_int("ABSENT", 7, {}) == 7
+
+
+def test_the_hotel_time_zone_is_read_and_checked():
+    from datetime import UTC, datetime
+
+    from hotel_shared.timeutil import hotel_day
+
+    environ = {
+        "MONGO_URL": "mongodb://x",
+        "AMQP_URL": "amqp://x",
+        "HOTEL_TIMEZONE": "Pacific/Kiritimati",
+    }
+    settings = ServiceSettings.from_env("probe", environ, needs_public_key=False)
+    # 11:00 UTC on 1 December is already 2 December in Kiritimati (UTC+14).
+    assert str(hotel_day(datetime(2026, 12, 1, 11, tzinfo=UTC), settings.zone)) == "2026-12-02"
+    with pytest.raises(ConfigError, match="HOTEL_TIMEZONE"):
+        ServiceSettings.from_env(
+            "probe", {**environ, "HOTEL_TIMEZONE": "Mars/Olympus"}, needs_public_key=False
+        )
