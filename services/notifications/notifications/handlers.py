@@ -1,7 +1,9 @@
 """HANDLERS: each event people care about, stored once in the inbox, then pushed to its audiences.
 
 The push is an adapter the process wires in: the worker passes its Socket.IO message-queue
-publisher to `make_handlers`, a test a recorder.
+publisher to `make_handlers`, a test a recorder. `auth.access.revoked.v1` is kept in the
+service's own `revoked_access` (hotel_shared.revocations): the verifier refuses the subject's
+earlier tokens and the hub (sockets.py) closes their open sockets.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import threading
 from datetime import datetime, timedelta
 
 from hotel_shared.inbox import EventHandler, InboundEvent
+from hotel_shared.revocations import REVOCATION_HANDLERS
 from hotel_shared.timeutil import utc_now
 from notifications import events, service
 from notifications.service import Emit
@@ -33,7 +36,8 @@ class InboxClock:
 
 
 def make_handlers(emit: Emit, clock: InboxClock | None = None) -> dict[str, EventHandler]:
-    """HANDLERS for every notified event type, pushing through `emit` after each commit."""
+    """HANDLERS for every notified event type, pushing through `emit` after each commit, and for
+    the revocations the verifier and the hub read."""
     clock = clock or InboxClock()
 
     def on_notified_event(stores: NotificationsStores, event: InboundEvent) -> None:
@@ -49,4 +53,4 @@ def make_handlers(emit: Emit, clock: InboxClock | None = None) -> dict[str, Even
             created_at=clock.next(),
         )
 
-    return dict.fromkeys(events.NOTIFIED_EVENTS, on_notified_event)
+    return {**dict.fromkeys(events.NOTIFIED_EVENTS, on_notified_event), **REVOCATION_HANDLERS}

@@ -8,7 +8,7 @@ from hotel_shared.inbox import bind_handlers
 from notifications.app import SOCKETIO_KEY, create_app
 from notifications.config import Config
 from notifications.handlers import make_handlers
-from notifications.sockets import socketio_emitter
+from notifications.sockets import WATCH_KEY, socketio_emitter
 from notifications.store import NotificationsStores
 
 pytest_plugins = ["hotel_shared.testing"]
@@ -27,7 +27,9 @@ def stores(config: Config, make_stores) -> NotificationsStores:
 
 @pytest.fixture
 def app(config: Config, stores: NotificationsStores):
-    return create_app(config)
+    app = create_app(config)
+    yield app
+    app.extensions[WATCH_KEY].stop()  # the revocation watch of sockets left open by the test
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hotel_shared.inbox import bind_handlers
+from hotel_shared.revocations import ACCESS_REVOKED
 from hotel_shared.testing import assert_has_contract, consumed_event_types, load_contract
 from notifications.handlers import make_handlers
 
@@ -14,6 +15,7 @@ def ignore_pushes(event, payload, audiences):
 
 
 CONSUMED = consumed_event_types(make_handlers(ignore_pushes))
+NOTIFIED = [event_type for event_type in CONSUMED if event_type != ACCESS_REVOKED]
 
 
 @pytest.fixture
@@ -21,8 +23,13 @@ def handle(stores):
     return bind_handlers(stores, make_handlers(ignore_pushes)).handle
 
 
-@pytest.mark.parametrize("event_type", CONSUMED)
-def test_every_handled_event_has_an_example_that_is_stored_for_an_audience(
+def test_every_handled_event_type_has_an_example():
+    for event_type in CONSUMED:
+        assert_has_contract(event_type)
+
+
+@pytest.mark.parametrize("event_type", NOTIFIED)
+def test_every_notified_event_has_an_example_that_is_stored_for_an_audience(
     event_type, handle, stores, contract_envelope
 ):
     assert_has_contract(event_type)
@@ -69,3 +76,11 @@ def test_an_order_for_a_room_reaches_that_rooms_guest(handle, stores, contract_e
     handle(envelope)
     room = load_contract("fnb.order.placed.v1")["data"]["roomNumber"]
     assert f"room:{room}" in stores.notifications.find_one({"_id": envelope["id"]})["audiences"]
+
+
+def test_the_revocation_example_is_kept_not_notified(handle, stores, contract_envelope):
+    envelope = contract_envelope(ACCESS_REVOKED)
+    handle(envelope)
+    example = load_contract(ACCESS_REVOKED)["data"]
+    assert stores.db.revoked_access.find_one({"_id": example["subjectId"]}) is not None
+    assert stores.notifications.count_documents({}) == 0

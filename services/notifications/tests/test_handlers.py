@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from hotel_shared.inbox import InboundEvent, bind_handlers
+from hotel_shared.revocations import ACCESS_REVOKED
 from notifications import events
 from notifications.handlers import InboxClock, make_handlers
 
@@ -28,8 +29,8 @@ def handlers(pushes):
     return make_handlers(pushes)
 
 
-def test_every_notified_event_type_has_a_handler(handlers):
-    assert set(handlers) == set(events.NOTIFIED_EVENTS)
+def test_every_notified_event_type_and_revocations_have_a_handler(handlers):
+    assert set(handlers) == {*events.NOTIFIED_EVENTS, ACCESS_REVOKED}
 
 
 def test_an_event_is_stored_with_its_audiences_then_pushed(stores, handlers, pushes, make_envelope):
