@@ -1,8 +1,13 @@
-"""Reactions to rooms' events: a departure clean per checkout, a clean for a room set Dirty."""
+"""Reactions to rooms' events: a departure clean per checkout, a clean for a room set Dirty.
+
+Auth's `auth.access.revoked.v1` is kept in the service's own `revoked_access`
+(hotel_shared.revocations), so the web processes refuse the subject's earlier tokens.
+"""
 
 from __future__ import annotations
 
 from hotel_shared.inbox import InboundEvent
+from hotel_shared.revocations import REVOCATION_HANDLERS
 from tasks import events, service
 from tasks.store import TasksStores
 
@@ -30,4 +35,5 @@ def on_room_status_changed(stores: TasksStores, event: InboundEvent) -> None:
 HANDLERS = {
     events.CUSTOMER_CHECKED_OUT: on_customer_checked_out,
     events.ROOM_STATUS_CHANGED: on_room_status_changed,
+    **REVOCATION_HANDLERS,
 }
