@@ -8,6 +8,7 @@ from typing import Any
 from hotel_shared.events import EventSource, changes_between
 from hotel_shared.principal import Context
 from hotel_shared.timeutil import to_iso
+from rooms.rules.bookings import special_id_hash
 from rooms.rules.rooms import DETAIL_FIELDS, STATUS_DIMENSIONS
 
 SOURCE = EventSource("rooms")
@@ -145,7 +146,6 @@ def booking_data(booking: Mapping[str, Any]) -> dict[str, Any]:
         "totalAmount": booking["totalAmount"],
         "paymentStatus": booking["paymentStatus"],
         "bookingStatus": booking["bookingStatus"],
-        "specialId": booking["specialId"],
         "pmsReservationId": booking.get("pmsReservationId"),
     }
 
@@ -159,13 +159,12 @@ def booking_cancelled(booking: Mapping[str, Any], ctx: Context) -> dict[str, Any
 
 
 def stay_data(stay: Mapping[str, Any]) -> dict[str, Any]:
-    """What auth needs for guest access (customerId, roomNumber, specialId...) and the dates."""
+    """The stay's who, where and dates; never the booking code (a credential)."""
     return {
         "customerId": stay["_id"],
         "roomNumber": stay["roomNumber"],
         "name": stay["name"],
         "bookingId": stay.get("bookingId"),
-        "specialId": stay["specialId"],
         "status": stay["status"],
         "checkinDate": to_iso(stay["checkinDate"]),
         "checkoutDate": stay["checkoutDate"],
@@ -174,16 +173,21 @@ def stay_data(stay: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _stay_event(event_type: str, stay: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
-    return _event(event_type, f"customer/{stay['_id']}", stay_data(stay), ctx)
+def _stay_event(event_type: str, stay: Mapping[str, Any], ctx: Context, **extra: Any) -> dict:
+    return _event(event_type, f"customer/{stay['_id']}", {**stay_data(stay), **extra}, ctx)
+
+
+def _guest_access_event(event_type: str, stay: Mapping[str, Any], ctx: Context) -> dict:
+    # Auth's guest-access projection verifies a guest login against the hash of the code.
+    return _stay_event(event_type, stay, ctx, specialIdHash=special_id_hash(stay["specialId"]))
 
 
 def customer_checked_in(stay: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
-    return _stay_event(CUSTOMER_CHECKED_IN, stay, ctx)
+    return _guest_access_event(CUSTOMER_CHECKED_IN, stay, ctx)
 
 
 def customer_checked_out(stay: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
-    return _stay_event(CUSTOMER_CHECKED_OUT, stay, ctx)
+    return _guest_access_event(CUSTOMER_CHECKED_OUT, stay, ctx)
 
 
 def customer_stay_extended(stay: Mapping[str, Any], ctx: Context) -> dict[str, Any]:

@@ -1,10 +1,12 @@
-"""Reactions to other services' events: cleaning done → Clean; PMS reservations → bookings."""
+"""Reactions to other services' events: cleaning done → Clean; PMS reservations → bookings;
+revoked access kept so its tokens are refused."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from hotel_shared.inbox import InboundEvent
+from hotel_shared.revocations import REVOCATION_HANDLERS
 from rooms import events
 from rooms.rules.bookings import PmsReservation
 from rooms.service import bookings, rooms
@@ -37,4 +39,6 @@ def on_reservation_imported(stores: RoomsStores, event: InboundEvent) -> None:
 HANDLERS = {
     events.TASK_COMPLETED: on_task_completed,
     events.PMS_RESERVATION_IMPORTED: on_reservation_imported,
+    # auth.access.revoked.v1: kept in revoked_access, so this service's tokens of it are refused.
+    **REVOCATION_HANDLERS,
 }

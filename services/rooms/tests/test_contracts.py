@@ -8,6 +8,7 @@ import pytest
 from conftest import add_room, outbox_entries
 
 from hotel_shared.inbox import bind_handlers
+from hotel_shared.revocations import ACCESS_REVOKED
 from hotel_shared.testing import (
     assert_has_contract,
     assert_matches_contract,
@@ -42,6 +43,17 @@ def test_every_consumed_event_has_an_example_that_the_handler_accepts(
 ):
     assert_has_contract(event_type)
     bind_handlers(stores, HANDLERS).handle(contract_envelope(event_type))
+
+
+def test_the_consumer_contracts_cover_revoked_access():
+    # The parametrised test above then replays contracts/events/auth.access.revoked.v1.json.
+    assert ACCESS_REVOKED in consumed_event_types(HANDLERS)
+
+
+def test_a_revocation_from_its_example_is_kept(stores, contract_envelope):
+    example = load_contract(ACCESS_REVOKED)["data"]
+    bind_handlers(stores, HANDLERS).handle(contract_envelope(ACCESS_REVOKED))
+    assert stores.db["revoked_access"].count_documents({"_id": example["subjectId"]}) == 1
 
 
 def test_tasks_completed_contract_marks_a_dirty_room_clean(stores, contract_envelope):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 from collections.abc import Mapping
@@ -10,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from hotel_shared.errors import Conflict, NotFound, ValidationFailed
+from hotel_shared.principal import Principal
 from rooms.rules.rooms import Room
 
 Booking = dict[str, Any]
@@ -27,6 +29,9 @@ BOOKING_MOVES: dict[str, tuple[str, ...]] = {
 UNPAID, PARTIALLY_PAID, PAID = "unpaid", "partially paid", "paid"
 BOOKING_ROLES = ("hotelAdmin", "frontOffice")
 SPECIAL_ID_BYTES = 12  # 96 random bits, 16 characters: the guest's password for the in-room app
+# The booking code is a credential: only the front office reads it (and the booking's own
+# confirmation shows it); events carry its hash, never the code.
+SPECIAL_ID_READER_ROLES = ("hotelAdmin", "frontOffice")
 PMS_CANCELLED_STATUSES = ("cancelled", "canceled")
 
 
@@ -82,6 +87,22 @@ def new_id() -> str:
 
 def new_special_id() -> str:
     return secrets.token_urlsafe(SPECIAL_ID_BYTES)
+
+
+def special_id_hash(special_id: str) -> str:
+    """What events carry instead of the code: the lowercase hex SHA-256 of its UTF-8 bytes."""
+    return hashlib.sha256(special_id.encode("utf-8")).hexdigest()
+
+
+def may_read_special_id(principal: Principal | None) -> bool:
+    return principal is not None and principal.role in SPECIAL_ID_READER_ROLES
+
+
+def as_seen_by(document: Mapping[str, Any], principal: Principal | None) -> dict[str, Any]:
+    """A booking or stay as the caller may read it: without the booking code unless front office."""
+    if may_read_special_id(principal):
+        return dict(document)
+    return {name: value for name, value in document.items() if name != "specialId"}
 
 
 def count_nights(check_in: date, check_out: date) -> int:

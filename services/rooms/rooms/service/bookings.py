@@ -43,13 +43,14 @@ def create_booking(stores: RoomsStores, ctx: Context, request: Mapping[str, Any]
 
 
 def get_booking(stores: RoomsStores, ctx: Context, booking_id: str) -> Booking:
-    return stores.get_booking(booking_id)
+    return rules.as_seen_by(stores.get_booking(booking_id), ctx.principal)
 
 
 def list_bookings(
     stores: RoomsStores, ctx: Context, filters: Mapping[str, Any], limit: int, offset: int
 ) -> tuple[list[Booking], int]:
-    return stores.find_bookings(filters, limit, offset)
+    items, total = stores.find_bookings(filters, limit, offset)
+    return [rules.as_seen_by(booking, ctx.principal) for booking in items], total
 
 
 @unit_of_work

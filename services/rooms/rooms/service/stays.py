@@ -89,10 +89,12 @@ def extend_stay(stores: RoomsStores, ctx: Context, stay_id: str, new_departure: 
 
 
 def get_stay(stores: RoomsStores, ctx: Context, stay_id: str) -> Stay:
-    return stores.get_stay(stay_id)
+    """One stay; the booking code only for the front office (supervisors read stays too)."""
+    return booking_rules.as_seen_by(stores.get_stay(stay_id), ctx.principal)
 
 
 def list_stays(
     stores: RoomsStores, ctx: Context, filters: Mapping[str, Any], limit: int, offset: int
 ) -> tuple[list[Stay], int]:
-    return stores.find_stays(filters, limit, offset)
+    items, total = stores.find_stays(filters, limit, offset)
+    return [booking_rules.as_seen_by(stay, ctx.principal) for stay in items], total
