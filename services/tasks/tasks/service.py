@@ -8,7 +8,7 @@ from typing import Any
 
 from hotel_shared.principal import Context, Principal, check_guest_room
 from hotel_shared.store import unit_of_work
-from hotel_shared.timeutil import utc_now
+from hotel_shared.timeutil import hotel_today, utc_now
 from hotel_shared.versions import check_version
 from tasks import events
 from tasks.rules import access, stats
@@ -165,7 +165,7 @@ def _open_task(
     tx.insert_request(request)
     tx.insert_task(task)
     tx.record(events.request_created(task, ctx))
-    tx.bump_daily_stats(stats.row_key(task, None), {"requests": 1})
+    tx.bump_daily_stats(stats.row_key(task, None, tx.zone), {"requests": 1})
     return request, _auto_assign(tx, ctx, task, alert=True)
 
 
@@ -184,7 +184,7 @@ def _assign(tx: TasksStores, ctx: Context, task: Document, employee: Document) -
     chain = tx.require_department(task["department"])["escalation"]
     saved = tx.save_task(task, task_rules.assignment_changes(task, employee, chain, now))
     tx.add_load(employee["employeeCode"], 1, assigned_at=now)
-    tx.bump_daily_stats(stats.row_key(saved, employee["employeeCode"]), {"assigned": 1})
+    tx.bump_daily_stats(stats.row_key(saved, employee["employeeCode"], tx.zone), {"assigned": 1})
     tx.record(events.task_assigned(saved, ctx))
     if task["status"] != saved["status"]:
         tx.record(events.task_status_changed(task, saved, ctx))
@@ -240,7 +240,7 @@ def change_task_status(
             task, task_rules.status_changes(task, new_status, chain, now, written_note)
         )
         for employee_id, increments in stats.step_increments(task, saved):
-            tx.bump_daily_stats(stats.row_key(saved, employee_id), increments)
+            tx.bump_daily_stats(stats.row_key(saved, employee_id, tx.zone), increments)
         if saved["status"] == task_rules.COMPLETED:
             tx.record(events.task_completed(saved, ctx))
         tx.record(events.task_status_changed(task, saved, ctx))
@@ -307,7 +307,9 @@ def escalate_task(stores: TasksStores, ctx: Context, task_id: str, now: datetime
             tx.save_task(task, {"nextEscalationAt": task_rules.next_escalation_at(task, chain)})
             return False
         saved = tx.save_task(task, task_rules.escalation_changes(task, step, chain))
-        tx.bump_daily_stats(stats.row_key(saved, None), stats.escalation_increments(task, saved))
+        tx.bump_daily_stats(
+            stats.row_key(saved, None, tx.zone), stats.escalation_increments(task, saved)
+        )
         tx.record(events.task_escalated(saved, step, ctx))
     return True
 
@@ -318,8 +320,8 @@ def escalate_task(stores: TasksStores, ctx: Context, task_id: str, now: datetime
 def department_analytics(
     stores: TasksStores, ctx: Context, first: date | None, last: date | None
 ) -> Document:
-    """Per department, employee and day over a period (default: the last 30 days)."""
-    first_day, last_day = stats.analytics_period(first, last, utc_now().date())
+    """Per department, employee and hotel day over a period (default: the last 30 days)."""
+    first_day, last_day = stats.analytics_period(first, last, hotel_today(stores.zone, utc_now()))
     return stats.analytics_report(
         first_day,
         last_day,
@@ -331,8 +333,9 @@ def department_analytics(
 
 @unit_of_work
 def rebuild_stats(stores: TasksStores, ctx: Context) -> int:
-    """Recompute the rollups from the tasks themselves (after a bulk import); returns rows."""
-    rows = stats.rows_from_tasks(stores.all_tasks())
+    """Recompute the rollups from the tasks themselves, in the hotel's zone (after a bulk import
+    or a change of HOTEL_TIMEZONE); returns rows."""
+    rows = stats.rows_from_tasks(stores.all_tasks(), stores.zone)
     with stores.transaction() as tx:
         tx.replace_daily_stats(rows)
     return len(rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -225,13 +226,30 @@ def test_an_open_clean_becomes_the_departure_clean_with_the_tighter_deadline():
 
 def test_a_rollup_row_is_keyed_by_creation_day_department_and_employee():
     task = new_task()
-    assert stats.row_key(task, None) == {
+    assert stats.row_key(task, None, ZoneInfo("UTC")) == {
         "_id": "2026-11-21|maintenance|-",
         "day": "2026-11-21",
         "department": "maintenance",
         "employeeId": None,
     }
-    assert stats.row_key(task, "MT-001")["_id"] == "2026-11-21|maintenance|MT-001"
+    assert stats.row_key(task, "MT-001", ZoneInfo("UTC"))["_id"] == "2026-11-21|maintenance|MT-001"
+
+
+@pytest.mark.parametrize(
+    ("zone", "created", "day"),
+    [
+        # 22:30 UTC is already the next morning on Kiritimati (UTC+14) ...
+        ("Pacific/Kiritimati", datetime(2026, 11, 21, 22, 30, tzinfo=UTC), "2026-11-22"),
+        # ... and 05:00 UTC still the evening before in Honolulu (UTC-10).
+        ("Pacific/Honolulu", datetime(2026, 11, 21, 5, 0, tzinfo=UTC), "2026-11-20"),
+    ],
+)
+def test_a_rollup_row_counts_on_the_hotels_day_not_the_utc_day(zone, created, day):
+    task = {**new_task(), "createdAt": created}
+    key = stats.row_key(task, None, ZoneInfo(zone))
+    assert (key["day"], key["_id"]) == (day, f"{day}|maintenance|-")
+    [row] = stats.rows_from_tasks([task], ZoneInfo(zone))
+    assert row["day"] == day
 
 
 def test_a_late_completion_counts_for_the_department_and_the_assignee():
@@ -261,7 +279,7 @@ def test_rebuilt_rows_add_up_the_tasks():
         "workMinutes": 20.0,
     }
     cancelled = {**new_task(), "status": "cancelled", "escalationLevel": 1}
-    rows = {row["_id"]: row for row in stats.rows_from_tasks([done, cancelled])}
+    rows = {row["_id"]: row for row in stats.rows_from_tasks([done, cancelled], ZoneInfo("UTC"))}
     department = rows["2026-11-21|maintenance|-"]
     assert (department["requests"], department["completed"], department["cancelled"]) == (2, 1, 1)
     assert (department["ackMinutesSum"], department["escalations"]) == (10.0, 1)

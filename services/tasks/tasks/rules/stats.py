@@ -1,11 +1,18 @@
-"""Department performance as daily rollups: what each task step adds, and how reports read them."""
+"""Department performance as daily rollups: what each task step adds, and how reports read them.
+
+A row's day is the hotel's calendar day (HOTEL_TIMEZONE) of the task's creation, never the UTC
+day: a request at 23:30 in Honolulu counts on that evening's day. Rows written under another
+zone keep their days until `python -m tasks.seed --rebuild-stats` recomputes them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from hotel_shared.timeutil import hotel_day
 from tasks.rules.tasks import ACKNOWLEDGED, CANCELLED, COMPLETED, minutes_between
 
 # Every counter a rollup row may hold; rows are keyed by (creation day, department, employee).
@@ -29,13 +36,14 @@ Document = dict[str, Any]
 Increments = dict[str, float]
 
 
-def day_of(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d")
+def day_of(moment: datetime, zone: ZoneInfo) -> str:
+    """The hotel's day of an instant, as YYYY-MM-DD."""
+    return hotel_day(moment, zone).isoformat()
 
 
-def row_key(task: Mapping[str, Any], employee_id: str | None) -> Document:
+def row_key(task: Mapping[str, Any], employee_id: str | None, zone: ZoneInfo) -> Document:
     """The identity of the rollup row a task step counts in: its day, department and employee."""
-    day = day_of(task["createdAt"])
+    day = day_of(task["createdAt"], zone)
     return {
         "_id": f"{day}|{task['department']}|{employee_id or DEPARTMENT_ROW}",
         "day": day,
@@ -91,12 +99,12 @@ def escalation_increments(before: Mapping[str, Any], after: Mapping[str, Any]) -
     return {"escalations": 1, "breached": int(newly_breached)}
 
 
-def rows_from_tasks(tasks: Iterable[Mapping[str, Any]]) -> list[Document]:
-    """Rollup rows recomputed from task snapshots (for a rebuild after a bulk import)."""
+def rows_from_tasks(tasks: Iterable[Mapping[str, Any]], zone: ZoneInfo) -> list[Document]:
+    """Rollup rows recomputed from task snapshots (after a bulk import or a change of zone)."""
     rows: dict[str, Document] = {}
 
     def bump(task: Mapping[str, Any], employee_id: str | None, increments: Mapping[str, float]):
-        key = row_key(task, employee_id)
+        key = row_key(task, employee_id, zone)
         row = rows.setdefault(key["_id"], {**key, **dict.fromkeys(COUNTERS, 0)})
         for name, amount in increments.items():
             row[name] += amount
