@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app
 
@@ -65,6 +66,11 @@ def policy() -> HousekeepingPolicy:
     return config().policy
 
 
+def zone() -> ZoneInfo:
+    """The hotel's time zone (HOTEL_TIMEZONE): what "today" and a night mean."""
+    return config().service.zone
+
+
 def room_response(room: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None):
     """The room as JSON with its version as the ETag."""
     return with_etag(ROOM.dump(room), room["version"], status, headers)
@@ -88,9 +94,9 @@ def list_rooms(query: dict):
 @operation(query=AvailabilityQuerySchema, response=RoomSchema, paged=True)
 def list_available_rooms(query: dict):
     """Rooms with no booking and no out-of-order period on the nights from … to-1."""
-    items = bookings.find_available_rooms(
-        stores(), request_context(), query["from"], query["to"], query.get("roomType")
-    )
+    first, departure, room_type = query["from"], query["to"], query.get("roomType")
+    ctx = request_context()
+    items = bookings.find_available_rooms(stores(), ctx, first, departure, room_type, zone())
     return paged(ROOMS.dump(items), len(items), len(items), 0)
 
 
@@ -165,7 +171,7 @@ def update_room_status(room_number: str, body: dict):
 def put_room_out_of_order(room_number: str, body: dict):
     """Take a room off sale (out of order or out of service) with a reason."""
     ctx, version = request_context(), expected_version()
-    room = rooms.put_out_of_order(stores(), ctx, room_number, body, version, policy())
+    room = rooms.put_out_of_order(stores(), ctx, room_number, body, version, policy(), zone())
     return room_response(room)
 
 
@@ -195,7 +201,7 @@ def room_analytics(query: dict):
 @operation(body=BookingCreateSchema, response=BookingSchema, status=201, errors=(404, 409))
 def create_booking(body: dict):
     """Book a room for the nights checkInDate … checkOutDate-1, if it is free."""
-    booking = bookings.create_booking(stores(), request_context(), body)
+    booking = bookings.create_booking(stores(), request_context(), body, zone())
     return BOOKING.dump(booking), 201, {"Location": f"/api/bookings/{booking['_id']}"}
 
 
@@ -233,7 +239,7 @@ def cancel_booking(booking_id: str):
 @operation(body=CheckInSchema, response=StaySchema, status=201, errors=(404, 409))
 def check_in(body: dict):
     """Check a guest in, from a booking or as a walk-in; the room becomes Occupied."""
-    stay = stays.check_in(stores(), request_context(), body, policy())
+    stay = stays.check_in(stores(), request_context(), body, policy(), zone())
     return STAY.dump(stay), 201, {"Location": f"/api/customers/{stay['_id']}"}
 
 
@@ -260,8 +266,8 @@ def get_customer(customer_id: str):
 @operation(body=StayUpdateSchema, response=StaySchema, errors=(409,))
 def extend_stay(customer_id: str, body: dict):
     """Move a checked-in guest's departure date."""
-    departure = body["updatedCheckoutDate"]
-    return STAY.dump(stays.extend_stay(stores(), request_context(), customer_id, departure))
+    ctx, departure = request_context(), body["updatedCheckoutDate"]
+    return STAY.dump(stays.extend_stay(stores(), ctx, customer_id, departure, zone()))
 
 
 @blueprint.post("/api/customers/<customer_id>/checkout")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -72,7 +73,7 @@ def check_in_walk_in(stores: RoomsStores, room_number: str) -> dict[str, Any]:
         "roomNumber": room_number,
         "checkoutDate": utc_now().date() + timedelta(days=1),
     }
-    return stays.check_in(stores, FRONT_DESK, request, DEFAULT_POLICY)
+    return stays.check_in(stores, FRONT_DESK, request, DEFAULT_POLICY, ZoneInfo("UTC"))
 
 
 def outbox_entries(stores: RoomsStores, event_type: str) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -312,7 +313,7 @@ def test_a_checked_out_stay_is_neither_checked_out_again_nor_extended():
     with pytest.raises(stays.StayNotCheckedIn):
         stays.check_out(closed, NOW)
     with pytest.raises(stays.StayNotCheckedIn):
-        stays.extend(closed, date(2025, 1, 5), NOW)
+        stays.extend(closed, date(2025, 1, 5), NOW, ZoneInfo("UTC"))
     assert stays.added_nights(stay, date(2025, 1, 5)) == ("2025-01-03", "2025-01-05")
     assert stays.added_nights(stay, date(2025, 1, 3)) is None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from bson import ObjectId
@@ -18,6 +19,8 @@ from rooms.rules import bookings as booking_rules
 from rooms.rules import rooms as rules
 from rooms.service import bookings, rooms
 from rooms.store import RoomsStores
+
+UTC_ZONE = ZoneInfo("UTC")
 
 STATUS_CHANGED = "rooms.room.status_changed.v1"
 HOUSEKEEPER = Context(
@@ -178,7 +181,7 @@ def test_parallel_bookings_of_one_room_let_exactly_one_through(stores):
         }
         start.wait()
         try:
-            bookings.create_booking(stores, FRONT_DESK, request)
+            bookings.create_booking(stores, FRONT_DESK, request, UTC_ZONE)
             outcomes.append("booked")
         except booking_rules.RoomUnavailable:
             outcomes.append("unavailable")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hotel_shared.errors import Conflict, ValidationFailed
+from hotel_shared.timeutil import hotel_day
 from rooms.rules.rooms import (
     DEFAULT_POLICY,
     DIRTY,
@@ -72,11 +74,16 @@ def return_to_service(room: Room, now: datetime) -> Room:
     return with_status_changes(room, changes, now)
 
 
-def is_out_of_order_during(room: Mapping[str, Any], first_night: date, departure: date) -> bool:
-    """Whether the room's out-of-order period touches the nights first_night..departure-1."""
+def is_out_of_order_during(
+    room: Mapping[str, Any], first_night: date, departure: date, zone: ZoneInfo
+) -> bool:
+    """Whether the room's out-of-order period touches the nights first_night..departure-1.
+
+    The period's instants fall on the hotel's days (HOTEL_TIMEZONE), as the nights do.
+    """
     out_of_order = room.get("outOfOrder")
     if not out_of_order:
         return False
-    starts = out_of_order["from"].date()
-    ends = out_of_order["to"].date() if out_of_order.get("to") else None
+    starts = hotel_day(out_of_order["from"], zone)
+    ends = hotel_day(out_of_order["to"], zone) if out_of_order.get("to") else None
     return starts < departure and (ends is None or ends > first_night)

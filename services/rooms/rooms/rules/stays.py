@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hotel_shared.errors import Conflict, NotFound
+from hotel_shared.timeutil import hotel_day
 from rooms.rules.bookings import check_dates, new_id, new_special_id
 from rooms.rules.rooms import OCCUPIED, HousekeepingPolicy, Room, RoomOccupied, is_ready_for_guest
 
@@ -106,11 +108,12 @@ def check_out(stay: Stay, now: datetime) -> Stay:
     return {**stay, "status": STAY_CHECKED_OUT, "checkedOutAt": now, "updatedAt": now}
 
 
-def extend(stay: Stay, new_departure: date, now: datetime) -> Stay:
-    """The stay with a new departure date (earlier or later), while the guest is in."""
+def extend(stay: Stay, new_departure: date, now: datetime, zone: ZoneInfo) -> Stay:
+    """The stay with a new departure date (earlier or later), after the hotel's day of arrival."""
     if stay["status"] != STAY_CHECKED_IN:
         raise StayNotCheckedIn(f"customer stay {stay['_id']} is checked out; it cannot be extended")
-    check_dates(stay["checkinDate"].date(), new_departure, field="updatedCheckoutDate")
+    arrival = hotel_day(stay["checkinDate"], zone)
+    check_dates(arrival, new_departure, field="updatedCheckoutDate")
     return {**stay, "updatedCheckoutDate": new_departure.isoformat(), "updatedAt": now}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hotel_shared.principal import Context
 from hotel_shared.store import unit_of_work
@@ -21,7 +22,9 @@ CONTENDED_ATTEMPTS = 60
 
 
 @unit_of_work(attempts=CONTENDED_ATTEMPTS)
-def create_booking(stores: RoomsStores, ctx: Context, request: Mapping[str, Any]) -> Booking:
+def create_booking(
+    stores: RoomsStores, ctx: Context, request: Mapping[str, Any], zone: ZoneInfo
+) -> Booking:
     """A confirmed booking, unless a holding booking or an out-of-order period overlaps it.
 
     Bumping the room's booking guard first makes two transactions booking the same room write
@@ -33,7 +36,7 @@ def create_booking(stores: RoomsStores, ctx: Context, request: Mapping[str, Any]
     with stores.transaction() as tx:
         tx.guard_room_bookings(room_number)
         room = tx.get_room(room_number)
-        if is_out_of_order_during(room, check_in, check_out) or tx.has_holding_booking(
+        if is_out_of_order_during(room, check_in, check_out, zone) or tx.has_holding_booking(
             room_number, check_in.isoformat(), check_out.isoformat()
         ):
             raise RoomUnavailable(room_number, check_in.isoformat(), check_out.isoformat())
@@ -64,7 +67,12 @@ def cancel_booking(stores: RoomsStores, ctx: Context, booking_id: str) -> Bookin
 
 
 def find_available_rooms(
-    stores: RoomsStores, ctx: Context, first_night: date, departure: date, room_type: str | None
+    stores: RoomsStores,
+    ctx: Context,
+    first_night: date,
+    departure: date,
+    room_type: str | None,
+    zone: ZoneInfo,
 ) -> list[Room]:
     """Rooms (of the type) with no holding booking and no out-of-order period on those nights."""
     rules.check_dates(first_night, departure, field="to")
@@ -73,7 +81,7 @@ def find_available_rooms(
         room
         for room in stores.all_rooms(room_type)
         if room["roomNumber"] not in taken
-        and not is_out_of_order_during(room, first_night, departure)
+        and not is_out_of_order_during(room, first_night, departure, zone)
     ]
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hotel_shared.principal import Context
 from hotel_shared.store import unit_of_work
-from hotel_shared.timeutil import utc_now
+from hotel_shared.timeutil import hotel_day, utc_now
 from rooms import events
 from rooms.rules import analytics
 from rooms.rules import out_of_order as out_of_order_rules
@@ -114,12 +115,14 @@ def put_out_of_order(
     request: Mapping[str, Any],
     expected_version: int | None,
     policy: HousekeepingPolicy,
+    zone: ZoneInfo,
 ) -> Room:
+    """Off sale, unless a guest is in or arrives on the hotel's today (HOTEL_TIMEZONE)."""
     with stores.transaction() as tx:
         room = tx.get_room(room_number)
         rules.check_version(room, expected_version)
         now = utc_now()
-        arriving = tx.has_arrival(room_number, now.date().isoformat())
+        arriving = tx.has_arrival(room_number, hotel_day(now, zone).isoformat())
         updated = out_of_order_rules.take_out_of_order(
             room, request, now, has_arrival_today=arriving, policy=policy
         )

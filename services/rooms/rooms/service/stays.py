@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hotel_shared.principal import Context
 from hotel_shared.store import unit_of_work
-from hotel_shared.timeutil import utc_now
+from hotel_shared.timeutil import hotel_day, utc_now
 from rooms import events
 from rooms.rules import bookings as booking_rules
 from rooms.rules import rooms as room_rules
@@ -21,9 +22,16 @@ from rooms.store import RoomsStores
 
 @unit_of_work
 def check_in(
-    stores: RoomsStores, ctx: Context, request: Mapping[str, Any], policy: HousekeepingPolicy
+    stores: RoomsStores,
+    ctx: Context,
+    request: Mapping[str, Any],
+    policy: HousekeepingPolicy,
+    zone: ZoneInfo,
 ) -> Stay:
-    """Room Occupied, booking checked in and the stay opened, or none of them."""
+    """Room Occupied, booking checked in and the stay opened, or none of them.
+
+    A walk-in's nights start on the hotel's today (HOTEL_TIMEZONE), not the server's.
+    """
     with stores.transaction() as tx:
         booking = tx.get_booking(request["bookingId"]) if request.get("bookingId") else None
         if booking is not None:
@@ -32,7 +40,8 @@ def check_in(
         rules.check_room_ready(room, policy, override=bool(request.get("override")))
         now = utc_now()
         if booking is None:
-            check_walk_in_nights(tx, room["roomNumber"], now.date(), request["checkoutDate"])
+            today = hotel_day(now, zone)
+            check_walk_in_nights(tx, room["roomNumber"], today, request["checkoutDate"])
         stay = rules.new_stay(request, booking, room, now, ctx.actor)
         save_status_change(
             tx, ctx, room, room_rules.occupy(room, now), room_rules.SOURCE_FRONT_OFFICE, now
@@ -73,11 +82,13 @@ def check_out(stores: RoomsStores, ctx: Context, stay_id: str) -> Stay:
 
 
 @unit_of_work
-def extend_stay(stores: RoomsStores, ctx: Context, stay_id: str, new_departure: date) -> Stay:
+def extend_stay(
+    stores: RoomsStores, ctx: Context, stay_id: str, new_departure: date, zone: ZoneInfo
+) -> Stay:
     """A new departure date; refused when another booking holds one of the added nights."""
     with stores.transaction() as tx:
         stay = tx.get_stay(stay_id)
-        extended = rules.extend(stay, new_departure, utc_now())
+        extended = rules.extend(stay, new_departure, utc_now(), zone)
         added = rules.added_nights(stay, new_departure)
         if added and tx.has_holding_booking(
             stay["roomNumber"], *added, except_id=stay.get("bookingId")
