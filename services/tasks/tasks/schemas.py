@@ -7,7 +7,14 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hotel_shared.principal import STAFF_ROLES
-from hotel_shared.schemas import ChangeSchema, RoomNumber, UtcDateTime, one_of
+from hotel_shared.schemas import (
+    ChangeSchema,
+    RoomNumber,
+    StrictBoolean,
+    StrictInteger,
+    UtcDateTime,
+    one_of,
+)
 from hotel_shared.web import PageQuerySchema
 from tasks.rules.tasks import PRIORITIES, STATUSES
 
@@ -16,6 +23,11 @@ NAME = validate.Length(min=1, max=100)
 MINUTES = validate.Range(min=1, max=60 * 24 * 30)
 TEXT = validate.Length(max=1000)
 NOTIFIED = ("supervisor", "hotelAdmin")
+
+
+def query_flag(**kwargs: Any) -> fields.Boolean:
+    """A yes/no query argument: only `true` or `false`, never 1, yes or on."""
+    return fields.Boolean(truthy={"true"}, falsy={"false"}, **kwargs)
 
 
 def alias_of(name: str) -> fields.Function:
@@ -27,15 +39,15 @@ def alias_of(name: str) -> fields.Function:
 
 
 class SlaMinutesSchema(Schema):
-    low = fields.Integer(required=True, validate=MINUTES)
-    normal = fields.Integer(required=True, validate=MINUTES)
-    high = fields.Integer(required=True, validate=MINUTES)
-    urgent = fields.Integer(required=True, validate=MINUTES)
+    low = StrictInteger(required=True, validate=MINUTES)
+    normal = StrictInteger(required=True, validate=MINUTES)
+    high = StrictInteger(required=True, validate=MINUTES)
+    urgent = StrictInteger(required=True, validate=MINUTES)
 
 
 class EscalationLevelSchema(Schema):
     notify = fields.Str(required=True, validate=one_of(NOTIFIED))
-    afterMinutes = fields.Integer(required=True, validate=validate.Range(min=0, max=60 * 24 * 7))
+    afterMinutes = StrictInteger(required=True, validate=validate.Range(min=0, max=60 * 24 * 7))
 
 
 class DepartmentUpdateSchema(Schema):
@@ -44,7 +56,7 @@ class DepartmentUpdateSchema(Schema):
         fields.Str(validate=CODE), required=True, validate=validate.Length(min=1, max=50)
     )
     slaMinutes = fields.Nested(SlaMinutesSchema, required=True)
-    acknowledgeMinutes = fields.Integer(load_default=15, validate=MINUTES)
+    acknowledgeMinutes = StrictInteger(load_default=15, validate=MINUTES)
     escalation = fields.List(
         fields.Nested(EscalationLevelSchema),
         load_default=lambda: [
@@ -81,7 +93,7 @@ class EmployeeCreateSchema(Schema):
     role = fields.Str(required=True, validate=one_of(STAFF_ROLES))
     department = fields.Str(required=True, validate=CODE)
     jobTitle = fields.Str(load_default=None, validate=NAME)
-    onDuty = fields.Boolean(load_default=False)
+    onDuty = StrictBoolean(load_default=False)
 
 
 class EmployeeUpdateSchema(ChangeSchema):
@@ -89,12 +101,12 @@ class EmployeeUpdateSchema(ChangeSchema):
     role = fields.Str(validate=one_of(STAFF_ROLES))
     department = fields.Str(validate=CODE)
     jobTitle = fields.Str(validate=NAME, allow_none=True)
-    onDuty = fields.Boolean()
+    onDuty = StrictBoolean()
 
 
 class EmployeeListQuerySchema(PageQuerySchema):
     department = fields.Str(validate=CODE)
-    onDuty = fields.Boolean()
+    onDuty = query_flag()
     role = fields.Str(validate=one_of(STAFF_ROLES))
 
 
@@ -119,7 +131,7 @@ class RequestCreateSchema(Schema):
     jobType = fields.Str(required=True, validate=CODE)
     priority = fields.Str(load_default="normal", validate=one_of(PRIORITIES))
     description = fields.Str(load_default=None, validate=TEXT)
-    estimatedDuration = fields.Integer(load_default=None, validate=MINUTES)
+    estimatedDuration = StrictInteger(load_default=None, validate=MINUTES)
 
 
 class RequestListQuerySchema(PageQuerySchema):
