@@ -9,7 +9,13 @@ from hotel_shared.web import PageQuerySchema
 
 
 class NotificationListQuerySchema(PageQuerySchema):
-    unread = fields.Boolean(load_default=False, metadata={"description": "only the unread ones"})
+    # Only `true` or `false`: 1, yes or on are refused, not guessed.
+    unread = fields.Boolean(
+        load_default=False,
+        truthy={"true"},
+        falsy={"false"},
+        metadata={"description": "only the unread ones (true or false)"},
+    )
     since = UtcDateTime(
         load_default=None,
         metadata={"description": "only those with createdAt after it (catch-up on reconnect)"},

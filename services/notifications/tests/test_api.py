@@ -128,3 +128,34 @@ def test_bad_query_is_422_naming_the_argument(client, demo_callers, query):
     response = client.get(f"/api/notifications?{query}", headers=demo_callers.admin)
     body = assert_problem(response, 422)
     assert query.split("=")[0] in body["errors"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "since=0001-01-01T00:00:00Z",
+        "since=9999-12-31T23:59:59Z",
+        "since=1999-12-31T23:59:59Z",
+        "since=2026-02-30T00:00:00Z",
+        "limit=99999999999999999999",
+        "limit=1.5",
+        "limit=501",
+        "offset=99999999999999999999",
+        "offset=-1",
+        "unread=1",
+        "unread=yes",
+        "unread=True",
+    ],
+)
+def test_out_of_range_or_lenient_query_is_422_naming_the_argument(client, demo_callers, query):
+    response = client.get(f"/api/notifications?{query}", headers=demo_callers.admin)
+    body = assert_problem(response, 422)
+    assert query.split("=")[0] in body["errors"]
+
+
+def test_unread_false_lists_everything(client, demo_callers, deliver, make_envelope):
+    room = make_envelope(*ROOM_EVENT)
+    deliver(room)
+    client.post(f"/api/notifications/{room['id']}/read", headers=demo_callers.admin)
+    everything = client.get("/api/notifications?unread=false", headers=demo_callers.admin)
+    assert ids(everything) == [room["id"]]
