@@ -19,8 +19,18 @@ TEMPLATE_VARIABLES = (
     "GATEWAY_PORT",
     "WEB_ROOT",
     "LOGIN_RATE",
+    "LOGIN_BURST",
     "CLIENT_MAX_BODY_SIZE",
 )
+
+# The limits both renderers start from; gateway/Dockerfile sets the same ENV defaults (a test
+# checks). The login limit is a flood guard only (DESIGN §7): 10 a second per address with a
+# burst of 60 lets a whole shift sign in from the hotel's one public address at once.
+LIMIT_DEFAULTS = {
+    "LOGIN_RATE": "10r/s",
+    "LOGIN_BURST": "60",
+    "CLIENT_MAX_BODY_SIZE": "1m",
+}
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
 

@@ -11,7 +11,7 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
-from hotel_devstack.gateway import LocalGateway
+from hotel_devstack.gateway import LIMIT_DEFAULTS, LocalGateway
 from hotel_devstack.infra import Infrastructure, StackError
 from hotel_devstack.processes import ProcessStatus, ProcessTable
 from hotel_devstack.services import (
@@ -59,8 +59,9 @@ class Stack:
         amqp_url: str | None = None,
         private_broker: bool = False,
         rabbit_port: int | None = None,
-        login_rate: str = "10r/m",
-        client_max_body_size: str = "1m",
+        login_rate: str = LIMIT_DEFAULTS["LOGIN_RATE"],
+        login_burst: str = LIMIT_DEFAULTS["LOGIN_BURST"],
+        client_max_body_size: str = LIMIT_DEFAULTS["CLIENT_MAX_BODY_SIZE"],
         web_concurrency: int | None = None,
         log_level: str = "INFO",
         extra_env: Mapping[str, str] | None = None,
@@ -73,6 +74,7 @@ class Stack:
         self.ports = {**DEFAULT_PORTS, **(ports or {})}
         self.gateway_port = gateway_port
         self.login_rate = login_rate
+        self.login_burst = login_burst
         self.client_max_body_size = client_max_body_size
         self.web_concurrency = web_concurrency
         self.log_level = log_level
@@ -102,7 +104,8 @@ class Stack:
             mongo_url=os.environ.get("MONGO_URL") or None,
             amqp_url=os.environ.get("AMQP_URL") or None,
             gateway_port=int(os.environ.get("GATEWAY_PORT", "8080")),
-            login_rate=os.environ.get("LOGIN_RATE", "10r/m"),
+            login_rate=os.environ.get("LOGIN_RATE", LIMIT_DEFAULTS["LOGIN_RATE"]),
+            login_burst=os.environ.get("LOGIN_BURST", LIMIT_DEFAULTS["LOGIN_BURST"]),
             web_concurrency=int(concurrency) if concurrency else None,
             log_level=os.environ.get("LOG_LEVEL", "INFO"),
         )
@@ -242,6 +245,7 @@ class Stack:
             GATEWAY_PORT=str(self.gateway_port),
             WEB_ROOT=str(self.repo_root / "web"),
             LOGIN_RATE=self.login_rate,
+            LOGIN_BURST=self.login_burst,
             CLIENT_MAX_BODY_SIZE=self.client_max_body_size,
         )
         return variables

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
+from urllib.parse import urlsplit
+
 import pytest
 import requests
-
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-}
+from gateway_client import SECURITY_HEADERS, RawResponse, assert_gateway_problem
 
 
 @pytest.mark.parametrize(
@@ -66,13 +64,6 @@ def test_oversized_body_answers_problem_json_413(gateway):
     assert response.json()["code"] == "payload_too_large"
 
 
-def test_unreachable_service_answers_problem_json_502(gateway):
-    response = requests.get(f"{gateway}/api/pms/status", timeout=10)
-    assert response.status_code == 502
-    assert response.headers["Content-Type"] == "application/problem+json"
-    assert response.json()["code"] == "bad_gateway"
-
-
 def test_service_errors_pass_through_untouched(gateway):
     response = requests.get(f"{gateway}/api/rooms/service-error", timeout=5)
     assert response.status_code == 404
@@ -80,15 +71,35 @@ def test_service_errors_pass_through_untouched(gateway):
 
 
 def test_security_headers_are_on_success_and_error_responses(gateway):
-    for path in ("/", "/api/rooms", "/api/nowhere"):
-        response = requests.get(gateway + path, timeout=5)
+    for path in ("/", "/api/rooms", "/api/nowhere", "/api/pms/status"):
+        response = requests.get(gateway + path, timeout=10)
         for name, value in SECURITY_HEADERS.items():
             assert response.headers[name] == value, (path, name)
-        csp = response.headers["Content-Security-Policy"]
-        assert "default-src 'self'" in csp
-        assert "frame-ancestors 'none'" in csp
         assert "Access-Control-Allow-Origin" not in response.headers
         assert response.headers["Server"] == "nginx"
+
+
+def test_sockets_may_connect_only_to_the_gateways_own_origin(gateway):
+    csp = requests.get(gateway + "/", timeout=5).headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in csp.split(";"))
+    # 'self' covers same-origin ws:/wss: (CSP 3); bare ws: / wss: would allow any host.
+    assert directives["connect-src"] == "'self'"
+    assert directives["default-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+
+
+def test_permissions_policy_turns_off_device_features_everywhere(gateway):
+    for path in ("/", "/api/rooms", "/api/nowhere"):
+        policy = requests.get(gateway + path, timeout=5).headers["Permissions-Policy"]
+        features = dict(item.strip().split("=") for item in policy.split(","))
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+            assert features[feature] == "()", (path, feature)
+
+
+def test_a_services_own_security_headers_are_replaced_not_added(gateway):
+    response = requests.get(f"{gateway}/api/rooms/own-request-id", timeout=5)
+    for name in SECURITY_HEADERS:
+        assert len(response.raw.headers.getlist(name)) == 1, name
 
 
 def test_static_root_serves_web_index(gateway):
@@ -140,16 +151,45 @@ def test_websocket_upgrade_headers_reach_notifications(gateway):
     assert received["connection"].lower() == "upgrade"
 
 
-def test_login_is_throttled_per_address_with_problem_json_429(gateway):
-    statuses = [
-        requests.post(f"{gateway}/api/auth/login", json={}, timeout=5).status_code
-        for _ in range(12)
-    ]
-    assert statuses[0] == 200
+def _send(gateway: str, path: str, count: int, source: str, method: str = "POST") -> list:
+    """`count` requests to `path` back to back on one keep-alive connection from `source`."""
+    address = urlsplit(gateway)
+    connection = http.client.HTTPConnection(
+        address.hostname, address.port, timeout=10, source_address=(source, 0)
+    )
+    answers = []
+    try:
+        for _ in range(count):
+            connection.request(
+                method, path, body=b"{}", headers={"Content-Type": "application/json"}
+            )
+            response = connection.getresponse()
+            answers.append(RawResponse(response.status, response.headers, response.read()))
+    finally:
+        connection.close()
+    return answers
+
+
+@pytest.mark.parametrize(
+    ("path", "source"), [("/api/auth/login", "127.0.0.21"), ("/api/auth/guest-login", "127.0.0.22")]
+)
+def test_a_whole_shift_signs_in_from_one_address_at_once(gateway, path, source):
+    # 7 a.m.: 15 staff behind the hotel's one public address; nginx is only a flood guard
+    # (DESIGN §7), so every sign-in reaches auth, which does the counting.
+    answers = _send(gateway, path, 15, source)
+    assert [answer.status_code for answer in answers] == [200] * 15
+    assert all(answer.json()["service"] == "auth" for answer in answers)
+
+
+def test_a_login_flood_from_one_address_gets_problem_json_429(gateway):
+    answers = _send(gateway, "/api/auth/login", 300, "127.0.0.23")
+    statuses = [answer.status_code for answer in answers]
     assert 429 in statuses
-    throttled = requests.post(f"{gateway}/api/auth/login", json={}, timeout=5)
-    assert throttled.status_code == 429
-    assert throttled.headers["Content-Type"] == "application/problem+json"
-    assert throttled.json()["code"] == "too_many_requests"
-    # Reads of other auth routes are not counted against the login budget.
-    assert requests.get(f"{gateway}/api/auth/me", timeout=5).status_code == 200
+    # The whole burst (60) passed before the guard cut in.
+    assert statuses.index(429) > 60
+    throttled = answers[statuses.index(429)]
+    assert_gateway_problem(throttled, 429, "too_many_requests")
+    assert int(throttled.headers["Retry-After"]) > 0
+    # Another address, and this one's other requests, are not held back.
+    assert _send(gateway, "/api/auth/login", 1, "127.0.0.24")[0].status_code == 200
+    assert _send(gateway, "/api/auth/me", 1, "127.0.0.23", method="GET")[0].status_code == 200

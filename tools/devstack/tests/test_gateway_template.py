@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
-from hotel_devstack.gateway import TEMPLATE_VARIABLES, LocalGateway, render_template
+from hotel_devstack.gateway import (
+    LIMIT_DEFAULTS,
+    TEMPLATE_VARIABLES,
+    LocalGateway,
+    render_template,
+)
 
 VALUES = {
     "AUTH_UPSTREAM": "auth:8001",
@@ -19,9 +26,18 @@ VALUES = {
     "PMS_ADAPTER_UPSTREAM": "pms-adapter:8006",
     "GATEWAY_PORT": "8080",
     "WEB_ROOT": "/usr/share/nginx/html",
-    "LOGIN_RATE": "10r/m",
-    "CLIENT_MAX_BODY_SIZE": "1m",
+    **LIMIT_DEFAULTS,
 }
+
+
+def dockerfile_env(repo_root: Path) -> dict[str, str]:
+    """The ENV defaults gateway/Dockerfile gives the image (its `ENV A=1 \\ B=2` blocks)."""
+    text = (repo_root / "gateway" / "Dockerfile").read_text().replace("\\\n", " ")
+    env = {}
+    for line in text.splitlines():
+        if line.startswith("ENV "):
+            env.update(pair.split("=", 1) for pair in shlex.split(line[4:]))
+    return env
 
 
 def test_render_fills_known_names_and_leaves_nginx_variables_alone():
@@ -38,6 +54,23 @@ def test_template_uses_every_documented_variable(repo_root):
     text = (repo_root / "gateway" / "templates" / "default.conf.template").read_text()
     for name in TEMPLATE_VARIABLES:
         assert "${" + name + "}" in text, name
+
+
+def test_the_image_and_devstack_start_from_the_same_values(repo_root):
+    env = dockerfile_env(repo_root)
+    assert set(TEMPLATE_VARIABLES) <= env.keys()
+    # The login flood guard and the body limit are the same in docker and in `make up`.
+    for name, value in LIMIT_DEFAULTS.items():
+        assert env[name] == value, name
+    assert {name: env[name] for name in VALUES} == VALUES
+
+
+def test_the_login_guard_lets_a_shift_through(repo_root):
+    # DESIGN §7: several a second per address, and a burst that covers a shift signing in.
+    rate, unit = LIMIT_DEFAULTS["LOGIN_RATE"].split("r/")
+    assert unit == "s"
+    assert int(rate) >= 5
+    assert int(LIMIT_DEFAULTS["LOGIN_BURST"]) >= 50
 
 
 def test_devstack_render_matches_the_nginx_image_envsubst(repo_root):
