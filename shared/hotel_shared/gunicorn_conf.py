@@ -12,6 +12,9 @@ keepalive = 75
 timeout = 30
 graceful_timeout = 20
 accesslog = None  # each service logs requests itself, as JSON with the request id
+# nginx limits the headers' total size (16 KiB) but not their number: with no count limit here,
+# nginx's size limit is the tighter one and answers in problem+json, never gunicorn's HTML 431.
+limit_request_fields = 32768
 errorlog = "-"
 
 

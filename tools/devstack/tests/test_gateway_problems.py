@@ -141,12 +141,6 @@ def test_gunicorn_never_sees_what_nginx_refuses(gunicorn_gateway, target):
     assert response.status_code in (400, 414)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gunicorn refuses more than limit_request_fields (100) headers with an HTML 431, and "
-    "nginx has no header-count limit, only a size limit (16 KiB); shared/hotel_shared/"
-    "gunicorn_conf.py needs limit_request_fields = 32768 so nginx's size limit is the tighter",
-)
 def test_many_small_headers_never_get_gunicorns_html(gunicorn_gateway):
     headers = {f"X-Part-{index}": "v" for index in range(150)}
     response = requests.get(f"{gunicorn_gateway}/api/rooms", headers=headers, timeout=5)
