@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 
-from auth import service
 from auth.schemas import (
     ActivityLogQuerySchema,
     ActivityLogSchema,
@@ -19,7 +18,8 @@ from auth.schemas import (
     UserSchema,
     UserUpdateSchema,
 )
-from auth.service import SignIn
+from auth.service import audit, sessions, users
+from auth.service.sessions import SignIn
 from auth.store import AuthStores
 from hotel_shared.auth import request_context, require
 from hotel_shared.openapi import operation
@@ -50,7 +50,7 @@ def public_context() -> Context:
 @operation(body=LoginSchema, response=GrantSchema, errors=(401, 429))
 def login(body: dict):
     """Sign in with username and password: an access token and a refresh token."""
-    grant = service.login(
+    grant = sessions.login(
         stores(),
         public_context(),
         sign_in(),
@@ -65,7 +65,7 @@ def login(body: dict):
 @operation(body=GuestLoginSchema, response=GrantSchema, errors=(401, 429))
 def guest_login(body: dict):
     """Sign in as the guest of a checked-in stay, with room number and special id."""
-    grant = service.guest_login(
+    grant = sessions.guest_login(
         stores(),
         public_context(),
         sign_in(),
@@ -80,7 +80,7 @@ def guest_login(body: dict):
 @operation(body=RefreshTokenSchema, response=GrantSchema, errors=(401,))
 def refresh_tokens(body: dict):
     """Trade a refresh token for a new pair; a reused token revokes its whole family."""
-    grant = service.refresh(stores(), public_context(), sign_in(), body["refreshToken"])
+    grant = sessions.refresh(stores(), public_context(), sign_in(), body["refreshToken"])
     return GrantSchema().dump(grant)
 
 
@@ -88,7 +88,7 @@ def refresh_tokens(body: dict):
 @operation(body=RefreshTokenSchema, status=204)
 def logout(body: dict):
     """Revoke the refresh token's family (unknown tokens too: always 204)."""
-    service.logout(stores(), public_context(), body["refreshToken"])
+    sessions.logout(stores(), public_context(), body["refreshToken"])
     return "", 204
 
 
@@ -98,7 +98,7 @@ def logout(body: dict):
 def get_me():
     """The caller's profile (a guest gets their stay: id, username, role, name, roomNumber...)."""
     ctx = request_context()
-    profile = service.profile(stores(), ctx)
+    profile = sessions.profile(stores(), ctx)
     schema = GuestProfileSchema() if ctx.principal.is_guest else UserSchema()
     return schema.dump(profile)
 
@@ -108,7 +108,7 @@ def get_me():
 def get_jwks():
     """The access tokens' verification keys."""
     # Public keys only; verifiers may cache them briefly and refetch on an unknown kid.
-    return service.jwks(sign_in()), 200, {"Cache-Control": "public, max-age=300"}
+    return sessions.jwks(sign_in()), 200, {"Cache-Control": "public, max-age=300"}
 
 
 # --- users -------------------------------------------------------------------------------------
@@ -120,7 +120,7 @@ def get_jwks():
 def list_users(query: dict):
     """List users by username, filtered by role, department and active."""
     filters, limit, offset = split_page(query)
-    items, total = service.list_users(stores(), request_context(), filters, limit, offset)
+    items, total = users.list_users(stores(), request_context(), filters, limit, offset)
     return paged(UserSchema(many=True).dump(items), total, limit, offset)
 
 
@@ -129,7 +129,7 @@ def list_users(query: dict):
 @operation(body=UserCreateSchema, response=UserSchema, status=201, errors=(409,))
 def create_user(body: dict):
     """Create a staff user."""
-    user = service.create_user(stores(), request_context(), sign_in().passwords, body)
+    user = users.create_user(stores(), request_context(), sign_in().passwords, body)
     return UserSchema().dump(user), 201, {"Location": f"/api/users/{user['_id']}"}
 
 
@@ -138,16 +138,16 @@ def create_user(body: dict):
 @operation(response=UserSchema)
 def get_user(user_id: str):
     """One user."""
-    return UserSchema().dump(service.get_user(stores(), request_context(), user_id))
+    return UserSchema().dump(users.get_user(stores(), request_context(), user_id))
 
 
 @blueprint.patch("/api/users/<user_id>")
 @require("hotelAdmin")
 @operation(body=UserUpdateSchema, response=UserSchema, errors=(409,))
 def update_user(user_id: str, body: dict):
-    """Change a user's password, role, department, employee code, name or active flag."""
-    passwords = sign_in().passwords
-    user = service.update_user(stores(), request_context(), passwords, user_id, body)
+    """Change a user's password, role, department, employee code, email, name or active flag."""
+    passwords, lifetimes = sign_in().passwords, sign_in().lifetimes
+    user = users.update_user(stores(), request_context(), passwords, lifetimes, user_id, body)
     return UserSchema().dump(user)
 
 
@@ -156,7 +156,7 @@ def update_user(user_id: str, body: dict):
 @operation(status=204, errors=(409,))
 def deactivate_user(user_id: str):
     """Deactivate a user (never erased) and end their sessions; idempotent."""
-    service.deactivate_user(stores(), request_context(), user_id)
+    users.deactivate_user(stores(), request_context(), sign_in().lifetimes, user_id)
     return "", 204
 
 
@@ -169,5 +169,5 @@ def deactivate_user(user_id: str):
 def list_activity_logs(query: dict):
     """The audit trail, newest first: one entry per event on the bus."""
     filters, limit, offset = split_page(query)
-    items, total = service.list_activity(stores(), request_context(), filters, limit, offset)
+    items, total = audit.list_activity(stores(), request_context(), filters, limit, offset)
     return paged(ActivityLogSchema(many=True).dump(items), total, limit, offset)

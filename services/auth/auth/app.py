@@ -7,7 +7,7 @@ from flask import Flask
 from auth.api import blueprint
 from auth.config import Config
 from auth.credentials import AccessTokenIssuer, Passwords
-from auth.service import SignIn
+from auth.service.sessions import SignIn
 from auth.store import AuthStores
 from hotel_shared.auth import TokenVerifier, init_auth
 from hotel_shared.config import ConfigError
@@ -35,6 +35,6 @@ def sign_in_from(config: Config) -> SignIn:
     """The signing key, token lifetimes, password hasher and sign-in limits of the use cases."""
     settings = config.service
     issuer = AccessTokenIssuer(
-        config.private_key, settings.jwt_issuer, settings.jwt_audience, config.access_token_ttl_s
+        config.private_key, settings.jwt_issuer, settings.jwt_audience, config.lifetimes
     )
     return SignIn(issuer, Passwords(), config.refresh_token_ttl_s, config.throttle)

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from auth.rules.sign_in import TokenLifetimes
 from hotel_shared.auth import Principal, access_claims, sign_token
 
 
@@ -56,19 +57,18 @@ def new_family_id() -> str:
 
 @dataclass(frozen=True)
 class AccessTokenIssuer:
-    """Signs short-lived EdDSA access tokens carrying the shared claim set."""
+    """Signs short-lived EdDSA access tokens carrying the shared claim set (guests: shorter)."""
 
     private_key: Ed25519PrivateKey
     issuer: str
     audience: str
-    ttl_s: int
+    lifetimes: TokenLifetimes
 
     @property
     def public_key(self) -> Any:
         return self.private_key.public_key()
 
     def issue(self, principal: Principal) -> str:
-        claims = access_claims(
-            principal, issuer=self.issuer, audience=self.audience, ttl_s=self.ttl_s
-        )
+        ttl_s = self.lifetimes.for_role(principal.role)
+        claims = access_claims(principal, issuer=self.issuer, audience=self.audience, ttl_s=ttl_s)
         return sign_token(claims, self.private_key)

@@ -6,8 +6,16 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_dump, validate
 
-from auth.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_ROLES, guest_user_id
-from hotel_shared.schemas import ChangeSchema, RoomNumber, TimePeriodSchema, UtcDateTime, one_of
+from auth.rules.guests import guest_user_id
+from auth.rules.users import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_ROLES
+from hotel_shared.schemas import (
+    ChangeSchema,
+    RoomNumber,
+    StrictBoolean,
+    TimePeriodSchema,
+    UtcDateTime,
+    one_of,
+)
 from hotel_shared.web import PageQuerySchema
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$"
@@ -21,6 +29,16 @@ def _password(**kwargs: Any) -> fields.String:
     return fields.String(
         validate=validate.Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH), **kwargs
     )
+
+
+def _email(**kwargs: Any) -> fields.Email:
+    """Optional; unique case-insensitively (stored lowercased)."""
+    return fields.Email(validate=validate.Length(max=254), **kwargs)
+
+
+def _query_boolean(**kwargs: Any) -> fields.Boolean:
+    """A query flag: exactly `true` or `false` (not 1, yes, on)."""
+    return fields.Boolean(truthy={"true"}, falsy={"false"}, **kwargs)
 
 
 # --- requests ----------------------------------------------------------------------------------
@@ -53,8 +71,9 @@ class UserCreateSchema(Schema):
     role = fields.String(required=True, validate=one_of(USER_ROLES))
     department = _text(64, allow_none=True)
     employeeCode = _text(32, allow_none=True)
+    email = _email(allow_none=True)
     name = _text(128, allow_none=True)
-    active = fields.Boolean(load_default=True)
+    active = StrictBoolean(load_default=True)
 
 
 class UserUpdateSchema(ChangeSchema):
@@ -64,14 +83,15 @@ class UserUpdateSchema(ChangeSchema):
     role = fields.String(validate=one_of(USER_ROLES))
     department = _text(64, allow_none=True)
     employeeCode = _text(32, allow_none=True)
+    email = _email(allow_none=True)
     name = _text(128, allow_none=True)
-    active = fields.Boolean()
+    active = StrictBoolean()
 
 
 class UserQuerySchema(PageQuerySchema):
     role = fields.String(validate=one_of(USER_ROLES))
     department = _text(64)
-    active = fields.Boolean()
+    active = _query_boolean()
 
 
 class ActivityLogQuerySchema(PageQuerySchema, TimePeriodSchema):
@@ -91,6 +111,7 @@ class UserSchema(Schema):
     role = fields.String()
     department = fields.String(allow_none=True)
     employeeCode = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
     name = fields.String(allow_none=True)
     active = fields.Boolean()
     createdAt = UtcDateTime()

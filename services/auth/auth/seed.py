@@ -7,10 +7,10 @@ import sys
 
 from marshmallow import ValidationError
 
-from auth import service
 from auth.config import Config
 from auth.credentials import Passwords
 from auth.schemas import UserCreateSchema
+from auth.service import users as service
 from auth.store import AuthStores
 from hotel_shared.demo import DEMO_PEOPLE
 from hotel_shared.logs import configure_logging

@@ -10,9 +10,10 @@ from typing import Any
 from bson import ObjectId
 from bson.errors import InvalidId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
-from auth.rules import STAY_CHECKED_IN, EmployeeCodeTaken, UsernameTaken
+from auth.rules.guests import STAY_CHECKED_IN, special_id_hash
+from auth.rules.users import EmailTaken, EmployeeCodeTaken, UsernameTaken
 from hotel_shared.errors import Conflict
 from hotel_shared.mongo import WriteContention
 from hotel_shared.store import Document, MongoStores
@@ -22,6 +23,7 @@ REFRESH_TOKENS = "refresh_tokens"
 ACTIVITY_LOGS = "activity_logs"
 GUEST_ACCESS = "guest_access"
 LOGIN_ATTEMPTS = "login_attempts"
+KNOWN_ADDRESSES = "known_addresses"
 
 Page = tuple[list[Document], int]
 
@@ -40,6 +42,12 @@ class AuthStores(MongoStores):
             partialFilterExpression={"employeeCode": {"$type": "string"}},
         )
         db[USERS].create_index(
+            "email",
+            unique=True,
+            name="email_unique",
+            partialFilterExpression={"email": {"$type": "string"}},
+        )
+        db[USERS].create_index(
             [("role", ASCENDING), ("department", ASCENDING)], name="role_department"
         )
         db[REFRESH_TOKENS].create_index("familyId", name="family")
@@ -50,6 +58,7 @@ class AuthStores(MongoStores):
             [("key", ASCENDING), ("failedAt", ASCENDING)], name="key_time"
         )
         db[LOGIN_ATTEMPTS].create_index("expiresAt", name="expiry_ttl", expireAfterSeconds=0)
+        db[KNOWN_ADDRESSES].create_index("expiresAt", name="expiry_ttl", expireAfterSeconds=0)
         logs = db[ACTIVITY_LOGS]
         logs.create_index("eventId", unique=True, name="event_unique")
         logs.create_index(
@@ -63,10 +72,25 @@ class AuthStores(MongoStores):
             [("user.userId", ASCENDING), ("timestamp", DESCENDING)], name="by_user_id"
         )
         logs.create_index([("timestamp", DESCENDING)], name="newest_first")
+        self._hash_stored_special_ids()
         db[GUEST_ACCESS].create_index(
-            [("roomNumber", ASCENDING), ("specialId", ASCENDING), ("status", ASCENDING)],
-            name="open_stay_lookup",
+            [("roomNumber", ASCENDING), ("status", ASCENDING)], name="open_stays_by_room"
         )
+
+    def _hash_stored_special_ids(self) -> None:
+        """Stays stored before rooms sent hashes held the raw code: keep only its hash."""
+        try:
+            self.db[GUEST_ACCESS].drop_index("open_stay_lookup")  # it indexed the raw code
+        except OperationFailure:
+            pass  # already gone, or never made
+        for stay in self.db[GUEST_ACCESS].find({"specialId": {"$type": "string"}}):
+            self.db[GUEST_ACCESS].update_one(
+                {"_id": stay["_id"], "specialId": stay["specialId"]},
+                {
+                    "$set": {"specialIdHash": special_id_hash(stay["specialId"])},
+                    "$unset": {"specialId": ""},
+                },
+            )
 
     # --- users ---------------------------------------------------------------------------------
 
@@ -145,13 +169,12 @@ class AuthStores(MongoStores):
 
     # --- sign-in failures (one document per failure and throttle key) -------------------------
 
-    def login_failures_since(
-        self, keys: Mapping[str, str], since: datetime
-    ) -> dict[str, list[datetime]]:
+    def login_failures(self, keys: Mapping[str, str], now: datetime) -> dict[str, list[datetime]]:
+        """The remembered failures of each scope's key (each lives until its own expiresAt)."""
         found: dict[str, list[datetime]] = {scope: [] for scope in keys}
         scope_of = {key: scope for scope, key in keys.items()}
         cursor = self.db[LOGIN_ATTEMPTS].find(
-            {"key": {"$in": list(scope_of)}, "failedAt": {"$gt": since}},
+            {"key": {"$in": list(scope_of)}, "expiresAt": {"$gt": now}},
             {"key": 1, "failedAt": 1},
             session=self.session,
         )
@@ -159,14 +182,31 @@ class AuthStores(MongoStores):
             found[scope_of[attempt["key"]]].append(attempt["failedAt"])
         return found
 
-    def record_login_failure(self, keys: list[str], now: datetime, expires_at: datetime) -> None:
+    def record_login_failure(self, expiry_by_key: Mapping[str, datetime], now: datetime) -> None:
         self.db[LOGIN_ATTEMPTS].insert_many(
-            [{"key": key, "failedAt": now, "expiresAt": expires_at} for key in keys],
+            [
+                {"key": key, "failedAt": now, "expiresAt": expires_at}
+                for key, expires_at in expiry_by_key.items()
+            ],
             session=self.session,
         )
 
-    def clear_login_failures(self, key: str) -> None:
-        self.db[LOGIN_ATTEMPTS].delete_many({"key": key}, session=self.session)
+    def clear_login_failures(self, keys: list[str]) -> None:
+        self.db[LOGIN_ATTEMPTS].delete_many({"key": {"$in": keys}}, session=self.session)
+
+    def is_known_address(self, key: str, now: datetime) -> bool:
+        found = self.db[KNOWN_ADDRESSES].count_documents(
+            {"_id": key, "expiresAt": {"$gt": now}}, limit=1, session=self.session
+        )
+        return found > 0
+
+    def remember_address(self, key: str, now: datetime, expires_at: datetime) -> None:
+        self.db[KNOWN_ADDRESSES].update_one(
+            {"_id": key},
+            {"$set": {"lastSignInAt": now, "expiresAt": expires_at}},
+            upsert=True,
+            session=self.session,
+        )
 
     # --- guest access --------------------------------------------------------------------------
 
@@ -178,12 +218,15 @@ class AuthStores(MongoStores):
             {"_id": stay["_id"]}, stay, upsert=True, session=self.session
         )
 
-    def find_open_stay(self, room_number: str, special_id: str) -> Document | None:
-        return self.db[GUEST_ACCESS].find_one(
-            {"roomNumber": room_number, "specialId": special_id, "status": STAY_CHECKED_IN},
+    def open_stays_in_room(self, room_number: str) -> list[Document]:
+        """The room's checked-in stays, newest first (the caller compares the code's hash)."""
+        cursor = self.db[GUEST_ACCESS].find(
+            {"roomNumber": room_number, "status": STAY_CHECKED_IN},
             sort=[("eventTime", DESCENDING)],
+            limit=20,
             session=self.session,
         )
+        return list(cursor)
 
     # --- activity log --------------------------------------------------------------------------
 
@@ -229,6 +272,8 @@ def _unique_violations() -> Iterator[None]:
         yield
     except DuplicateKeyError as error:
         key = (error.details or {}).get("keyPattern") or {}
+        if "email" in key:
+            raise EmailTaken("another user already has this email") from None
         if "employeeCode" in key:
             raise EmployeeCodeTaken("another user already has this employee code") from None
         if "username" in key:

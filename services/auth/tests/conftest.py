@@ -10,11 +10,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 from flask.testing import FlaskClient
 
-from auth import service
 from auth.app import create_app
 from auth.config import Config
-from auth.handlers import HANDLERS
-from auth.service import SignIn
+from auth.handlers import make_handlers
+from auth.service import users
+from auth.service.sessions import SignIn
 from auth.store import AuthStores
 from hotel_shared.inbox import bind_handlers
 from hotel_shared.principal import Context
@@ -63,9 +63,15 @@ def sign_in(app: Flask) -> SignIn:
 
 
 @pytest.fixture
-def handle(stores: AuthStores) -> Callable[[dict[str, Any]], None]:
-    """Deliver an envelope as the worker does: HANDLERS bound to the stores."""
-    return bind_handlers(stores, HANDLERS).handle
+def handlers(config: Config) -> dict[str, Any]:
+    """The worker's handlers, with the configured token lifetimes."""
+    return make_handlers(config.lifetimes)
+
+
+@pytest.fixture
+def handle(stores: AuthStores, handlers) -> Callable[[dict[str, Any]], None]:
+    """Deliver an envelope as the worker does: the handlers bound to the stores."""
+    return bind_handlers(stores, handlers).handle
 
 
 @pytest.fixture
@@ -79,7 +85,7 @@ def make_user(stores: AuthStores, sign_in: SignIn) -> Callable[..., dict[str, An
         fields.setdefault("password", PASSWORD)
         if role in ("staff", "supervisor"):
             fields.setdefault("department", "housekeeping")
-        return service.create_user(stores, Context(), sign_in.passwords, {"role": role, **fields})
+        return users.create_user(stores, Context(), sign_in.passwords, {"role": role, **fields})
 
     return make
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auth.events import USER_CREATED, USER_DEACTIVATED, USER_UPDATED
+from auth.events import ACCESS_REVOKED, USER_CREATED, USER_DEACTIVATED, USER_UPDATED
 
 NEW_USER = {
     "username": "Technician2",
@@ -12,6 +12,7 @@ NEW_USER = {
     "role": "staff",
     "department": "maintenance",
     "employeeCode": "MT-002",
+    "email": "Tom.Tech@Hotel.example",
     "name": "Tom Tech",
 }
 
@@ -42,9 +43,11 @@ def test_admin_creates_a_user_and_the_event_is_recorded(client, admin_headers, s
         "role": "staff",
         "department": "maintenance",
         "employeeCode": "MT-002",
+        "email": "tom.tech@hotel.example",
         "name": "Tom Tech",
         "active": True,
     }
+    assert user["email"] == "tom.tech@hotel.example"
     assert login("technician2", "a-long-enough-pass").status_code == 200
 
 
@@ -103,7 +106,7 @@ def test_usernames_are_unique_regardless_of_case(client, admin_headers):
     client.post("/api/users", json=NEW_USER, headers=admin_headers)
     response = client.post(
         "/api/users",
-        json={**NEW_USER, "username": "TECHNICIAN2", "employeeCode": "MT-003"},
+        json={**NEW_USER, "username": "TECHNICIAN2", "employeeCode": "MT-003", "email": None},
         headers=admin_headers,
     )
     assert response.status_code == 409
@@ -112,7 +115,9 @@ def test_usernames_are_unique_regardless_of_case(client, admin_headers):
 
 def test_employee_codes_are_unique_when_present(client, admin_headers):
     client.post("/api/users", json=NEW_USER, headers=admin_headers)
-    taken = client.post("/api/users", json={**NEW_USER, "username": "other"}, headers=admin_headers)
+    taken = client.post(
+        "/api/users", json={**NEW_USER, "username": "other", "email": None}, headers=admin_headers
+    )
     assert taken.status_code == 409
     assert taken.json["code"] == "employee_code_taken"
     for username in ("manager1", "manager2"):
@@ -156,7 +161,8 @@ def test_patch_changes_fields_and_records_an_update(client, admin_headers, make_
     )
     assert response.status_code == 200
     assert (response.json["name"], response.json["department"]) == ("Renamed", "maintenance")
-    assert _outbox_types(stores)[-1] == USER_UPDATED
+    # A new department is a claim of the user's tokens: the update is followed by a revocation.
+    assert _outbox_types(stores)[-2:] == [USER_UPDATED, ACCESS_REVOKED]
     event = stores.db["outbox"].find_one({"type": USER_UPDATED})["envelope"]
     assert event["data"]["changes"] == [
         {"field": "department", "oldValue": "housekeeping", "newValue": "maintenance"},
@@ -231,7 +237,7 @@ def test_delete_deactivates_revokes_and_announces(client, admin_headers, make_us
 def test_patch_active_false_is_a_deactivation(client, admin_headers, make_user, stores):
     user = make_user("staff")
     client.patch(f"/api/users/{user['_id']}", json={"active": False}, headers=admin_headers)
-    assert _outbox_types(stores)[-1] == USER_DEACTIVATED
+    assert _outbox_types(stores)[-2:] == [USER_DEACTIVATED, ACCESS_REVOKED]
 
 
 # --- activity logs -----------------------------------------------------------------------------

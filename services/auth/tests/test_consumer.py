@@ -10,7 +10,6 @@ import uuid
 
 import pytest
 
-from auth.handlers import HANDLERS
 from hotel_shared.bus import BusPublisher, EventConsumer, connect
 from hotel_shared.inbox import bind_handlers
 
@@ -27,7 +26,7 @@ def consumer_queue(amqp_url):
 
 
 def test_an_event_published_to_the_broker_is_audited_once(
-    amqp_url, stores, make_envelope, consumer_queue
+    amqp_url, stores, handlers, make_envelope, consumer_queue
 ):
     # A type unique to this test, so no other suite's traffic reaches the queue.
     suffix = "".join(random.choices(string.ascii_lowercase, k=10))
@@ -46,7 +45,7 @@ def test_an_event_published_to_the_broker_is_audited_once(
         amqp_url,
         consumer_queue,
         [event_type],
-        bind_handlers(stores, HANDLERS).handle,
+        bind_handlers(stores, handlers).handle,
         retry_delays_ms=(50, 100, 150, 200),
     )
     stop = threading.Event()

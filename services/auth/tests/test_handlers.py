@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from auth import service
 from auth.events import CHECKED_IN, CHECKED_OUT
-from auth.rules import STAY_CHECKED_IN, STAY_CHECKED_OUT
+from auth.rules.guests import STAY_CHECKED_IN, STAY_CHECKED_OUT, matching_stay
+from auth.service import sessions
 from hotel_shared.principal import Context
 from hotel_shared.timeutil import parse_iso, to_iso
 
@@ -16,6 +16,10 @@ ROOM_CLEANED = {
     "previousHousekeepingStatus": "Dirty",
     "changes": [{"field": "housekeepingStatus", "oldValue": "Dirty", "newValue": "Clean"}],
 }
+
+
+def _open_stay(stores, room, special_id):
+    return matching_stay(stores.open_stays_in_room(room), special_id)
 
 
 def _logs(stores, event_id):
@@ -117,7 +121,7 @@ def test_check_in_opens_guest_access(handle, make_envelope, stores):
     stay = stores.get_stay("c-9")
     assert stay["status"] == STAY_CHECKED_IN
     assert stay["roomNumber"] == "101"
-    assert stores.find_open_stay("101", "S-9")["_id"] == "c-9"
+    assert _open_stay(stores, "101", "S-9")["_id"] == "c-9"
 
 
 def test_a_late_check_in_cannot_reopen_a_closed_stay(handle, make_envelope, stores):
@@ -127,7 +131,7 @@ def test_a_late_check_in_cannot_reopen_a_closed_stay(handle, make_envelope, stor
     handle(_stay(make_envelope, CHECKED_OUT, check_out_time))
     handle(_stay(make_envelope, CHECKED_IN, check_in_time))
     assert stores.get_stay("c-9")["status"] == STAY_CHECKED_OUT
-    assert stores.find_open_stay("101", "S-9") is None
+    assert _open_stay(stores, "101", "S-9") is None
     # Both were still audited.
     assert stores.db["activity_logs"].count_documents({"documentId": "c-9"}) == 2
 
@@ -143,7 +147,7 @@ def test_a_newer_check_in_reopens_access_for_a_new_stay(handle, make_envelope, s
 def test_checkout_revokes_the_guests_refresh_tokens(handle, make_envelope, stores, sign_in):
     now = parse_iso("2025-05-01T10:00:00Z")
     handle(_stay(make_envelope, CHECKED_IN, now))
-    service.guest_login(stores, Context(), sign_in, "101", "S-9", "10.0.0.9")
+    sessions.guest_login(stores, Context(), sign_in, "101", "S-9", "10.0.0.9")
     tokens = stores.db["refresh_tokens"]
     assert tokens.count_documents({"customerId": "c-9"}) == 1
     handle(_stay(make_envelope, CHECKED_OUT, now + timedelta(hours=5)))

@@ -6,31 +6,37 @@ from datetime import timedelta
 
 import pytest
 
-from auth.rules import (
+from auth.rules.audit import action_type, activity_entry, collection_for_entity
+from auth.rules.guests import (
+    STAY_CHECKED_IN,
+    STAY_CHECKED_OUT,
+    Stay,
+    is_newer_stay_event,
+    stay_document,
+)
+from auth.rules.sign_in import (
+    ACCOUNT,
+    ADDRESS,
+    PAIR,
     REFRESH_DISALLOWED,
     REFRESH_INVALID,
     REFRESH_REUSED,
     REFRESH_VALID,
-    STAY_CHECKED_IN,
-    STAY_CHECKED_OUT,
-    CannotModifySelf,
     LoginThrottled,
-    Stay,
     Throttle,
-    action_type,
-    activity_entry,
-    check_admin_self_change,
     check_not_throttled,
-    check_user_fields,
     classify_refresh_token,
-    collection_for_entity,
     ends_family,
-    is_newer_stay_event,
+    progressive_wait_s,
+    throttle_retry_after_s,
+)
+from auth.rules.users import (
+    CannotModifySelf,
+    check_admin_self_change,
+    check_user_fields,
     merge_user_changes,
     new_user,
     normalize_username,
-    stay_document,
-    throttle_retry_after_s,
 )
 from hotel_shared.errors import ValidationFailed
 from hotel_shared.timeutil import parse_iso
@@ -104,17 +110,32 @@ def test_throttle_ignores_failures_outside_the_window():
 
 def test_throttle_reports_the_longest_wait_of_the_blocked_scopes():
     failures = {
-        "user": [NOW - timedelta(seconds=100)] * 5,
-        "ip": [NOW - timedelta(seconds=600)] * 20,
+        ACCOUNT: [NOW - timedelta(seconds=100)] * 5,
+        ADDRESS: [NOW - timedelta(seconds=600)] * 20,
     }
     with pytest.raises(LoginThrottled) as raised:
-        check_not_throttled(failures, {"user": 5, "ip": 20}, 900, NOW)
-    assert raised.value.headers["Retry-After"] == "800"
+        check_not_throttled(failures, Throttle(max_failures_per_ip=20), NOW)
+    assert raised.value.headers["Retry-After"] == "300"
 
 
-def test_a_guests_room_is_throttled_like_a_username():
-    throttle = Throttle(max_failures_per_user=3, max_failures_per_ip=7)
-    assert throttle.limits({"room": "room:204", "ip": "ip:x"}) == {"room": 3, "ip": 7}
+def test_delays_start_after_the_free_failures_double_and_stop_at_the_cap():
+    throttle = Throttle(free_failures=5, first_delay_s=1, max_delay_s=300)
+    assert progressive_wait_s([NOW] * 4, throttle, NOW) is None
+    assert progressive_wait_s([NOW] * 5, throttle, NOW) == 1
+    assert progressive_wait_s([NOW] * 7, throttle, NOW) == 4
+    assert progressive_wait_s([NOW] * 40, throttle, NOW) == 300
+    # Counted from the latest failure: once it has passed, the next attempt is allowed.
+    later = NOW + timedelta(seconds=300)
+    assert progressive_wait_s([NOW] * 40, throttle, later) is None
+
+
+def test_a_known_address_waits_only_for_its_own_failures():
+    failures = {ACCOUNT: [NOW] * 30, ADDRESS: [NOW] * 500, PAIR: []}
+    check_not_throttled(failures, Throttle(), NOW, known_address=True)
+    with pytest.raises(LoginThrottled):
+        check_not_throttled(failures, Throttle(), NOW)
+    with pytest.raises(LoginThrottled):
+        check_not_throttled({**failures, PAIR: [NOW] * 5}, Throttle(), NOW, known_address=True)
 
 
 def _token(**fields):
@@ -232,11 +253,11 @@ def test_on_a_time_tie_checkout_wins():
 
 
 def test_a_stay_becomes_its_guest_access_document():
-    stay = Stay("c-1", "204", "SP-1", "Ada", "b-1", STAY_CHECKED_IN, NOW, "e-1")
+    stay = Stay("c-1", "204", "ab" * 32, "Ada", "b-1", STAY_CHECKED_IN, NOW, "e-1")
     assert stay_document(stay) == {
         "_id": "c-1",
         "roomNumber": "204",
-        "specialId": "SP-1",
+        "specialIdHash": "ab" * 32,
         "name": "Ada",
         "bookingId": "b-1",
         "status": STAY_CHECKED_IN,

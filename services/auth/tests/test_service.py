@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from auth import service
-from auth.rules import (
-    InvalidCredentials,
-    RefreshTokenReused,
-    UsernameTaken,
-    principal_for_user,
-)
+from auth.rules.sign_in import InvalidCredentials, RefreshTokenReused
+from auth.rules.users import UsernameTaken, principal_for_user
+from auth.service import sessions, users
 from auth.store import AuthStores
 from hotel_shared.principal import Context
 
@@ -20,15 +16,15 @@ SYSTEM = Context()
 def test_a_failed_sign_in_is_counted_although_the_use_case_raises(stores, sign_in, make_user):
     make_user("staff", username="someone")
     with pytest.raises(InvalidCredentials):
-        service.login(stores, SYSTEM, sign_in, "someone", "wrong-password", "10.0.0.7")
+        sessions.login(stores, SYSTEM, sign_in, "someone", "wrong-password", "10.0.0.7")
     keys = sorted(doc["key"] for doc in stores.db["login_attempts"].find())
-    assert keys == ["ip:10.0.0.7", "user:someone"]
+    assert keys == ["ip:10.0.0.7", "user:someone", "user:someone|ip:10.0.0.7"]
 
 
 def test_a_sign_in_issues_a_refresh_token_of_a_new_family(stores, sign_in, make_user, password):
     user = make_user("staff")
-    first = service.login(stores, SYSTEM, sign_in, user["username"], password, None)
-    second = service.login(stores, SYSTEM, sign_in, user["username"], password, None)
+    first = sessions.login(stores, SYSTEM, sign_in, user["username"], password, None)
+    second = sessions.login(stores, SYSTEM, sign_in, user["username"], password, None)
     families = stores.db["refresh_tokens"].distinct("familyId", {"userId": str(user["_id"])})
     assert len(families) == 2
     assert first.principal.user_id == second.principal.user_id == str(user["_id"])
@@ -38,19 +34,19 @@ def test_a_refresh_that_loses_the_race_counts_as_reuse(
     config, stores, sign_in, make_user, password
 ):
     user = make_user("staff")
-    grant = service.login(stores, SYSTEM, sign_in, user["username"], password, None)
+    grant = sessions.login(stores, SYSTEM, sign_in, user["username"], password, None)
     winner = []
 
     class RacingStores(AuthStores):
         def mark_refresh_token_used(self, token_hash, now):
             if not winner:
                 # Another device refreshes the same token between this read and this write.
-                winner.append(service.refresh(stores, SYSTEM, sign_in, grant.refresh_token))
+                winner.append(sessions.refresh(stores, SYSTEM, sign_in, grant.refresh_token))
             super().mark_refresh_token_used(token_hash, now)
 
     racing = RacingStores.from_settings(config.service)
     with pytest.raises(RefreshTokenReused):
-        service.refresh(racing, SYSTEM, sign_in, grant.refresh_token)
+        sessions.refresh(racing, SYSTEM, sign_in, grant.refresh_token)
     # The rerun saw the token used and ended the family, the winner's new token with it.
     live = stores.db["refresh_tokens"].count_documents(
         {"userId": str(user["_id"]), "revokedAt": None}
@@ -62,15 +58,16 @@ def test_a_taken_username_leaves_neither_user_nor_event(stores, sign_in, make_us
     make_user("frontOffice", username="taken")
     fields = {"username": "TAKEN", "password": "long-enough-pw", "role": "frontOffice"}
     with pytest.raises(UsernameTaken):
-        service.create_user(stores, SYSTEM, sign_in.passwords, fields)
+        users.create_user(stores, SYSTEM, sign_in.passwords, fields)
     assert stores.db["users"].count_documents({}) == 1
     assert stores.db["outbox"].count_documents({}) == 1
 
 
 def test_an_update_announces_only_what_moved(stores, sign_in, make_user):
     user = make_user("staff", name="Ann")
-    service.update_user(
-        stores, SYSTEM, sign_in.passwords, str(user["_id"]), {"name": "Ann", "role": "supervisor"}
+    changes = {"name": "Ann", "role": "supervisor"}
+    users.update_user(
+        stores, SYSTEM, sign_in.passwords, sign_in.lifetimes, str(user["_id"]), changes
     )
     [event] = [
         entry["envelope"] for entry in stores.db["outbox"].find({"type": "auth.user.updated.v1"})
@@ -84,6 +81,6 @@ def test_an_update_announces_only_what_moved(stores, sign_in, make_user):
 def test_a_user_event_names_the_admin_and_the_request(stores, sign_in, make_user, admin):
     ctx = Context(principal=principal_for_user(admin), correlation_id="req-9")
     user = make_user("staff")
-    service.deactivate_user(stores, ctx, str(user["_id"]))
+    users.deactivate_user(stores, ctx, sign_in.lifetimes, str(user["_id"]))
     event = stores.db["outbox"].find_one({"type": "auth.user.deactivated.v1"})["envelope"]
     assert (event["actor"]["username"], event["correlationId"]) == ("boss", "req-9")

@@ -1,0 +1,1 @@
+"""Auth use cases, one module per concern: sessions, users, audit, guests."""
