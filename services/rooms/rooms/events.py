@@ -67,7 +67,8 @@ def room_snapshot(room: Mapping[str, Any]) -> dict[str, Any]:
         "capacity": room["capacity"],
         "floor": room["floor"],
         "description": room["description"],
-        "amenities": list(room["amenities"]),
+        "facilities": list(room["facilities"]),
+        "amenities": list(room["facilities"]),  # the old name, kept for one release
         "housekeepingStatus": room["housekeepingStatus"],
         "frontOfficeStatus": room["frontOfficeStatus"],
         "status": room["status"],
@@ -147,6 +148,7 @@ def booking_data(booking: Mapping[str, Any]) -> dict[str, Any]:
         "paymentStatus": booking["paymentStatus"],
         "bookingStatus": booking["bookingStatus"],
         "pmsReservationId": booking.get("pmsReservationId"),
+        "bookedAt": to_iso(booking.get("bookedAt") or booking.get("createdAt")),
     }
 
 
@@ -167,6 +169,7 @@ def stay_data(stay: Mapping[str, Any]) -> dict[str, Any]:
         "bookingId": stay.get("bookingId"),
         "status": stay["status"],
         "checkinDate": to_iso(stay["checkinDate"]),
+        "checkinTime": to_iso(stay.get("checkinTime") or stay["checkinDate"]),
         "checkoutDate": stay["checkoutDate"],
         "updatedCheckoutDate": stay.get("updatedCheckoutDate"),
         "checkedOutAt": to_iso(stay.get("checkedOutAt")),

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from hotel_shared.schemas import (
     ChangeSchema,
+    DatePeriodSchema,
+    Day,
     JsonNumber,
     RoomNumber,
+    StrictBoolean,
+    StrictInteger,
     TimePeriodSchema,
     UtcDateTime,
     one_of,
@@ -35,35 +40,56 @@ NAME_LENGTH = validate.Length(min=1, max=120)
 REASON_LENGTH = validate.Length(min=1, max=500)
 
 
-def _amenities(**kwargs: Any) -> fields.List:
-    amenity = fields.Str(validate=validate.Length(min=1, max=40))
-    return fields.List(amenity, validate=validate.Length(max=30), **kwargs)
+def _facilities(**kwargs: Any) -> fields.List:
+    facility = fields.Str(validate=validate.Length(min=1, max=40))
+    return fields.List(facility, validate=validate.Length(max=30), **kwargs)
 
 
 # --- rooms ---------------------------------------------------------------------------------------
 
 
-class RoomCreateSchema(Schema):
+class _FacilitiesAlias(Schema):
+    """`facilities` (the ERD's name); `amenities`, its old name, is still read for one release."""
+
+    facilities = _facilities()
+    amenities = _facilities(
+        metadata={"deprecated": True, "description": "old name of facilities (one release)"}
+    )
+
+    @validates_schema
+    def _one_list(self, data: dict[str, Any], **_: Any) -> None:
+        both = "facilities" in data and "amenities" in data
+        if both and data["facilities"] != data["amenities"]:
+            raise ValidationError(
+                "give facilities (amenities is its old name), not both", "amenities"
+            )
+
+    @post_load
+    def _as_facilities(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if "amenities" in data:
+            data["facilities"] = data.pop("amenities")
+        return data
+
+
+class RoomCreateSchema(_FacilitiesAlias):
     roomNumber = RoomNumber(required=True)
     roomType = fields.Str(required=True, validate=one_of(ROOM_TYPES))
     price = JsonNumber(required=True, validate=PRICE_RANGE)
-    capacity = fields.Int(required=True, strict=True, validate=CAPACITY_RANGE)
+    capacity = StrictInteger(required=True, validate=CAPACITY_RANGE)
     description = fields.Str(load_default="", validate=DESCRIPTION_LENGTH)
-    amenities = _amenities(load_default=list)
-    floor = fields.Int(strict=True, validate=FLOOR_RANGE)
+    floor = StrictInteger(validate=FLOOR_RANGE)
     # A new room is Dirty unless said otherwise: it is sold only once cleaned and inspected.
     housekeepingStatus = fields.Str(validate=one_of(HOUSEKEEPING_STATUSES))
 
 
-class RoomUpdateSchema(ChangeSchema):
+class RoomUpdateSchema(_FacilitiesAlias, ChangeSchema):
     """The descriptive fields; status fields have their own route, roomNumber never changes."""
 
     roomType = fields.Str(validate=one_of(ROOM_TYPES))
     price = JsonNumber(validate=PRICE_RANGE)
-    capacity = fields.Int(strict=True, validate=CAPACITY_RANGE)
+    capacity = StrictInteger(validate=CAPACITY_RANGE)
     description = fields.Str(validate=DESCRIPTION_LENGTH)
-    amenities = _amenities()
-    floor = fields.Int(strict=True, validate=FLOOR_RANGE)
+    floor = StrictInteger(validate=FLOOR_RANGE)
 
 
 class RoomStatusUpdateSchema(ChangeSchema):
@@ -103,8 +129,20 @@ class RoomSchema(Schema):
     price = fields.Float()
     capacity = fields.Int()
     description = fields.Str()
-    amenities = fields.List(fields.Str())
+    facilities = fields.List(fields.Str())
+    amenities = fields.Function(
+        lambda room: list(room.get("facilities") or []),
+        metadata={
+            "type": "array",
+            "items": {"type": "string"},
+            "deprecated": True,
+            "description": "old name of facilities (one release)",
+        },
+    )
     floor = fields.Int()
+    # The guest of the current stay (check-in sets them, check-out clears them); null when vacant.
+    guestName = fields.Str(allow_none=True)
+    guestContact = fields.Str(allow_none=True)
     status = fields.Str()
     housekeepingStatus = fields.Str()
     frontOfficeStatus = fields.Str()
@@ -141,9 +179,11 @@ def _history_value(value: Any) -> Any:
     return OutOfOrderSchema().dump(value) if isinstance(value, dict) else value
 
 
-class AvailabilityQuerySchema(Schema):
-    from_ = fields.Date(required=True, data_key="from", attribute="from")
-    to = fields.Date(required=True)
+class AvailabilityQuerySchema(DatePeriodSchema):
+    """The nights from … to-1 (days within 2000-2100)."""
+
+    from_ = Day(required=True, data_key="from", attribute="from")
+    to = Day(required=True)
     roomType = fields.Str(validate=one_of(ROOM_TYPES))
 
 
@@ -176,20 +216,51 @@ class RoomAnalyticsSchema(Schema):
 # --- the front office ----------------------------------------------------------------------------
 
 
+PAYMENT_METHODS = ("cash", "card", "bankTransfer", "online", "voucher", "other")
+# A payment reference names a payment, never a card: no run of more than 4 digits, and no
+# 12 or more digits split only by spaces or dashes (a card number written in groups).
+_LONG_DIGIT_RUN = re.compile(r"[0-9]{5,}")
+_CARD_LIKE = re.compile(r"(?:[0-9][ -]*){12,}")
+
+
+def _no_card_number(value: str) -> None:
+    if _LONG_DIGIT_RUN.search(value) or _CARD_LIKE.search(value):
+        raise ValidationError("must not hold a card number (no more than 4 digits in a row)")
+
+
+class PaymentDetailsSchema(Schema):
+    """How the booking is (to be) paid: never a full card number, at most its last four digits."""
+
+    method = fields.Str(required=True, validate=one_of(PAYMENT_METHODS))
+    reference = fields.Str(
+        validate=[validate.Length(min=1, max=64), _no_card_number],
+        metadata={"description": "the payment's reference (no more than 4 digits in a row)"},
+    )
+    last4 = fields.Str(validate=validate.Regexp(r"^[0-9]{4}\Z", error="must be 4 digits"))
+    brand = fields.Str(validate=validate.Length(min=1, max=20))
+
+    @validates_schema
+    def _card_fields(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("method") != "card":
+            for name in sorted(data.keys() & {"last4", "brand"}):
+                raise ValidationError("only for method card", name)
+
+
 class BookingCreateSchema(Schema):
     roomNumber = RoomNumber(required=True)
     customerName = fields.Str(required=True, validate=NAME_LENGTH)
     customerEmail = fields.Email(required=True, validate=validate.Length(max=254))
-    checkInDate = fields.Date(required=True)
-    checkOutDate = fields.Date(required=True)
+    checkInDate = Day(required=True)
+    checkOutDate = Day(required=True)
     partialPayment = JsonNumber(validate=validate.Range(min=0, max=10_000_000))
+    paymentDetails = fields.Nested(PaymentDetailsSchema)
 
 
 class BookingListQuerySchema(PageQuerySchema):
     roomNumber = RoomNumber()
     status = fields.Str(validate=one_of(BOOKING_STATUSES))
-    from_ = fields.Date(data_key="from", attribute="from")
-    to = fields.Date()
+    from_ = Day(data_key="from", attribute="from")
+    to = Day()
 
 
 class BookingSchema(Schema):
@@ -203,9 +274,13 @@ class BookingSchema(Schema):
     partialPayment = fields.Float()
     paymentStatus = fields.Str()
     bookingStatus = fields.Str()
-    specialId = fields.Str()
+    specialId = fields.Str(
+        metadata={"description": "the guest's booking code: only for hotelAdmin and frontOffice"}
+    )
+    paymentDetails = fields.Nested(PaymentDetailsSchema, allow_none=True)
     pmsReservationId = fields.Str(allow_none=True)
     customerId = fields.Str()
+    bookedAt = UtcDateTime()
     createdAt = UtcDateTime()
     updatedAt = UtcDateTime()
     cancelledAt = UtcDateTime()
@@ -218,8 +293,8 @@ class CheckInSchema(Schema):
     name = fields.Str(validate=NAME_LENGTH)
     contactNumber = fields.Str(validate=validate.Length(min=3, max=32))
     roomNumber = RoomNumber()
-    checkoutDate = fields.Date()
-    override = fields.Bool(load_default=False)
+    checkoutDate = Day()
+    override = StrictBoolean(load_default=False)
     reason = fields.Str(validate=REASON_LENGTH)
 
     @validates_schema
@@ -240,7 +315,7 @@ class CheckInSchema(Schema):
 
 
 class StayUpdateSchema(Schema):
-    updatedCheckoutDate = fields.Date(required=True)
+    updatedCheckoutDate = Day(required=True)
 
 
 class StayListQuerySchema(PageQuerySchema):
@@ -254,10 +329,13 @@ class StaySchema(Schema):
     contactNumber = fields.Str(allow_none=True)
     roomNumber = fields.Str()
     checkinDate = UtcDateTime()
+    checkinTime = UtcDateTime(metadata={"description": "the instant of check-in (ERD name)"})
     checkoutDate = fields.Str()
     updatedCheckoutDate = fields.Str(allow_none=True)
     bookingId = fields.Str(allow_none=True)
-    specialId = fields.Str()
+    specialId = fields.Str(
+        metadata={"description": "the guest's booking code: only for hotelAdmin and frontOffice"}
+    )
     status = fields.Str()
     checkedOutAt = UtcDateTime(allow_none=True)
     override = fields.Dict(allow_none=True)

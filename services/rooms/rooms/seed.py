@@ -34,14 +34,14 @@ DEMO_LAYOUT = (
 def demo_rooms() -> Iterator[dict[str, Any]]:
     """Rooms 101-110 and 201-210, Vacant and Inspected: ready to sell."""
     for floor in (1, 2):
-        for position, (room_type, price, capacity, amenities) in enumerate(DEMO_LAYOUT, start=1):
+        for position, (room_type, price, capacity, facilities) in enumerate(DEMO_LAYOUT, start=1):
             yield {
                 "roomNumber": f"{floor}{position:02d}",
                 "roomType": room_type,
                 "price": price,
                 "capacity": capacity,
                 "description": f"{room_type} room on floor {floor}",
-                "amenities": amenities,
+                "facilities": facilities,
                 "floor": floor,
                 "housekeepingStatus": rules.INSPECTED,
             }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -11,6 +11,9 @@ from pymongo.errors import DuplicateKeyError
 
 from hotel_shared.mongo import WriteContention
 from hotel_shared.store import MongoStores
+from rooms.rules import bookings as booking_rules
+from rooms.rules import rooms as room_rules
+from rooms.rules import stays as stay_rules
 from rooms.rules.bookings import CONFIRMED, HOLDING_STATUSES, Booking, BookingNotFound
 from rooms.rules.rooms import Room, RoomExists, RoomNotFound
 from rooms.rules.stays import Stay, StayNotFound
@@ -34,6 +37,12 @@ def _holding_during(first_night: str, departure: str) -> dict[str, Any]:
         "checkInDate": {"$lt": departure},
         "checkOutDate": {"$gt": first_night},
     }
+
+
+def _upgraded_page(page: tuple[list[Any], int], upgrade: Callable[[Any], Any]) -> tuple[list, int]:
+    """A page of documents as the rules know them (stored before a field was added, too)."""
+    items, total = page
+    return [upgrade(item) for item in items], total
 
 
 class RoomsStores(MongoStores):
@@ -77,18 +86,22 @@ class RoomsStores(MongoStores):
     ) -> tuple[list[Room], int]:
         # Only known fields with validated values become the query: no client-supplied operators.
         query = {name: filters[name] for name in FILTERABLE_FIELDS if name in filters}
-        return self.find_page(self.db[ROOMS_COLLECTION], query, LIST_ORDER, limit, offset)
+        page = self.find_page(self.db[ROOMS_COLLECTION], query, LIST_ORDER, limit, offset)
+        return _upgraded_page(page, room_rules.upgraded)
 
     def all_rooms(self, room_type: str | None = None) -> list[Room]:
         query = {"roomType": room_type} if room_type else {}
-        return list(self.db[ROOMS_COLLECTION].find(query, session=self.session).sort(LIST_ORDER))
+        found = self.db[ROOMS_COLLECTION].find(query, session=self.session).sort(LIST_ORDER)
+        return [room_rules.upgraded(room) for room in found]
 
     def find_discrepancies(self) -> list[Room]:
         query = {"discrepancy": {"$in": ["Sleep", "Skip"]}}
-        return list(self.db[ROOMS_COLLECTION].find(query, session=self.session).sort(LIST_ORDER))
+        found = self.db[ROOMS_COLLECTION].find(query, session=self.session).sort(LIST_ORDER)
+        return [room_rules.upgraded(room) for room in found]
 
     def find_room(self, room_number: str) -> Room | None:
-        return self.db[ROOMS_COLLECTION].find_one({"roomNumber": room_number}, session=self.session)
+        room = self.db[ROOMS_COLLECTION].find_one({"roomNumber": room_number}, session=self.session)
+        return room_rules.upgraded(room) if room else None
 
     def get_room(self, room_number: str) -> Room:
         room = self.find_room(room_number)
@@ -155,7 +168,8 @@ class RoomsStores(MongoStores):
     # --- bookings --------------------------------------------------------------------------------
 
     def find_booking(self, booking_id: str) -> Booking | None:
-        return self.db[BOOKINGS_COLLECTION].find_one({"_id": booking_id}, session=self.session)
+        booking = self.db[BOOKINGS_COLLECTION].find_one({"_id": booking_id}, session=self.session)
+        return booking_rules.upgraded(booking) if booking else None
 
     def get_booking(self, booking_id: str) -> Booking:
         booking = self.find_booking(booking_id)
@@ -164,9 +178,10 @@ class RoomsStores(MongoStores):
         return booking
 
     def find_booking_by_pms_id(self, pms_reservation_id: str) -> Booking | None:
-        return self.db[BOOKINGS_COLLECTION].find_one(
+        booking = self.db[BOOKINGS_COLLECTION].find_one(
             {"pmsReservationId": pms_reservation_id}, session=self.session
         )
+        return booking_rules.upgraded(booking) if booking else None
 
     def find_bookings(
         self, filters: Mapping[str, Any], limit: int, offset: int
@@ -181,7 +196,8 @@ class RoomsStores(MongoStores):
             query["checkInDate"] = {"$lt": filters["to"].isoformat()}
         if "from" in filters:
             query["checkOutDate"] = {"$gt": filters["from"].isoformat()}
-        return self.find_page(self.db[BOOKINGS_COLLECTION], query, BY_ARRIVAL, limit, offset)
+        page = self.find_page(self.db[BOOKINGS_COLLECTION], query, BY_ARRIVAL, limit, offset)
+        return _upgraded_page(page, booking_rules.upgraded)
 
     def has_holding_booking(
         self, room_number: str, first_night: str, departure: str, except_id: str | None = None
@@ -226,14 +242,15 @@ class RoomsStores(MongoStores):
         stay = self.db[CUSTOMERS_COLLECTION].find_one({"_id": stay_id}, session=self.session)
         if stay is None:
             raise StayNotFound(stay_id)
-        return stay
+        return stay_rules.upgraded(stay)
 
     def find_stays(
         self, filters: Mapping[str, Any], limit: int, offset: int
     ) -> tuple[list[Stay], int]:
         query = {name: filters[name] for name in ("roomNumber", "status") if name in filters}
         customers = self.db[CUSTOMERS_COLLECTION]
-        return self.find_page(customers, query, NEWEST_CHECK_IN_FIRST, limit, offset)
+        page = self.find_page(customers, query, NEWEST_CHECK_IN_FIRST, limit, offset)
+        return _upgraded_page(page, stay_rules.upgraded)
 
     def insert_stay(self, stay: Stay) -> Stay:
         self.db[CUSTOMERS_COLLECTION].insert_one(stay, session=self.session)

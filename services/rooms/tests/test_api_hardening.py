@@ -165,3 +165,128 @@ def test_a_revoked_users_token_is_refused_by_rooms_after_the_event(client, store
     assert_problem(refused, 401, "token_revoked")
     assert client.post("/api/contact-messages", json=message, headers=other).status_code == 201
     assert stores.db["contact_messages"].count_documents({"createdBy.userId": "u-leaver"}) == 1
+
+
+# --- L5 / L2: strict input, bounded dates -------------------------------------------------------
+
+NEW_ROOM = {"roomNumber": "305", "roomType": "Suite", "price": 310.5, "capacity": 4}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("capacity", True),
+        ("capacity", 2.0),
+        ("capacity", "2"),
+        ("floor", True),
+        ("floor", 3.5),
+        ("price", "120"),
+        ("price", True),
+    ],
+)
+def test_room_numbers_are_json_numbers_not_booleans_or_strings(client, callers, field, value):
+    response = client.post("/api/rooms", json={**NEW_ROOM, field: value}, headers=callers.admin)
+    assert field in assert_problem(response, 422, "validation_failed")["errors"]
+    edit = client.patch("/api/rooms/305", json={field: value}, headers=callers.admin)
+    assert field in assert_problem(edit, 422, "validation_failed")["errors"]
+
+
+@pytest.mark.parametrize("override", [1, 0, "true", "yes", None])
+def test_override_is_only_true_or_false(client, callers, stores, override):
+    add_room(stores, "204", housekeepingStatus="Dirty")
+    body = {
+        "name": "Walk In",
+        "roomNumber": "204",
+        "checkoutDate": day(1),
+        "override": override,
+        "reason": "VIP",
+    }
+    response = client.post("/api/customers", json=body, headers=callers.front_desk)
+    assert "override" in assert_problem(response, 422, "validation_failed")["errors"]
+    assert stores.get_room("204")["frontOfficeStatus"] == "Vacant"
+
+
+def test_partial_payment_is_a_json_number(client, callers, stores):
+    add_room(stores, "204")
+    body = {
+        "roomNumber": "204",
+        "customerName": "Ada",
+        "customerEmail": "ada@example.com",
+        "checkInDate": day(0),
+        "checkOutDate": day(1),
+    }
+    for value in (True, "10"):
+        response = client.post(
+            "/api/bookings", json={**body, "partialPayment": value}, headers=callers.front_desk
+        )
+        assert "partialPayment" in assert_problem(response, 422, "validation_failed")["errors"]
+
+
+def test_an_extension_to_9999_is_refused(client, callers, stores):
+    add_room(stores, "204")
+    walk_in = {"name": "Walk In", "roomNumber": "204", "checkoutDate": day(1)}
+    stay = call(client, "post", "/api/customers", callers.front_desk, json=walk_in)
+    response = client.patch(
+        f"/api/customers/{stay['id']}",
+        json={"updatedCheckoutDate": "9999-12-31"},
+        headers=callers.front_desk,
+    )
+    assert "updatedCheckoutDate" in assert_problem(response, 422, "validation_failed")["errors"]
+    assert stores.get_stay(stay["id"])["updatedCheckoutDate"] is None
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("post", "/api/bookings", {"checkInDate": "0001-01-03"}, "checkInDate"),
+        ("post", "/api/bookings", {"checkOutDate": "9999-12-31"}, "checkOutDate"),
+        ("post", "/api/customers", {"checkoutDate": "9999-12-31"}, "checkoutDate"),
+        (
+            "post",
+            "/api/rooms/204/out-of-order",
+            {"kind": "OutOfOrder", "reason": "leak", "to": "9999-12-31T00:00:00Z"},
+            "to",
+        ),
+        ("get", "/api/rooms/availability?from=2030-01-01&to=9999-12-31", None, "to"),
+        ("get", "/api/rooms/availability?from=0001-01-03&to=2030-01-01", None, "from"),
+        ("get", "/api/rooms/availability?from=2030-01-05&to=2030-01-01", None, "from"),
+        ("get", "/api/bookings?from=0001-01-03", None, "from"),
+        ("get", "/api/bookings?to=9999-12-31", None, "to"),
+        ("get", "/api/analytics/rooms?to=0001-01-03", None, "to"),
+        (
+            "get",
+            "/api/analytics/rooms?from=2030-01-05T00:00:00Z&to=2030-01-01T00:00:00Z",
+            None,
+            "from",
+        ),
+    ],
+)
+def test_every_date_is_bounded_to_a_sane_window(client, callers, stores, method, path, body, field):
+    add_room(stores, "204")
+    base = {
+        "/api/bookings": {
+            "roomNumber": "204",
+            "customerName": "Ada",
+            "customerEmail": "ada@example.com",
+            "checkInDate": day(0),
+            "checkOutDate": day(1),
+        },
+        "/api/customers": {"name": "Walk In", "roomNumber": "204", "checkoutDate": day(1)},
+    }
+    kwargs = {"json": {**base.get(path, {}), **body}} if body is not None else {}
+    response = getattr(client, method)(path, headers=callers.admin, **kwargs)
+    assert field in assert_problem(response, 422, "validation_failed")["errors"]
+
+
+def test_json_in_another_content_type_and_unsafe_text_are_refused(client, callers, stores):
+    add_room(stores, "204")
+    as_text = client.post(
+        "/api/rooms",
+        data=json.dumps(NEW_ROOM),
+        headers={**callers.admin, "Content-Type": "text/plain"},
+    )
+    assert as_text.status_code == 415
+    for text in ("Sea view\u202e", "nul\u0000here"):
+        edit = client.patch("/api/rooms/204", json={"description": text}, headers=callers.admin)
+        assert "description" in assert_problem(edit, 422, "validation_failed")["errors"]
+    assert stores.get_room("204")["description"] == ""

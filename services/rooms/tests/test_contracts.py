@@ -105,7 +105,7 @@ def published(client, callers, stores) -> dict[str, dict]:
         "price": 310.5,
         "capacity": 4,
         "description": "Corner suite",
-        "amenities": ["wifi", "bathtub"],
+        "facilities": ["wifi", "bathtub"],
     }
     call("post", "/api/rooms", json=new_room, headers=callers.admin)
     call("patch", "/api/rooms/305", json={"price": 289.0}, headers=callers.admin)

@@ -105,6 +105,13 @@ def as_seen_by(document: Mapping[str, Any], principal: Principal | None) -> dict
     return {name: value for name, value in document.items() if name != "specialId"}
 
 
+def upgraded(booking: Booking) -> Booking:
+    """A booking as the rules know it, also when stored before bookedAt and paymentDetails."""
+    booking.setdefault("bookedAt", booking.get("createdAt"))
+    booking.setdefault("paymentDetails", None)
+    return booking
+
+
 def count_nights(check_in: date, check_out: date) -> int:
     return (check_out - check_in).days
 
@@ -145,6 +152,8 @@ def new_booking(request: Mapping[str, Any], room: Room, now: datetime) -> Bookin
         "bookingStatus": CONFIRMED,
         "specialId": new_special_id(),
         "pmsReservationId": request.get("pmsReservationId"),
+        "paymentDetails": request.get("paymentDetails"),
+        "bookedAt": now,
         "createdAt": now,
         "updatedAt": now,
     }
@@ -206,6 +215,8 @@ def imported_booking(
             "specialId": new_special_id(),
             "bookingStatus": CONFIRMED,
             "partialPayment": 0.0,
+            "paymentDetails": None,
+            "bookedAt": now,
             "createdAt": now,
         }
     )

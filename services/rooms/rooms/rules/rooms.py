@@ -55,7 +55,9 @@ STATUS_DIMENSIONS = (
     "turndownStatus",
     "status",
 )
-DETAIL_FIELDS = ("roomType", "price", "capacity", "description", "amenities", "floor")
+DETAIL_FIELDS = ("roomType", "price", "capacity", "description", "facilities", "floor")
+# `amenities` was the name of `facilities` (the ERD's) before; read from old documents.
+LEGACY_FACILITIES = "amenities"
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,16 @@ def default_floor(room_number: str) -> int | None:
     return int(digits[:-2]) if len(digits) >= 3 else None
 
 
+def upgraded(room: Room) -> Room:
+    """A room document as the rules know it, also when stored before facilities/guestName."""
+    if "facilities" not in room:
+        room["facilities"] = list(room.pop(LEGACY_FACILITIES, None) or [])
+    room.pop(LEGACY_FACILITIES, None)
+    room.setdefault("guestName", None)
+    room.setdefault("guestContact", None)
+    return room
+
+
 def with_derived_fields(room: Room) -> Room:
     room["discrepancy"] = compute_discrepancy(room["frontOfficeStatus"], room.get("hkOccupancy"))
     room["status"] = derive_status(room)
@@ -230,7 +242,7 @@ def new_room(details: Mapping[str, Any], now: datetime) -> Room:
         "price": details["price"],
         "capacity": details["capacity"],
         "description": details.get("description", ""),
-        "amenities": list(details.get("amenities", [])),
+        "facilities": list(details.get("facilities", [])),
         "floor": floor,
         "housekeepingStatus": details.get("housekeepingStatus", DIRTY),
         "frontOfficeStatus": VACANT,
@@ -238,6 +250,9 @@ def new_room(details: Mapping[str, Any], now: datetime) -> Room:
         "outOfOrder": None,
         "guestServiceStatus": GUEST_SERVICE_NONE,
         "turndownStatus": "NotRequired",
+        # The ERD's guest of the room: the current stay's, kept by check-in and check-out.
+        "guestName": None,
+        "guestContact": None,
         "version": 1,
         "createdAt": now,
         "updatedAt": now,
@@ -295,10 +310,16 @@ def mark_cleaned(room: Room, now: datetime) -> Room | None:
     return with_status_changes(room, {"housekeepingStatus": CLEAN}, now)
 
 
-def occupy(room: Room, now: datetime) -> Room:
-    """Check-in: the room is Occupied and housekeeping's last sighting is forgotten."""
+def occupy(room: Room, now: datetime, guest_name: str, guest_contact: str | None) -> Room:
+    """Check-in: the room is Occupied by the guest; housekeeping's last sighting is forgotten."""
     # That sighting described the previous guest; kept, it would fake a Skip.
-    return with_status_changes(room, {"frontOfficeStatus": OCCUPIED, "hkOccupancy": None}, now)
+    changes = {
+        "frontOfficeStatus": OCCUPIED,
+        "hkOccupancy": None,
+        "guestName": guest_name,
+        "guestContact": guest_contact,
+    }
+    return with_status_changes(room, changes, now)
 
 
 def vacate(room: Room, now: datetime) -> Room:
@@ -308,6 +329,8 @@ def vacate(room: Room, now: datetime) -> Room:
         "housekeepingStatus": DIRTY,
         "hkOccupancy": None,
         "guestServiceStatus": GUEST_SERVICE_NONE,
+        "guestName": None,
+        "guestContact": None,
     }
     return with_status_changes(room, changes, now)
 

@@ -68,6 +68,7 @@ def new_stay(
         "roomNumber": room["roomNumber"],
         "contactNumber": request.get("contactNumber"),
         "checkinDate": now,
+        "checkinTime": now,  # the ERD's name for the instant of check-in
         "updatedCheckoutDate": None,
         "status": STAY_CHECKED_IN,
         "checkedOutAt": None,
@@ -95,6 +96,12 @@ def new_stay(
             "housekeepingStatus": room["housekeepingStatus"],
             "by": actor,
         }
+    return stay
+
+
+def upgraded(stay: Stay) -> Stay:
+    """A stay as the rules know it, also when stored before checkinTime."""
+    stay.setdefault("checkinTime", stay.get("checkinDate"))
     return stay
 
 

@@ -43,9 +43,8 @@ def check_in(
             today = hotel_day(now, zone)
             check_walk_in_nights(tx, room["roomNumber"], today, request["checkoutDate"])
         stay = rules.new_stay(request, booking, room, now, ctx.actor)
-        save_status_change(
-            tx, ctx, room, room_rules.occupy(room, now), room_rules.SOURCE_FRONT_OFFICE, now
-        )
+        occupied = room_rules.occupy(room, now, stay["name"], stay.get("contactNumber"))
+        save_status_change(tx, ctx, room, occupied, room_rules.SOURCE_FRONT_OFFICE, now)
         if booking is not None:
             taken_up = booking_rules.check_in(booking, stay["_id"], now)
             tx.save_booking(taken_up, expected_status=booking["bookingStatus"])
