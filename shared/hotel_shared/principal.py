@@ -24,6 +24,8 @@ class Principal:
     department: str | None = None
     employee_code: str | None = None
     room_number: str | None = None
+    # When the token was issued (epoch seconds): what a later revocation is compared with.
+    issued_at: float | None = None
 
     @property
     def is_guest(self) -> bool:
@@ -42,6 +44,7 @@ class Principal:
             department=claims.get("department"),
             employee_code=claims.get("employeeCode"),
             room_number=claims.get("roomNumber"),
+            issued_at=float(claims["iat"]) if "iat" in claims else None,
         )
 
 

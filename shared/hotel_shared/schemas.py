@@ -75,6 +75,13 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+class QueryFlag(fields.Boolean):
+    """A yes/no query argument: only `true` or `false`, never 1, yes or on."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(truthy={"true"}, falsy={"false"}, **kwargs)
+
+
 class StrictInteger(fields.Integer):
     """A JSON integer: true, 1.5 and "3" are refused."""
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from hotel_shared.schemas import UtcDateTime
+from hotel_shared.schemas import QueryFlag, UtcDateTime
 from hotel_shared.web import PageQuerySchema
 
 
 class NotificationListQuerySchema(PageQuerySchema):
     # Only `true` or `false`: 1, yes or on are refused, not guessed.
-    unread = fields.Boolean(
+    unread = QueryFlag(
         load_default=False,
-        truthy={"true"},
-        falsy={"false"},
         metadata={"description": "only the unread ones (true or false)"},
     )
     since = UtcDateTime(

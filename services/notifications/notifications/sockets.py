@@ -12,7 +12,6 @@ import logging
 import threading
 from typing import Any
 
-import jwt
 from flask import Flask, current_app, request
 from flask_socketio import SocketIO, join_room
 
@@ -105,9 +104,9 @@ def on_connect(auth: Any = None) -> None:
         principal = current_app.extensions[VERIFIER_KEY].verify(token)
     except Unauthorized as error:
         raise ConnectionRefusedError(error.code) from None
-    # Verified just above; read again only for its issue time, which a revocation is compared to.
-    issued_at = float(jwt.decode(token, options={"verify_signature": False})["iat"])
-    current_app.extensions[WATCH_KEY].open(request.sid, principal.user_id, issued_at)
+    current_app.extensions[WATCH_KEY].open(
+        request.sid, principal.user_id, principal.issued_at or 0.0
+    )
     for audience in rules.audiences_of(principal):
         join_room(audience)
     log.info("socket connected for %s (%s)", principal.username, principal.role)

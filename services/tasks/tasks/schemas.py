@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from hotel_shared.principal import STAFF_ROLES
 from hotel_shared.schemas import (
     ChangeSchema,
+    QueryFlag,
     RoomNumber,
     StrictBoolean,
     StrictInteger,
@@ -23,11 +24,6 @@ NAME = validate.Length(min=1, max=100)
 MINUTES = validate.Range(min=1, max=60 * 24 * 30)
 TEXT = validate.Length(max=1000)
 NOTIFIED = ("supervisor", "hotelAdmin")
-
-
-def query_flag(**kwargs: Any) -> fields.Boolean:
-    """A yes/no query argument: only `true` or `false`, never 1, yes or on."""
-    return fields.Boolean(truthy={"true"}, falsy={"false"}, **kwargs)
 
 
 def alias_of(name: str) -> fields.Function:
@@ -106,7 +102,7 @@ class EmployeeUpdateSchema(ChangeSchema):
 
 class EmployeeListQuerySchema(PageQuerySchema):
     department = fields.Str(validate=CODE)
-    onDuty = query_flag()
+    onDuty = QueryFlag()
     role = fields.Str(validate=one_of(STAFF_ROLES))
 
 
