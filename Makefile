@@ -13,7 +13,7 @@ RABBITMQ_BIN  := /usr/lib/rabbitmq/bin/rabbitmq-server
 PYPROJECTS   := $(wildcard shared/pyproject.toml tools/devstack/pyproject.toml services/*/pyproject.toml)
 SERVICE_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml))
 # Each suite runs in its own pytest process so same-named test modules never collide.
-TEST_SUITES  := tests/architecture shared/tests tools/devstack/tests $(patsubst %/pyproject.toml,%/tests,$(wildcard services/*/pyproject.toml)) tests/integration
+TEST_SUITES  := tests/architecture shared/tests tools/devstack/tests $(patsubst %/pyproject.toml,%/tests,$(wildcard services/*/pyproject.toml)) tests/security tests/integration
 
 .PHONY: help install system-packages up down status logs seed lint fmt test bench clean distclean
 
