@@ -43,6 +43,7 @@ _ERROR_TITLES = {
     409: "Conflicts with the current state",
     412: "If-Match names a version that is no longer current",
     413: "Body too large",
+    415: "The body is not declared as UTF-8 JSON",
     422: "Invalid input; `errors` names each field",
     429: "Too many attempts; see Retry-After",
     503: "A dependency is down; nothing was changed, try again",
@@ -61,6 +62,7 @@ class Operation:
     response: SchemaType | None = None
     status: int = 200
     paged: bool = False
+    upsert: bool = False
     errors: tuple[int, ...] = ()
 
 
@@ -72,12 +74,14 @@ def operation(
     response: SchemaType | None = None,
     status: int = 200,
     paged: bool = False,
+    upsert: bool = False,
     errors: Iterable[int] = (),
     summary: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a route's contract; the body and query arrive as the `body=` and `query=` kwargs.
 
-    `paged` says the response is `{items: [response], total, limit, offset}`; `errors` lists the
+    `paged` says the response is `{items: [response], total, limit, offset}`; `upsert` that a PUT
+    also answers 201 (same body) when it created the resource; `errors` lists the
     problem statuses beyond those implied (401/403 by `require`, 404 by a path argument, 400/422
     by a body, 422 by a query, 503 always).
     """
@@ -96,6 +100,7 @@ def operation(
             response=response,
             status=status,
             paged=paged,
+            upsert=upsert,
             errors=tuple(errors),
         )
 
@@ -188,7 +193,7 @@ def _operation_object(
     if path_parameters:
         statuses.add(404)
     if declared.body is not None:
-        statuses.update((400, 413, 422))
+        statuses.update((400, 413, 415, 422))
     if declared.query is not None:
         statuses.add(422)
     result: dict[str, Any] = {
@@ -197,6 +202,7 @@ def _operation_object(
         "parameters": path_parameters,
         "responses": {
             str(declared.status): _success_response(declared),
+            **({"201": _success_response(declared, 201)} if declared.upsert else {}),
             **{
                 str(status): {"$ref": f"#/components/responses/{_problem_response_name(status)}"}
                 for status in sorted(statuses)
@@ -218,8 +224,9 @@ def _operation_object(
     return result
 
 
-def _success_response(declared: Operation) -> dict[str, Any]:
-    response: dict[str, Any] = {"description": "Success" if declared.status != 201 else "Created"}
+def _success_response(declared: Operation, status: int | None = None) -> dict[str, Any]:
+    status = status or declared.status
+    response: dict[str, Any] = {"description": "Success" if status != 201 else "Created"}
     if declared.response is None:
         if declared.status == 204:
             response["description"] = "Done; no content"

@@ -69,7 +69,7 @@ def list_departments():
 
 @blueprint.put("/api/departments/<code>")
 @require(*access.DEPARTMENT_EDITOR_ROLES)
-@operation(body=DepartmentUpdateSchema, response=DepartmentSchema, errors=(409, 412))
+@operation(body=DepartmentUpdateSchema, response=DepartmentSchema, upsert=True, errors=(409, 412))
 def save_department(code: str, body: dict):
     """Create or replace a department (201 when created)."""
     department, created = service.save_department(
