@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jwt
 import pytest
@@ -22,8 +22,10 @@ from flask.testing import FlaskClient
 
 from hotel_shared.auth import key_id, sign_token
 from hotel_shared.demo import DEMO_BY_USERNAME
-from hotel_shared.testing import DemoCallers, SigningKeys
 from hotel_shared.timeutil import utc_now
+
+if TYPE_CHECKING:  # imported by pytest as a plugin: an import here would come too early
+    from hotel_shared.testing import DemoCallers, SigningKeys
 
 pytest_plugins = ["hotel_shared.testing"]
 
