@@ -316,3 +316,61 @@ def test_activity_logs_reject_bad_times(client, signing_keys):
     )
     assert reversed_range.status_code == 422
     assert "from" in reversed_range.json["errors"]
+
+
+# --- email (ERD) and strict input --------------------------------------------------------------
+
+
+def test_emails_are_optional_validated_and_unique_regardless_of_case(client, admin_headers):
+    first = client.post("/api/users", json=NEW_USER, headers=admin_headers)
+    assert first.json["email"] == "tom.tech@hotel.example"
+    other = {**NEW_USER, "username": "other", "employeeCode": "MT-9"}
+    taken = client.post(
+        "/api/users", json={**other, "email": "TOM.TECH@hotel.EXAMPLE"}, headers=admin_headers
+    )
+    assert taken.status_code == 409
+    assert taken.json["code"] == "email_taken"
+    bad = client.post("/api/users", json={**other, "email": "not-an-email"}, headers=admin_headers)
+    assert bad.status_code == 422
+    assert "email" in bad.json["errors"]
+    for username in ("noemail1", "noemail2"):  # many users without an email
+        body = {"username": username, "password": "long-enough-pw", "role": "frontOffice"}
+        created = client.post("/api/users", json=body, headers=admin_headers)
+        assert (created.status_code, created.json["email"]) == (201, None)
+
+
+def test_patch_changes_the_email_and_announces_it(client, admin_headers, make_user, stores):
+    user = make_user("staff")
+    response = client.patch(
+        f"/api/users/{user['_id']}", json={"email": "Ann@Hotel.example"}, headers=admin_headers
+    )
+    assert response.json["email"] == "ann@hotel.example"
+    event = stores.db["outbox"].find_one({"type": USER_UPDATED})["envelope"]
+    assert event["data"]["email"] == "ann@hotel.example"
+    assert event["data"]["changes"] == [
+        {"field": "email", "oldValue": None, "newValue": "ann@hotel.example"}
+    ]
+
+
+@pytest.mark.parametrize("value", [0, 1, "false", "true", None])
+def test_active_is_only_true_or_false(client, admin_headers, make_user, value):
+    user = make_user("staff")
+    patch = client.patch(f"/api/users/{user['_id']}", json={"active": value}, headers=admin_headers)
+    assert patch.status_code == 422
+    assert "active" in patch.json["errors"]
+    created = client.post("/api/users", json={**NEW_USER, "active": value}, headers=admin_headers)
+    assert created.status_code == 422
+
+
+@pytest.mark.parametrize("value", ["1", "yes", "on", "0", "TRUE"])
+def test_the_active_filter_is_only_true_or_false(client, admin_headers, value):
+    response = client.get(f"/api/users?active={value}", headers=admin_headers)
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "query", ["to=0001-01-03", "from=9999-12-31T00:00:00Z", "from=1999-12-31T23:59:59Z"]
+)
+def test_activity_log_periods_are_bounded(client, signing_keys, query):
+    response = client.get(f"/api/activity-logs?{query}", headers=signing_keys.headers("hotelAdmin"))
+    assert response.status_code == 422
