@@ -41,3 +41,17 @@ def test_the_web_app_refuses_to_start_without_a_signing_key():
     config = Config.from_env(BASE_ENV, needs_private_key=False)
     with pytest.raises(ConfigError, match="AUTH_PRIVATE_KEY_FILE"):
         create_app(config)
+
+
+def test_token_lifetimes_and_throttle_are_read_from_the_environment():
+    env = {
+        **BASE_ENV,
+        "AUTH_GUEST_ACCESS_TTL_S": "120",
+        "AUTH_LOGIN_FIRST_DELAY_S": "0.5",
+        "AUTH_LOGIN_MAX_FAILURES_PER_IP": "250",
+    }
+    config = Config.from_env(env, needs_private_key=False)
+    assert (config.lifetimes.access_s, config.lifetimes.guest_access_s) == (900, 120)
+    assert (config.throttle.first_delay_s, config.throttle.max_delay_s) == (0.5, 300.0)
+    assert (config.throttle.free_failures, config.throttle.max_failures_per_ip) == (5, 250)
+    assert Config.from_env(BASE_ENV, needs_private_key=False).lifetimes.guest_access_s == 300
