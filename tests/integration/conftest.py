@@ -7,12 +7,14 @@ touching the machine's own broker or a `make up` stack.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import requests
+import socketio
 
 from hotel_devstack import Stack
 from hotel_devstack.services import discover_services
@@ -112,3 +114,49 @@ def eventually(probe: Callable[[], object], *, timeout: float = 15.0, interval: 
         if time.monotonic() > deadline:
             pytest.fail(f"{getattr(probe, '__doc__', None) or probe} did not happen in {timeout}s")
         time.sleep(interval)
+
+
+class Listener:
+    """A python-socketio client that records every event it hears, with the payload."""
+
+    def __init__(self, url: str, token: str, transports: list[str] | None = None) -> None:
+        self.events: list[tuple[str, dict]] = []
+        self._lock = threading.Lock()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("*", self._record)
+        self.client.connect(url, auth={"token": token}, transports=transports, wait_timeout=10)
+
+    def _record(self, event: str, payload: dict) -> None:
+        with self._lock:
+            self.events.append((event, payload))
+
+    def heard(self, event: str, **fields) -> list[dict]:
+        with self._lock:
+            return [
+                payload
+                for name, payload in self.events
+                if name == event and all(payload.get(k) == v for k, v in fields.items())
+            ]
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+@pytest.fixture
+def listen(gateway) -> Iterator:
+    listeners: list[Listener] = []
+
+    def open_listener(
+        username: str,
+        url: str | None = None,
+        transports: list[str] | None = None,
+        token: str | None = None,
+    ) -> Listener:
+        token = token or gateway.token(username)
+        listener = Listener(url or gateway.base_url, token, transports)
+        listeners.append(listener)
+        return listener
+
+    yield open_listener
+    for listener in listeners:
+        listener.close()

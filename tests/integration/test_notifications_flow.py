@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -18,48 +17,6 @@ from hotel_shared.testing.servers import find_repo_root, free_port
 
 # Each housekeeping status's next legal move, so a room can be changed again and again.
 NEXT_STATUS = {"Dirty": "Pickup", "Pickup": "Clean", "Clean": "Dirty", "Inspected": "Dirty"}
-
-
-class Listener:
-    """A python-socketio client that records every event it hears, with the payload."""
-
-    def __init__(self, url: str, token: str, transports: list[str] | None = None) -> None:
-        self.events: list[tuple[str, dict]] = []
-        self._lock = threading.Lock()
-        self.client = socketio.Client(reconnection=False)
-        self.client.on("*", self._record)
-        self.client.connect(url, auth={"token": token}, transports=transports, wait_timeout=10)
-
-    def _record(self, event: str, payload: dict) -> None:
-        with self._lock:
-            self.events.append((event, payload))
-
-    def heard(self, event: str, **fields) -> list[dict]:
-        with self._lock:
-            return [
-                payload
-                for name, payload in self.events
-                if name == event and all(payload.get(k) == v for k, v in fields.items())
-            ]
-
-    def close(self) -> None:
-        self.client.disconnect()
-
-
-@pytest.fixture
-def listen(gateway) -> Iterator:
-    listeners: list[Listener] = []
-
-    def open_listener(
-        username: str, url: str | None = None, transports: list[str] | None = None
-    ) -> Listener:
-        listener = Listener(url or gateway.base_url, gateway.token(username), transports)
-        listeners.append(listener)
-        return listener
-
-    yield open_listener
-    for listener in listeners:
-        listener.close()
 
 
 def change_room_status(gateway, room_number: str, as_user: str = "housekeeper") -> dict:
