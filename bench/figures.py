@@ -348,3 +348,80 @@ def measure_t1(ctx: Context) -> dict:
         "threshold": 1000,
         "pass": median <= 1000,
     }
+
+
+REVOCATION_SAMPLES = 5
+REVOCATION_READS = ("/api/auth/me", "/api/rooms", "/api/tasks?assignedTo=me", "/api/notifications")
+
+
+def revocation_sample(ctx: Context, number: int) -> dict[str, float]:
+    """Deactivate a fresh user; ms until every service refuses their token and the hub closes
+    their socket (DESIGN §7: within a second)."""
+    import time
+    import uuid
+
+    import requests
+    import socketio
+
+    base, admin = ctx.gateway_url, ctx.auth_headers
+    username, password = f"bench-revoked-{uuid.uuid4().hex[:8]}", "bench-revoked-password"
+    created = requests.post(
+        f"{base}/api/users",
+        headers=admin,
+        json={
+            "username": username,
+            "password": password,
+            "role": "staff",
+            "department": "housekeeping",
+        },
+        timeout=10,
+    )
+    created.raise_for_status()
+    token = login(base, {"username": username, "password": password})
+    headers = {"Authorization": f"Bearer {token}"}
+    for path in REVOCATION_READS:
+        expect_ok(base + path, headers)
+    socket = socketio.Client(reconnection=False)
+    socket.connect(base, auth={"token": token}, wait_timeout=10)
+    try:
+        started = time.perf_counter()
+        requests.patch(
+            f"{base}/api/users/{created.json()['id']}",
+            headers=admin,
+            json={"active": False},
+            timeout=10,
+        ).raise_for_status()
+        refused: dict[str, float] = {}
+        socket_closed_ms = None
+        while time.perf_counter() - started < 10 and (
+            len(refused) < len(REVOCATION_READS) or socket_closed_ms is None
+        ):
+            for path in REVOCATION_READS:
+                if (
+                    path not in refused
+                    and requests.get(base + path, headers=headers, timeout=5).status_code == 401
+                ):
+                    refused[path] = (time.perf_counter() - started) * 1000
+            if socket_closed_ms is None and not socket.connected:
+                socket_closed_ms = (time.perf_counter() - started) * 1000
+            time.sleep(0.02)
+    finally:
+        if socket.connected:
+            socket.disconnect()
+    if len(refused) < len(REVOCATION_READS) or socket_closed_ms is None:
+        raise BenchError(f"sample {number}: access not ended within 10 s ({refused})")
+    return {"httpMs": max(refused.values()), "socketMs": socket_closed_ms}
+
+
+@figure("R1", "deactivation → every service refuses the token and the socket closes: max <= 1 s")
+def measure_r1(ctx: Context) -> dict:
+    samples = [revocation_sample(ctx, number) for number in range(REVOCATION_SAMPLES)]
+    worst = max(max(sample.values()) for sample in samples)
+    return {
+        "value": round(worst, 1),
+        "unit": "ms",
+        "samples": [{k: round(v, 1) for k, v in sample.items()} for sample in samples],
+        "goal": "<= 1000 ms",
+        "threshold": 1000,
+        "pass": worst <= 1000,
+    }
