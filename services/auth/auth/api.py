@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, Response, current_app, request
 
+from auth.rules.sign_in import InvalidRefreshToken
 from auth.schemas import (
     ActivityLogQuerySchema,
     ActivityLogSchema,
@@ -19,7 +20,7 @@ from auth.schemas import (
     UserUpdateSchema,
 )
 from auth.service import audit, sessions, users
-from auth.service.sessions import SignIn
+from auth.service.sessions import Grant, SignIn
 from auth.store import AuthStores
 from hotel_shared.auth import request_context, require
 from hotel_shared.openapi import operation
@@ -43,6 +44,35 @@ def public_context() -> Context:
     return request_context(signed_in=False)
 
 
+# Browser clients keep the refresh token only in this cookie (DESIGN §7): HttpOnly so script
+# never reads it, SameSite=Strict and scoped to /api/auth/ so no other request carries it.
+REFRESH_COOKIE = "hotel_refresh"
+REFRESH_COOKIE_PATH = "/api/auth/"
+
+
+def grant_response(grant: Grant) -> Response:
+    """The grant as JSON (API clients keep the body tokens) plus the browser's refresh cookie."""
+    response = current_app.json.response(GrantSchema().dump(grant))
+    response.set_cookie(
+        REFRESH_COOKIE,
+        grant.refresh_token,
+        max_age=sign_in().refresh_token_ttl_s,
+        path=REFRESH_COOKIE_PATH,
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
+
+
+def presented_refresh_token(body: dict) -> str:
+    """The body's token (API clients) or else the cookie's (browsers); neither is a 401."""
+    token = body.get("refreshToken") or request.cookies.get(REFRESH_COOKIE)
+    if not token:
+        raise InvalidRefreshToken("no refresh token: send it in the body or the refresh cookie")
+    return token
+
+
 # --- sessions ----------------------------------------------------------------------------------
 
 
@@ -58,7 +88,7 @@ def login(body: dict):
         body["password"],
         request.remote_addr,
     )
-    return GrantSchema().dump(grant)
+    return grant_response(grant)
 
 
 @blueprint.post("/api/auth/guest-login")
@@ -73,23 +103,34 @@ def guest_login(body: dict):
         body["specialId"],
         request.remote_addr,
     )
-    return GrantSchema().dump(grant)
+    return grant_response(grant)
 
 
 @blueprint.post("/api/auth/refresh")
 @operation(body=RefreshTokenSchema, response=GrantSchema, errors=(401,))
 def refresh_tokens(body: dict):
-    """Trade a refresh token for a new pair; a reused token revokes its whole family."""
-    grant = sessions.refresh(stores(), public_context(), sign_in(), body["refreshToken"])
-    return GrantSchema().dump(grant)
+    """Trade a refresh token (body or cookie) for a new pair; a reused one revokes its family."""
+    token = presented_refresh_token(body)
+    grant = sessions.refresh(stores(), public_context(), sign_in(), token)
+    return grant_response(grant)
 
 
 @blueprint.post("/api/auth/logout")
 @operation(body=RefreshTokenSchema, status=204)
 def logout(body: dict):
-    """Revoke the refresh token's family (unknown tokens too: always 204)."""
-    sessions.logout(stores(), public_context(), body["refreshToken"])
-    return "", 204
+    """Revoke the refresh token's family (body or cookie; unknown too: 204) and clear the cookie."""
+    token = body.get("refreshToken") or request.cookies.get(REFRESH_COOKIE)
+    if token:
+        sessions.logout(stores(), public_context(), token)
+    response = Response(status=204)
+    response.delete_cookie(
+        REFRESH_COOKIE,
+        path=REFRESH_COOKIE_PATH,
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
 
 
 @blueprint.get("/api/auth/me")

@@ -56,7 +56,8 @@ class GuestLoginSchema(Schema):
 
 
 class RefreshTokenSchema(Schema):
-    refreshToken = _text(128, required=True)
+    # Optional: a browser sends `{}` and its HttpOnly refresh cookie instead.
+    refreshToken = _text(128)
 
 
 class UserCreateSchema(Schema):
