@@ -1,0 +1,1 @@
+"""The food & beverage service: menu, combos, per-room carts, orders, cancellations and bills."""

@@ -1,0 +1,1 @@
+"""The fnb service's pure rules, one module per aggregate: callers import the submodule."""
