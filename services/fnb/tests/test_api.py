@@ -244,3 +244,25 @@ def test_staff_keep_a_rooms_cart_and_guests_see_their_own_orders(client, callers
     )
     kitchen = client.get("/api/orders?status=pending", headers=callers.chef).get_json()
     assert [o["roomNumber"] for o in kitchen["items"]] == [NEIGHBOUR_ROOM]
+
+
+def test_sales_analytics_in_json_and_csv(client, callers, menu):
+    delivered = place_order(client, callers, menu)
+    for status in STEPS:
+        move(client, callers.chef, delivered["id"], status)
+    cancelled = place_order(client, callers, menu)
+    client.post(f"/api/orders/{cancelled['id']}/cancel", json={}, headers=callers.guest)
+    place_order(client, callers, menu)
+    assert_problem(client.get("/api/analytics/fnb", headers=callers.guest), 403)
+    report = client.get("/api/analytics/fnb", headers=callers.chef).get_json()
+    assert (report["orders"], report["delivered"], report["cancelled"]) == (3, 1, 1)
+    assert (report["revenue"], report["currency"]) == ("57.00", "USD")
+    assert report["cancellationRate"] == round(1 / 3, 4)
+    assert report["avgDeliveryMinutes"] is not None
+    assert report["topItems"][0]["name"] == "Club sandwich"
+    assert len(report["byDay"]) == 30
+    csv = client.get("/api/analytics/fnb", headers={**callers.chef, "Accept": "text/csv"})
+    assert csv.mimetype == "text/csv"
+    lines = csv.get_data(as_text=True).splitlines()
+    assert lines[0] == "day,orders,delivered,cancelled,revenue"
+    assert lines[-1] == "total,3,1,1,57.00"
