@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # imported by pytest as a plugin: an import here would come t
 
 pytest_plugins = ["hotel_shared.testing"]
 
-SERVICES = ("auth", "rooms", "tasks", "notifications")
+SERVICES = ("auth", "rooms", "fnb", "tasks", "notifications")
 
 # The guest whose room every room-scoped call aims at, and the guest of another room.
 GUEST_ROOM = "101"
@@ -240,6 +240,45 @@ def _build_tasks(service_settings, make_stores, callers: DemoCallers) -> Service
     )
 
 
+def _build_fnb(service_settings, make_stores, callers: DemoCallers) -> ServiceUnderTest:
+    from fnb.app import create_app
+    from fnb.config import Config
+    from fnb.seed import seed_demo
+    from fnb.service import stays
+    from fnb.store import FnbStores
+    from hotel_shared.principal import Context
+
+    config = Config(service=service_settings("fnb"))
+    stores = make_stores(FnbStores, config.service)
+    seed_demo(stores)
+    for room in (GUEST_ROOM, OTHER_GUEST_ROOM):
+        stay = {"customerId": f"c-{room}", "roomNumber": room, "bookingId": None, "name": "Guest"}
+        stays.open_stay(stores, Context(), stay)
+    app = create_app(config)
+    client = app.test_client()
+    guest = callers.guest_headers(GUEST_ROOM)
+    foods = client.get("/api/menu", headers=guest).get_json()["items"]
+    combos = client.get("/api/combos", headers=guest).get_json()["items"]
+    url = f"/api/carts/{GUEST_ROOM}"
+    _created(client.post(f"{url}/items", json={"foodId": foods[0]["id"]}, headers=guest), "a line")
+    order = _created(client.post(f"{url}/checkout", headers=guest), "an order")
+    cart = _created(
+        client.post(f"{url}/items", json={"comboId": combos[0]["id"]}, headers=guest), "a line"
+    )
+    return ServiceUnderTest(
+        "fnb",
+        app,
+        client,
+        {
+            "food_id": foods[-1]["id"],
+            "combo_id": combos[-1]["id"],
+            "room_number": GUEST_ROOM,
+            "item_id": cart["items"][0]["itemId"],
+            "order_id": order["id"],
+        },
+    )
+
+
 def _build_notifications(
     service_settings, make_stores, callers: DemoCallers, make_envelope
 ) -> ServiceUnderTest:
@@ -287,6 +326,8 @@ def build_service(
             return _build_rooms(service_settings, make_stores, demo_callers)
         if name == "tasks":
             return _build_tasks(service_settings, make_stores, demo_callers)
+        if name == "fnb":
+            return _build_fnb(service_settings, make_stores, demo_callers)
         if name == "notifications":
             from notifications.sockets import WATCH_KEY
 
