@@ -41,9 +41,11 @@ from fnb.schemas import (
     MenuQuerySchema,
     OrderListQuerySchema,
     OrderSchema,
+    RecommendationQuerySchema,
+    RecommendationSchema,
     StatusChangeSchema,
 )
-from fnb.service import carts, menu, orders, reports
+from fnb.service import carts, menu, orders, recommendations, reports
 from fnb.store import FnbStores
 from hotel_shared.auth import request_context, require
 from hotel_shared.errors import ValidationFailed
@@ -55,7 +57,12 @@ IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")
 
 blueprint = Blueprint("fnb", __name__)
 
-FOOD, COMBO, CART = FoodSchema(), ComboSchema(), CartSchema()
+FOOD, COMBO, CART, RECOMMENDATION = (
+    FoodSchema(),
+    ComboSchema(),
+    CartSchema(),
+    RecommendationSchema(),
+)
 ORDER, CANCELLED, BILL, ANALYTICS = (
     OrderSchema(),
     CancelledOrderSchema(),
@@ -107,6 +114,15 @@ def list_foods(query: dict):
     """The menu's foods, by category (guests too)."""
     items = menu.list_foods(stores(), request_context(), query)
     return paged(FOOD.dump(items, many=True), len(items), len(items), 0)
+
+
+@blueprint.get("/api/menu/recommendations")
+@require(*CART_ROLES)
+@operation(query=RecommendationQuerySchema, response=RecommendationSchema, paged=True)
+def recommend(query: dict):
+    """Up to five items for a room: often ordered with its cart, else popular at this hour."""
+    items = recommendations.recommend(stores(), request_context(), query["roomNumber"])
+    return paged(RECOMMENDATION.dump(items, many=True), len(items), len(items), 0)
 
 
 @blueprint.get("/api/menu/<food_id>")

@@ -251,6 +251,18 @@ class BillListQuerySchema(PageQuerySchema):
     roomNumber = RoomNumber()
 
 
+class RecommendationQuerySchema(_Strict):
+    roomNumber = RoomNumber(required=True)
+
+
+class RecommendationSchema(Schema):
+    kind = fields.String()
+    id = fields.String()
+    name = fields.String()
+    price = Money()
+    reason = fields.String()
+
+
 # --- analytics -------------------------------------------------------------------------------
 
 

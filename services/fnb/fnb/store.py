@@ -40,6 +40,8 @@ class FnbStores(MongoStores):
         self.billings = db["billings"]
         self.stays = db["stays"]
         self.idempotency_keys = db["idempotency_keys"]
+        self.item_pairs = db["item_pairs"]
+        self.item_hours = db["item_hours"]
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> Self:
@@ -63,6 +65,8 @@ class FnbStores(MongoStores):
         self.idempotency_keys.create_index(
             "createdAt", name="idempotency_ttl", expireAfterSeconds=IDEMPOTENCY_TTL_S
         )
+        self.item_pairs.create_index([("a", ASCENDING), ("day", ASCENDING)], name="by_item_day")
+        self.item_hours.create_index([("hour", ASCENDING), ("day", ASCENDING)], name="by_hour_day")
 
     # --- menu ----------------------------------------------------------------------------------
 
@@ -245,6 +249,45 @@ class FnbStores(MongoStores):
             "cancelled": list(self.cancelled_orders.find(period, session=self.session)),
             "bills": list(self.billings.find(period, session=self.session)),
         }
+
+    def bump_sales(
+        self, day: str, hour: int, pairs: list[tuple[str, str]], items: Mapping[str, int]
+    ) -> None:
+        """Count one delivered order: its item pairs and its items at this hour, on its day."""
+        for a, b in pairs:
+            self.item_pairs.update_one(
+                {"_id": f"{day}|{a}|{b}"},
+                {"$inc": {"count": 1}, "$setOnInsert": {"day": day, "a": a, "b": b}},
+                upsert=True,
+                session=self.session,
+            )
+        for item, quantity in items.items():
+            self.item_hours.update_one(
+                {"_id": f"{day}|{hour:02d}|{item}"},
+                {
+                    "$inc": {"count": quantity},
+                    "$setOnInsert": {"day": day, "hour": hour, "item": item},
+                },
+                upsert=True,
+                session=self.session,
+            )
+
+    def pairs_with(self, keys: list[str], since_day: str) -> list[Document]:
+        """{a, b, count}: how often b was ordered with each of `keys` since `since_day`."""
+        pipeline = [
+            {"$match": {"a": {"$in": keys}, "day": {"$gte": since_day}}},
+            {"$group": {"_id": {"a": "$a", "b": "$b"}, "count": {"$sum": "$count"}}},
+        ]
+        rows = self.item_pairs.aggregate(pipeline, session=self.session)
+        return [{**row["_id"], "count": row["count"]} for row in rows]
+
+    def sales_at_hour(self, hour: int, since_day: str) -> list[Document]:
+        pipeline = [
+            {"$match": {"hour": hour, "day": {"$gte": since_day}}},
+            {"$group": {"_id": "$item", "count": {"$sum": "$count"}}},
+        ]
+        rows = self.item_hours.aggregate(pipeline, session=self.session)
+        return [{"item": row["_id"], "count": row["count"]} for row in rows]
 
     # --- compare-and-set -----------------------------------------------------------------------
 

@@ -8,10 +8,11 @@ from typing import Any
 from fnb import events
 from fnb.rules import carts as cart_rules
 from fnb.rules import orders as rules
+from fnb.rules import recommendations
 from fnb.store import FnbStores
 from hotel_shared.principal import Context
 from hotel_shared.store import unit_of_work
-from hotel_shared.timeutil import utc_now
+from hotel_shared.timeutil import hotel_day, utc_now
 from hotel_shared.versions import check_version
 
 Document = dict[str, Any]
@@ -99,7 +100,20 @@ def change_status(
             billing = rules.new_billing(saved)
             tx.insert_billing(billing)
             tx.record(events.bill_created(billing, ctx))
+            count_sale(tx, billing)
     return saved
+
+
+def count_sale(tx: FnbStores, billing: Document) -> None:
+    """Keep the recommendation counts up to date with this delivery, in its transaction."""
+    moment = billing["deliveredAt"]
+    day = hotel_day(moment, tx.zone).isoformat()
+    items: dict[str, int] = {}
+    for line in billing["items"]:
+        key = recommendations.item_key(line)
+        items[key] = items.get(key, 0) + line["quantity"]
+    hour = recommendations.hotel_hour(moment, tx.zone)
+    tx.bump_sales(day, hour, recommendations.pairs(billing["items"]), items)
 
 
 @unit_of_work
