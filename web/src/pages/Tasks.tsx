@@ -1,0 +1,222 @@
+// Requests and tasks: create a request and see where it went; a live board by status with the
+// assignee, the SLA clock written out, and the escalation level.
+import { useEffect, useState } from "preact/hooks";
+import { api, ApiError, type Page, type User } from "../api";
+import { describeError, useResource } from "../live";
+import { mayCancelTasks } from "../roles";
+
+interface Task {
+  taskId: string;
+  room: string;
+  type: string;
+  department: string;
+  status: string;
+  priority: string;
+  description: string | null;
+  assignedTo: string | null;
+  employeeId: string | null;
+  dueDate: string;
+  acknowledgeBy: string;
+  escalationLevel: number;
+  version: number;
+}
+
+interface Department {
+  code: string;
+  name: string;
+  jobTypes: string[];
+}
+
+interface Created {
+  taskId: string;
+  department: string;
+  task: { status: string; assignedTo: string | null; employeeId: string | null };
+}
+
+const COLUMNS: [string, string][] = [
+  ["pending", "Waiting for someone"],
+  ["assigned", "Assigned"],
+  ["acknowledged", "Acknowledged"],
+  ["in_progress", "In progress"],
+  ["paused", "Paused"],
+  ["completed", "Completed"],
+];
+
+function minutesBetween(a: number, b: number): number {
+  return Math.max(0, Math.round((b - a) / 60000));
+}
+
+/** "Ack in 3 min" → "Due in 18 min" → "Overdue 4 min": the clock in words. */
+export function slaText(task: Task, now: number): { text: string; late: boolean } {
+  if (task.status === "completed" || task.status === "cancelled") return { text: task.status === "completed" ? "Done" : "Cancelled", late: false };
+  const due = Date.parse(task.dueDate);
+  if (now > due) return { text: `Overdue ${minutesBetween(due, now)} min`, late: true };
+  const ack = Date.parse(task.acknowledgeBy);
+  if ((task.status === "pending" || task.status === "assigned") && ack && now <= ack) return { text: `Ack in ${minutesBetween(now, ack)} min`, late: false };
+  return { text: `Due in ${minutesBetween(now, due)} min`, late: false };
+}
+
+function useNow(intervalMs = 30000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
+    return () => window.clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+export function Tasks({ user }: { user: User }) {
+  const ownDepartment = user.role === "supervisor" ? user.department ?? "" : "";
+  const [department, setDepartment] = useState(ownDepartment);
+  const tasks = useResource(
+    () => api<Page<Task>>("GET", "/api/tasks", { query: { department, limit: 500 } }),
+    ["task.", "request."],
+    department,
+  );
+  const departments = useResource(() => api<Page<Department> | Department[]>("GET", "/api/departments"), []);
+  const departmentList: Department[] = Array.isArray(departments.data) ? departments.data : departments.data?.items ?? [];
+  const now = useNow();
+  const [message, setMessage] = useState("");
+
+  async function cancel(task: Task) {
+    setMessage(`Cancelling the ${task.type} task for room ${task.room}…`);
+    try {
+      await api("PATCH", `/api/tasks/${encodeURIComponent(task.taskId)}/status`, { body: { status: "cancelled" }, ifMatch: task.version });
+      setMessage(`Cancelled the ${task.type} task for room ${task.room}.`);
+    } catch (caught) {
+      setMessage(`Not cancelled: ${describeError(caught as ApiError)}`);
+    }
+    await tasks.reload();
+  }
+
+  const items = tasks.data?.items ?? [];
+  return (
+    <section aria-labelledby="tasks-title">
+      <div class="page-head">
+        <h1 id="tasks-title">Requests &amp; tasks</h1>
+        {tasks.asOf && <span class="muted">as of {tasks.asOf.toLocaleTimeString()}</span>}
+      </div>
+      <NewRequest departments={departmentList} onCreated={(text) => { setMessage(text); void tasks.reload(); }} />
+      <form class="filters" aria-label="Task filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Department
+          <select value={department} onChange={(e) => setDepartment(e.currentTarget.value)}>
+            <option value="">All departments</option>
+            {departmentList.map((d) => (
+              <option key={d.code} value={d.code}>{d.name || d.code}</option>
+            ))}
+          </select>
+        </label>
+      </form>
+      <p class="status-line" role="status" aria-live="polite">{message}</p>
+      {tasks.error && <p class="form-error" role="alert">Tasks could not be loaded: {describeError(tasks.error)}</p>}
+      <div class="board">
+        {COLUMNS.map(([status, title]) => {
+          const column = items.filter((t) => t.status === status);
+          return (
+            <section key={status} class="column" aria-labelledby={`col-${status}`}>
+              <h2 id={`col-${status}`}>
+                {title} <span class="muted">({column.length})</span>
+              </h2>
+              <ul>
+                {column.map((task) => {
+                  const sla = slaText(task, now);
+                  return (
+                    <li key={task.taskId}>
+                      <article class={`card priority-${task.priority}${sla.late ? " late" : ""}`} aria-label={`Room ${task.room} ${task.type}`}>
+                        <p class="card-head">
+                          <strong>Room {task.room}</strong> · {task.type}
+                          <span class={`priority priority-${task.priority}`}>{task.priority}</span>
+                        </p>
+                        {task.description && <p>{task.description}</p>}
+                        <p class="muted">
+                          {task.department} · {task.assignedTo ? `${task.assignedTo} (${task.employeeId})` : "unassigned"}
+                        </p>
+                        <p class={sla.late ? "sla late" : "sla"} role="timer" title={`Due ${new Date(task.dueDate).toLocaleString()}`}>
+                          <span aria-hidden="true">{sla.late ? "⚠ " : "⏱ "}</span>
+                          {sla.text}
+                          {task.escalationLevel > 0 && <span class="escalation"> · L{task.escalationLevel} → supervisor</span>}
+                        </p>
+                        {mayCancelTasks(user) && status !== "completed" && (
+                          <button type="button" class="link" onClick={() => cancel(task)}>
+                            Cancel<span class="sr-only"> the {task.type} task for room {task.room}</span>
+                          </button>
+                        )}
+                      </article>
+                    </li>
+                  );
+                })}
+              </ul>
+            </section>
+          );
+        })}
+      </div>
+    </section>
+  );
+}
+
+function NewRequest({ departments, onCreated }: { departments: Department[]; onCreated: (text: string) => void }) {
+  const [room, setRoom] = useState("");
+  const [jobType, setJobType] = useState("");
+  const [priority, setPriority] = useState("normal");
+  const [description, setDescription] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const jobTypes = departments.flatMap((d) => d.jobTypes.map((j) => ({ jobType: j, department: d.name || d.code })));
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await api<Created>("POST", "/api/requests", {
+        body: { roomNumber: room.trim(), jobType, priority, ...(description.trim() ? { description: description.trim() } : {}) },
+      });
+      const who = created.task.assignedTo ? `assigned to ${created.task.assignedTo} (${created.task.employeeId})` : "waiting for someone on duty";
+      onCreated(`Request for room ${room.trim()} routed to ${created.department}, ${who}.`);
+      setDescription("");
+    } catch (caught) {
+      setError(describeError(caught as ApiError));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <details class="new-request">
+      <summary>New request</summary>
+      <form onSubmit={submit} aria-label="New request">
+        <label>
+          Room
+          <input value={room} onInput={(e) => setRoom(e.currentTarget.value)} required inputMode="numeric" />
+        </label>
+        <label>
+          Job type
+          <select value={jobType} onChange={(e) => setJobType(e.currentTarget.value)} required>
+            <option value="">Choose…</option>
+            {jobTypes.map((j) => (
+              <option key={j.jobType} value={j.jobType}>{j.jobType} ({j.department})</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Priority
+          <select value={priority} onChange={(e) => setPriority(e.currentTarget.value)}>
+            <option value="low">Low</option>
+            <option value="normal">Normal</option>
+            <option value="high">High</option>
+            <option value="urgent">Urgent</option>
+          </select>
+        </label>
+        <label class="wide">
+          Description
+          <input value={description} onInput={(e) => setDescription(e.currentTarget.value)} maxLength={500} />
+        </label>
+        {error && <p class="form-error" role="alert">{error}</p>}
+        <button type="submit" class="primary" disabled={busy || !room.trim() || !jobType}>
+          {busy ? "Sending…" : "Create request"}
+        </button>
+      </form>
+    </details>
+  );
+}
