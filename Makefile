@@ -13,9 +13,16 @@ RABBITMQ_BIN  := /usr/lib/rabbitmq/bin/rabbitmq-server
 PYPROJECTS   := $(wildcard shared/pyproject.toml tools/devstack/pyproject.toml services/*/pyproject.toml)
 SERVICE_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml))
 # Each suite runs in its own pytest process so same-named test modules never collide.
-TEST_SUITES  := tests/architecture shared/tests tools/devstack/tests $(patsubst %/pyproject.toml,%/tests,$(wildcard services/*/pyproject.toml)) tests/security tests/integration
+TEST_SUITES  := tests/architecture shared/tests tools/devstack/tests $(patsubst %/pyproject.toml,%/tests,$(wildcard services/*/pyproject.toml)) tests/security tests/integration tests/browser
 
-.PHONY: help install system-packages up down status logs seed lint fmt test bench clean distclean
+# web/: npm ci when the lockfile changed, a Vite build when any source changed; nginx serves dist/.
+CHROMIUM     := /usr/bin/chromium
+WEB_DEPS     := web/node_modules/.package-lock.json
+WEB_BUILT    := web/dist/index.html
+WEB_SOURCES  := $(shell find web/src -type f 2>/dev/null) web/index.html web/package.json \
+	web/package-lock.json web/vite.config.ts web/tsconfig.json
+
+.PHONY: help install system-packages web browser up down status logs seed lint fmt test bench clean distclean
 
 help:
 	@echo "make install | up | down | status | logs | seed | lint | fmt | test | bench | clean | distclean"
@@ -38,13 +45,27 @@ $(STAMP): $(PYPROJECTS) Makefile
 		-e 'shared[testing]' -e 'tools/devstack[dev]' $(foreach dir,$(SERVICE_DIRS),-e '$(dir)[test]')
 	touch $@
 
+web: $(WEB_BUILT)
+
+$(WEB_DEPS): web/package-lock.json web/package.json
+	@command -v npm >/dev/null || { echo "web/ needs Node 20+ and npm (apt-get install nodejs npm)"; exit 1; }
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+$(WEB_BUILT): $(WEB_DEPS) $(WEB_SOURCES)
+	cd web && npm run build
+
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	@test -x $(CHROMIUM) || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
 # SecantusDB is GPL: it lives in its own venv and runs only as a separate process.
 $(SECANTUSD):
 	test -x $(SECANTUS_VENV)/bin/python || python3 -m venv $(SECANTUS_VENV)
 	$(SECANTUS_VENV)/bin/pip install --quiet --disable-pip-version-check secantusdb
 	test -x $@
 
-up: install
+up: install web
 	$(VENV)/bin/hotel-devstack up
 
 down:
@@ -67,7 +88,7 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: install
+test: install web browser
 	@failed=(); passed=(); \
 	run() { local name="$$1"; shift; echo; echo "=== $$name"; \
 		if "$$@"; then passed+=("$$name"); else failed+=("$$name (exit $$?)"); fi; }; \

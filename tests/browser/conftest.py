@@ -1,0 +1,124 @@
+"""Browser tests: headless Debian Chromium driven by Playwright against the isolated platform.
+
+The platform fixtures are tests/integration's (one whole stack behind nginx on free ports); the
+gateway serves web/dist, which `make test` builds first.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+AXE_SOURCE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPO / "var" / "test-artifacts" / "browser"
+
+_spec = importlib.util.spec_from_file_location(
+    "integration_fixtures", REPO / "tests" / "integration" / "conftest.py"
+)
+_integration = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_integration)
+platform_dir = _integration.platform_dir
+rabbit = _integration.rabbit
+stack = _integration.stack
+gateway = _integration.gateway
+DEMO_PASSWORDS = _integration.DEMO_PASSWORDS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def built_dashboard() -> None:
+    if not (REPO / "web" / "dist" / "index.html").exists():
+        pytest.fail("web/dist is missing: run `make web` (make test builds it first)")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+class Session:
+    """One person at one browser: its own cookie jar, and the console errors it saw."""
+
+    def __init__(self, context: BrowserContext, base_url: str) -> None:
+        self.context = context
+        self.page: Page = context.new_page()
+        self.base_url = base_url
+        self.console_errors: list[str] = []
+        self.page.on(
+            "console",
+            lambda message: message.type == "error" and self.console_errors.append(message.text),
+        )
+        self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+    def open(self, path: str = "/") -> Page:
+        self.page.goto(self.base_url + path)
+        return self.page
+
+    def sign_in(self, username: str, password: str | None = None) -> Page:
+        page = self.open("/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password or DEMO_PASSWORDS[username])
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        return page
+
+    def wait_live(self) -> None:
+        expect(
+            self.page.get_by_role("status").filter(has_text=re.compile(r"\bLive\b"))
+        ).to_be_visible()
+
+    def axe_violations(self, impacts=("serious", "critical")) -> list[dict]:
+        # Evaluated through the DevTools protocol, so the page's CSP stays as strict as served.
+        self.page.evaluate(AXE_SOURCE.read_text())
+        result = self.page.evaluate("async () => await axe.run(document)")
+        return [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": len(v["nodes"])}
+            for v in result["violations"]
+            if v["impact"] in impacts
+        ]
+
+
+@pytest.fixture
+def open_session(browser: Browser, stack, request) -> Iterator:
+    sessions: list[Session] = []
+
+    def make() -> Session:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        session = Session(context, stack.gateway_url)
+        sessions.append(session)
+        return session
+
+    yield make
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for index, session in enumerate(sessions):
+            path = SCREENSHOTS / f"{request.node.name}-{index}.png"
+            session.page.screenshot(path=str(path), full_page=True)
+            print(f"screenshot: {path}")
+    for session in sessions:
+        session.context.close()

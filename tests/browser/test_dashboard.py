@@ -1,0 +1,144 @@
+"""The dashboard in a real browser: sign-in, the live grid, accessibility, no console errors."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+
+def test_front_desk_signs_in_and_lands_on_the_room_grid(open_session):
+    desk = open_session()
+    page = desk.sign_in("frontdesk")
+    expect(page.get_by_role("heading", name="Rooms", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Floor 1")).to_be_visible()
+    expect(page.get_by_role("heading", name="Floor 2")).to_be_visible()
+    room = page.get_by_role("group", name="Room 101")
+    expect(room).to_contain_text("Vacant")
+    # Front office may not mark Inspected (supervisor or hotelAdmin only): no such button.
+    expect(room.get_by_role("button", name="Mark room 101 Dirty")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile(r"^Mark room \d+ Inspected$"))).to_have_count(
+        0
+    )
+    assert desk.console_errors == []
+
+
+def test_wrong_password_is_explained(open_session):
+    page = open_session().open("/")
+    page.get_by_label("Username").fill("frontdesk")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_have_text("Wrong username or password.")
+
+
+def test_a_status_change_reaches_another_open_grid_live(open_session, gateway):
+    desk, supervisor = open_session(), open_session()
+    desk_page = desk.sign_in("frontdesk")
+    watching = supervisor.sign_in("supervisor")
+    watching.get_by_role("link", name="Rooms").click()
+    supervisor.wait_live()
+    desk.wait_live()
+
+    desk_page.get_by_role("button", name="Mark room 105 Dirty").click()
+    expect(desk_page.get_by_role("group", name="Room 105")).to_contain_text("Dirty")
+    # The other person's grid follows without a reload.
+    watched = watching.get_by_role("group", name="Room 105")
+    expect(watched).to_contain_text("Dirty")
+    expect(watched).to_contain_text("VD")
+
+    # A housekeeper's phone marks it Clean through the API: both grids follow.
+    room = gateway.request("GET", "/api/rooms/105", as_user="housekeeper")
+    changed = gateway.request(
+        "PATCH",
+        "/api/rooms/105/status",
+        as_user="housekeeper",
+        json={"housekeepingStatus": "Clean"},
+        headers={"If-Match": room.headers["ETag"]},
+    )
+    assert changed.status_code == 200, changed.text
+    expect(watched).to_contain_text("VC")
+    expect(desk_page.get_by_role("group", name="Room 105")).to_contain_text("Clean")
+    # The supervisor may inspect it from the grid.
+    watched.get_by_role("button", name="Mark room 105 Inspected").click()
+    expect(desk_page.get_by_role("group", name="Room 105")).to_contain_text("VI")
+    assert desk.console_errors == []
+    assert supervisor.console_errors == []
+
+
+def test_a_reload_keeps_the_session_through_the_refresh_cookie_and_sign_out_ends_it(open_session):
+    desk = open_session()
+    page = desk.sign_in("frontdesk")
+    page.reload()
+    expect(page.get_by_role("heading", name="Rooms", level=1)).to_be_visible()
+    cookies = {c["name"]: c for c in desk.context.cookies()}
+    assert cookies["hotel_refresh"]["httpOnly"] is True
+    assert cookies["hotel_refresh"]["path"] == "/api/auth/"
+    assert page.evaluate("() => document.cookie") == ""
+    stored = page.evaluate("() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage)")
+    assert cookies["hotel_refresh"]["value"] not in stored
+    assert "eyJ" not in stored  # no access token (JWT) either
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_label("Username")).to_be_visible()
+    assert "hotel_refresh" not in {c["name"] for c in desk.context.cookies()}
+    page.reload()
+    expect(page.get_by_label("Username")).to_be_visible()
+
+
+def test_each_role_lands_on_its_home(open_session):
+    homes = {
+        "admin": ("heading", "Rooms"),
+        "supervisor": ("heading", "Requests & tasks"),
+        "chef": ("heading", "Kitchen"),
+        "housekeeper": ("heading", "Use the staff app"),
+    }
+    for username, (role, name) in homes.items():
+        session = open_session()
+        page = session.sign_in(username)
+        expect(page.get_by_role(role, name=name, level=1)).to_be_visible()
+        assert session.console_errors == [], username
+    staff_page = page
+    expect(staff_page.get_by_role("link", name=re.compile("staff app"))).to_have_attribute(
+        "href", "/staff/"
+    )
+
+
+def test_front_desk_creates_a_request_and_sees_where_it_went(open_session):
+    desk = open_session()
+    page = desk.sign_in("frontdesk")
+    page.get_by_role("link", name="Requests & tasks").click()
+    page.get_by_text("New request").click()
+    form = page.get_by_role("form", name="New request")
+    form.get_by_label("Room").fill("205")
+    form.get_by_label("Job type").select_option("plumbing")
+    form.get_by_label("Priority").select_option("high")
+    form.get_by_label("Description").fill("No hot water")
+    form.get_by_role("button", name="Create request").click()
+    expect(page.get_by_role("status").filter(has_text="routed to maintenance")).to_be_visible()
+    card = page.get_by_role("article", name="Room 205 plumbing")
+    expect(card).to_contain_text("No hot water")
+    expect(card).to_contain_text(re.compile(r"Ack in|Due in"))
+    assert desk.console_errors == []
+
+
+def test_axe_finds_no_serious_violation_on_the_login_page(open_session):
+    session = open_session()
+    page = session.open("/")
+    expect(page.get_by_label("Username")).to_be_visible()
+    assert session.axe_violations() == []
+    assert session.console_errors == []
+
+
+def test_axe_finds_no_serious_violation_on_the_room_grid_and_task_board(open_session):
+    session = open_session()
+    page = session.sign_in("admin")
+    expect(page.get_by_role("group", name="Room 101")).to_be_visible()
+    assert session.axe_violations() == []
+    page.get_by_role("link", name="Requests & tasks").click()
+    expect(page.get_by_role("heading", name="Requests & tasks")).to_be_visible()
+    page.get_by_role("button", name=re.compile("Notifications")).click()
+    expect(page.get_by_role("region", name="Notifications inbox")).to_be_visible()
+    assert session.axe_violations() == []
+    page.get_by_role("link", name="Audit log").click()
+    expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+    assert session.axe_violations() == []
+    assert session.console_errors == []
