@@ -266,3 +266,19 @@ def test_sales_analytics_in_json_and_csv(client, callers, menu):
     lines = csv.get_data(as_text=True).splitlines()
     assert lines[0] == "day,orders,delivered,cancelled,revenue"
     assert lines[-1] == "total,3,1,1,57.00"
+
+
+def test_a_client_cannot_set_a_price_and_the_bill_is_menu_prices_times_quantities(
+    client, callers, menu
+):
+    club = menu["Club sandwich"]
+    sneaky = {"foodId": club["_id"], "quantity": 3, "unitPrice": "0.01"}
+    response = client.post(f"/api/carts/{GUEST_ROOM}/items", json=sneaky, headers=callers.guest)
+    assert_problem(response, 422)
+    fill_cart(client, callers.guest, GUEST_ROOM, ("food", club["_id"], 3))
+    order = client.post(f"/api/carts/{GUEST_ROOM}/checkout", headers=callers.guest).get_json()
+    for status in STEPS:
+        move(client, callers.chef, order["id"], status)
+    [bill] = client.get("/api/bills", headers=callers.guest).get_json()["items"]
+    assert bill["totalPrice"] == "37.50"  # 3 x 12.50
+    assert bill["items"][0]["unitPrice"] == "12.50"
