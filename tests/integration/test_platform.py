@@ -13,16 +13,17 @@ from hotel_shared.events import new_event
 from hotel_shared.testing import assert_problem
 
 DEMO_ROOMS = [f"{floor}{number:02d}" for floor in (1, 2) for number in range(1, 11)]
+SERVICES = ["auth", "rooms", "fnb", "tasks", "notifications"]
 
 
-@pytest.mark.parametrize("service", ["auth", "rooms"])
+@pytest.mark.parametrize("service", SERVICES)
 def test_service_health_through_the_gateway(gateway, service):
     response = gateway.request("GET", f"/api/health/{service}")
     assert response.status_code == 200, response.text
     assert response.json()["checks"] == {"mongo": "ok", "broker": "ok"}
 
 
-@pytest.mark.parametrize("service", ["auth", "rooms", "tasks", "notifications"])
+@pytest.mark.parametrize("service", SERVICES)
 def test_generated_openapi_documents_through_the_gateway(gateway, service):
     document = gateway.request("GET", f"/api/docs/{service}/openapi.json").json()
     validate(document)  # OpenAPI 3.1, as generated from the route declarations
