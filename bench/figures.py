@@ -425,3 +425,53 @@ def measure_r1(ctx: Context) -> dict:
         "threshold": 1000,
         "pass": worst <= 1000,
     }
+
+
+F1_ROOM = "210"
+
+
+def guest_headers(ctx: Context, room_number: str) -> dict[str, str]:
+    """A guest's token for a walk-in the admin checks into `room_number` (the admin sees its
+    code); auth learns of the stay from rooms' event, so the sign-in is retried until it has."""
+    import datetime
+    import time
+
+    import requests
+
+    checkout = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+    stay = requests.post(
+        f"{ctx.gateway_url}/api/customers",
+        headers=ctx.auth_headers,
+        json={
+            "name": "Bench Guest",
+            "contactNumber": "+1 555 0100",
+            "roomNumber": room_number,
+            "checkoutDate": checkout,
+        },
+        timeout=10,
+    )
+    stay.raise_for_status()
+    code = stay.json()["specialId"]
+    deadline = time.monotonic() + 10
+    while True:
+        grant = requests.post(
+            f"{ctx.gateway_url}/api/auth/guest-login",
+            json={"roomNumber": room_number, "specialId": code},
+            timeout=10,
+        )
+        if grant.status_code != 401 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    grant.raise_for_status()
+    return {"Authorization": f"Bearer {grant.json()['accessToken']}"}
+
+
+@figure("F1", "GET /api/menu as a guest through nginx: max req/s, ratio to B_http")
+def measure_f1(ctx: Context) -> dict:
+    baseline = ctx.result("B_http")["value"]
+    headers = guest_headers(ctx, F1_ROOM)
+    url = f"{ctx.gateway_url}/api/menu"
+    expect_ok(url, headers)
+    result = ctx.max_throughput({"menu": Load(url, tuple(headers.items()))})["menu"]
+    result["ratioToB_http"] = round(result["value"] / baseline, 3)
+    return result
