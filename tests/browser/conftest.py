@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,11 +32,22 @@ _spec = importlib.util.spec_from_file_location(
 )
 _integration = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_integration)
-platform_dir = _integration.platform_dir
 rabbit = _integration.rabbit
 stack = _integration.stack
 gateway = _integration.gateway
 DEMO_PASSWORDS = _integration.DEMO_PASSWORDS
+
+
+@pytest.fixture(scope="session")
+def platform_dir() -> Iterator[Path]:
+    # Its own directory straight under /tmp: nginx workers (nobody) must traverse every parent,
+    # and pytest's per-user base directory may be recreated 0700 by another pytest run.
+    directory = Path(tempfile.mkdtemp(prefix="hotel-browser-"))
+    directory.chmod(0o755)
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -96,7 +109,12 @@ class Session:
         self.page.evaluate(AXE_SOURCE.read_text())
         result = self.page.evaluate("async () => await axe.run(document)")
         return [
-            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": len(v["nodes"])}
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"]],
+            }
             for v in result["violations"]
             if v["impact"] in impacts
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from playwright.sync_api import expect
@@ -128,7 +129,7 @@ def test_axe_finds_no_serious_violation_on_the_login_page(open_session):
     assert session.console_errors == []
 
 
-def test_axe_finds_no_serious_violation_on_the_room_grid_and_task_board(open_session):
+def test_axe_finds_no_serious_violation_on_any_signed_in_page(open_session):
     session = open_session()
     page = session.sign_in("admin")
     expect(page.get_by_role("group", name="Room 101")).to_be_visible()
@@ -141,4 +142,95 @@ def test_axe_finds_no_serious_violation_on_the_room_grid_and_task_board(open_ses
     page.get_by_role("link", name="Audit log").click()
     expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
     assert session.axe_violations() == []
+    page.get_by_role("link", name="Arrivals & departures").click()
+    expect(page.get_by_role("heading", name="Arrivals & departures")).to_be_visible()
+    assert session.axe_violations() == []
     assert session.console_errors == []
+
+
+def test_front_desk_watches_a_request_get_acknowledged_and_completed_live(open_session, gateway):
+    desk = open_session()
+    page = desk.sign_in("frontdesk")
+    page.get_by_role("link", name="Requests & tasks").click()
+    desk.wait_live()
+    created = gateway.request(
+        "POST",
+        "/api/requests",
+        as_user="frontdesk",
+        json={"roomNumber": "208", "jobType": "electrical", "priority": "urgent"},
+    )
+    assert created.status_code == 201, created.text
+    task_id = created.json()["taskId"]
+    card = page.get_by_role("article", name="Room 208 electrical")
+    expect(
+        page.get_by_role("region", name=re.compile("^Assigned")).get_by_role(
+            "article", name="Room 208 electrical"
+        )
+    ).to_be_visible()
+    expect(card).to_contain_text("MT-001")
+
+    for status, column in (
+        ("acknowledged", "^Acknowledged"),
+        ("in_progress", "^In progress"),
+        ("completed", "^Completed"),
+    ):
+        moved = gateway.request(
+            "PATCH", f"/api/tasks/{task_id}/status", as_user="technician", json={"status": status}
+        )
+        assert moved.status_code == 200, moved.text
+        expect(
+            page.get_by_role("region", name=re.compile(column)).get_by_role(
+                "article", name="Room 208 electrical"
+            )
+        ).to_be_visible()
+    expect(card).to_contain_text("Done")
+    assert desk.console_errors == []
+
+
+def test_check_in_with_the_readiness_gate_and_check_out(open_session, gateway):
+    today = datetime.date.today()
+    booking = gateway.request(
+        "POST",
+        "/api/bookings",
+        as_user="frontdesk",
+        json={
+            "roomNumber": "109",
+            "customerName": "Ada Lovelace",
+            "customerEmail": "ada@example.com",
+            "checkInDate": today.isoformat(),
+            "checkOutDate": (today + datetime.timedelta(days=2)).isoformat(),
+        },
+    )
+    assert booking.status_code == 201, booking.text
+    # The room is not ready: housekeeping marked it Dirty.
+    room = gateway.request("GET", "/api/rooms/109", as_user="housekeeper")
+    dirty = gateway.request(
+        "PATCH",
+        "/api/rooms/109/status",
+        as_user="housekeeper",
+        json={"housekeepingStatus": "Dirty"},
+        headers={"If-Match": room.headers["ETag"]},
+    )
+    assert dirty.status_code == 200, dirty.text
+
+    desk = open_session()
+    page = desk.sign_in("frontdesk")
+    page.get_by_role("link", name="Arrivals & departures").click()
+    arrivals = page.get_by_role("table", name=re.compile("^Arriving today"))
+    row = arrivals.get_by_role("row").filter(has_text="Ada Lovelace")
+    expect(row).to_contain_text("Not ready")
+    row.get_by_role("button", name="Check in Ada Lovelace").click()
+    expect(page.get_by_role("status").filter(has_text="not ready")).to_be_visible()
+    row.get_by_label("Override reason").fill("Guest accepts; clean in progress")
+    row.get_by_role("button", name="Check in anyway").click()
+
+    in_house = page.get_by_role("table", name=re.compile("^In house"))
+    stay = in_house.get_by_role("row").filter(has_text="Ada Lovelace")
+    expect(stay).to_contain_text("109")
+    stay.get_by_role("button", name="Check out Ada Lovelace").click()
+    expect(page.get_by_role("status").filter(has_text="checked out of room 109")).to_be_visible()
+    expect(in_house.get_by_role("row").filter(has_text="Ada Lovelace")).to_have_count(0)
+
+    page.get_by_role("link", name="Rooms").click()
+    expect(page.get_by_role("group", name="Room 109")).to_contain_text("VD")
+    assert desk.console_errors == []

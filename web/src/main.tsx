@@ -9,6 +9,7 @@ import { Login } from "./pages/Login";
 import { Rooms } from "./pages/Rooms";
 import { Tasks } from "./pages/Tasks";
 import { Audit } from "./pages/Audit";
+import { FrontDesk } from "./pages/FrontDesk";
 import "./styles.css";
 
 function currentHash(): string {
@@ -67,6 +68,8 @@ function Page({ page, user }: { page: PageId; user: User }) {
   switch (page) {
     case "rooms":
       return <Rooms user={user} />;
+    case "frontdesk":
+      return <FrontDesk />;
     case "tasks":
       return <Tasks user={user} />;
     case "audit":

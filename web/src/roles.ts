@@ -1,10 +1,11 @@
 // What each role sees: its home and the pages in its navigation.
 import type { User } from "./api";
 
-export type PageId = "rooms" | "tasks" | "audit" | "kitchen" | "staff";
+export type PageId = "rooms" | "frontdesk" | "tasks" | "audit" | "kitchen" | "staff";
 
 export const PAGE_TITLES: Record<PageId, string> = {
   rooms: "Rooms",
+  frontdesk: "Arrivals & departures",
   tasks: "Requests & tasks",
   audit: "Audit log",
   kitchen: "Kitchen",
@@ -14,9 +15,9 @@ export const PAGE_TITLES: Record<PageId, string> = {
 export function pagesFor(user: User): PageId[] {
   switch (user.role) {
     case "hotelAdmin":
-      return ["rooms", "tasks", "kitchen", "audit"];
+      return ["rooms", "frontdesk", "tasks", "kitchen", "audit"];
     case "frontOffice":
-      return ["rooms", "tasks", "audit"];
+      return ["rooms", "frontdesk", "tasks", "audit"];
     case "supervisor":
       return ["tasks", "rooms", "audit"];
     case "restaurantAdmin":
