@@ -129,7 +129,7 @@ async function send(method: string, path: string, body: unknown, headers: Record
 /** Trade the refresh cookie for a new access token; concurrent callers share one attempt. */
 export function refreshSession(): Promise<boolean> {
   if (!refreshing) {
-    refreshing = (async () => {
+    const attempt = async () => {
       const response = await send("POST", "/api/auth/refresh", {}, {});
       if (!response.ok) {
         setSession(null);
@@ -137,7 +137,10 @@ export function refreshSession(): Promise<boolean> {
       }
       setSession(await response.json());
       return true;
-    })().finally(() => {
+    };
+    // Tabs share the cookie and auth treats a reused refresh token as theft: one tab refreshes at
+    // a time, so the next one sends the cookie the previous rotation set.
+    refreshing = (navigator.locks ? navigator.locks.request("hotel-refresh", attempt) : attempt()).finally(() => {
       refreshing = null;
     });
   }
