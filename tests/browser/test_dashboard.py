@@ -234,3 +234,26 @@ def test_check_in_with_the_readiness_gate_and_check_out(open_session, gateway):
     page.get_by_role("link", name="Rooms").click()
     expect(page.get_by_role("group", name="Room 109")).to_contain_text("VD")
     assert desk.console_errors == []
+
+
+def test_the_room_drawer_puts_a_room_out_of_order_and_ends_it(open_session):
+    desk = open_session()
+    page = desk.sign_in("frontdesk")
+    page.get_by_role("button", name="Details for room 103").click()
+    drawer = page.get_by_role("dialog", name="Room 103")
+    expect(drawer).to_be_visible()
+    expect(drawer).to_contain_text("No guest checked in.")
+    drawer.get_by_label("Reason").fill("Leaking radiator")
+    drawer.get_by_role("button", name="Put out of order").click()
+    expect(drawer.get_by_role("status")).to_have_text("Room 103 is now out of order.")
+    tile = page.get_by_role("group", name="Room 103")
+    expect(tile).to_contain_text("OOO")
+    expect(tile).to_contain_text("Leaking radiator")
+    expect(drawer.get_by_role("row").filter(has_text="frontdesk").first).to_be_visible()
+    assert desk.axe_violations() == []
+
+    drawer.get_by_role("button", name="End out of order").click()
+    expect(tile).to_contain_text("VD")
+    drawer.get_by_role("button", name="Close").click()
+    expect(drawer).to_be_hidden()
+    assert desk.console_errors == []

@@ -4,6 +4,7 @@ import { useMemo, useState } from "preact/hooks";
 import { api, ApiError, type Page, type User } from "../api";
 import { describeError, useResource } from "../live";
 import { allowedMoves } from "../roles";
+import { RoomDrawer } from "../components/RoomDrawer";
 
 export interface Room {
   roomNumber: string;
@@ -62,6 +63,7 @@ export function Rooms({ user }: { user: User }) {
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [pending, setPending] = useState<Record<string, string>>({});
   const [message, setMessage] = useState("");
+  const [drawer, setDrawer] = useState<string | null>(null);
 
   const all = rooms.data?.items ?? [];
   const floors = useMemo(() => [...new Set(all.map((r) => r.floor))].sort((a, b) => a - b), [all]);
@@ -189,12 +191,16 @@ export function Rooms({ user }: { user: User }) {
             <h2 id={`floor-${floor}`}>Floor {floor}</h2>
             <ul class="tiles">
               {onFloor.map((room) => (
-                <RoomTile key={room.roomNumber} room={room} moves={room.outOfOrder ? [] : allowedMoves(user, room.housekeepingStatus)} pending={pending[room.roomNumber]} onMove={(to) => move(room, to)} />
+                <RoomTile key={room.roomNumber} room={room} moves={room.outOfOrder ? [] : allowedMoves(user, room.housekeepingStatus)} pending={pending[room.roomNumber]} onMove={(to) => move(room, to)} onOpen={() => setDrawer(room.roomNumber)} />
               ))}
             </ul>
           </section>
         );
       })}
+
+      {drawer && all.some((r) => r.roomNumber === drawer) && (
+        <RoomDrawer room={all.find((r) => r.roomNumber === drawer)!} user={user} onClose={() => setDrawer(null)} />
+      )}
 
       <details class="legend">
         <summary>Legend</summary>
@@ -212,7 +218,7 @@ export function Rooms({ user }: { user: User }) {
   );
 }
 
-function RoomTile({ room, moves, pending, onMove }: { room: Room; moves: string[]; pending?: string; onMove: (to: string) => void }) {
+function RoomTile({ room, moves, pending, onMove, onOpen }: { room: Room; moves: string[]; pending?: string; onMove: (to: string) => void; onOpen: () => void }) {
   const code = roomCode(room);
   const discrepancy = discrepancyText(room);
   const statusClass = room.outOfOrder ? "ooo" : `hk-${room.housekeepingStatus.toLowerCase()}`;
@@ -223,6 +229,9 @@ function RoomTile({ room, moves, pending, onMove }: { room: Room; moves: string[
         <span class="room-number">{room.roomNumber}</span>
         <span class="code" title={code}>{code}</span>
       </div>
+      <button type="button" class="link details" aria-label={`Details for room ${room.roomNumber}`} onClick={onOpen}>
+        Details
+      </button>
       <p class="hk">
         <span aria-hidden="true">{GLYPH[room.housekeepingStatus]}</span> {room.housekeepingStatus}
       </p>
