@@ -46,6 +46,7 @@ def test_a_status_change_reaches_another_open_grid_live(open_session, gateway):
     watched = watching.get_by_role("group", name="Room 105")
     expect(watched).to_contain_text("Dirty")
     expect(watched).to_contain_text("VD")
+    expect(watching.get_by_role("log", name="Live updates")).to_contain_text("Room 105 → Dirty")
 
     # A housekeeper's phone marks it Clean through the API: both grids follow.
     room = gateway.request("GET", "/api/rooms/105", as_user="housekeeper")

@@ -5,6 +5,7 @@ import { getUser, logout, onSessionChange, restoreSession, type User } from "./a
 import { connect, disconnect, onConnectionState, type ConnectionState } from "./socket";
 import { homeFor, pagesFor, PAGE_TITLES, type PageId } from "./roles";
 import { Bell } from "./components/Bell";
+import { Toasts } from "./components/Toasts";
 import { Login } from "./pages/Login";
 import { Rooms } from "./pages/Rooms";
 import { Tasks } from "./pages/Tasks";
@@ -123,6 +124,7 @@ function Shell({ user }: { user: User }) {
       <main id="main" tabIndex={-1}>
         <Page page={page} user={user} />
       </main>
+      {live && <Toasts />}
     </div>
   );
 }

@@ -89,13 +89,37 @@ export function Tasks({ user }: { user: User }) {
     await tasks.reload();
   }
 
-  const items = tasks.data?.items ?? [];
+  const [only, setOnly] = useState<"" | "pending" | "overdue" | "escalated">("");
+  const all = tasks.data?.items ?? [];
+  const isOpen = (t: Task) => t.status !== "completed" && t.status !== "cancelled";
+  const overdue = all.filter((t) => isOpen(t) && slaText(t, now).late);
+  const escalated = all.filter((t) => isOpen(t) && t.escalationLevel > 0);
+  const waiting = all.filter((t) => t.status === "pending");
+  const items = only === "pending" ? waiting : only === "overdue" ? overdue : only === "escalated" ? escalated : all;
+  const toggle = (what: typeof only) => setOnly(only === what ? "" : what);
   return (
     <section aria-labelledby="tasks-title">
       <div class="page-head">
         <h1 id="tasks-title">Requests &amp; tasks</h1>
         {tasks.asOf && <span class="muted">as of {tasks.asOf.toLocaleTimeString()}</span>}
       </div>
+      <ul class="summary" aria-label="Needs attention">
+        <li>
+          <button type="button" class="count alert" aria-pressed={only === "overdue"} onClick={() => toggle("overdue")}>
+            <span aria-hidden="true">⚠</span> {overdue.length} overdue
+          </button>
+        </li>
+        <li>
+          <button type="button" class="count alert" aria-pressed={only === "escalated"} onClick={() => toggle("escalated")}>
+            <span aria-hidden="true">↑</span> {escalated.length} escalated
+          </button>
+        </li>
+        <li>
+          <button type="button" class="count" aria-pressed={only === "pending"} onClick={() => toggle("pending")}>
+            <span aria-hidden="true">…</span> {waiting.length} waiting for someone
+          </button>
+        </li>
+      </ul>
       <NewRequest departments={departmentList} onCreated={(text) => { setMessage(text); void tasks.reload(); }} />
       <form class="filters" aria-label="Task filters" onSubmit={(e) => e.preventDefault()}>
         <label>
