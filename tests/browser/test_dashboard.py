@@ -258,3 +258,26 @@ def test_the_room_drawer_puts_a_room_out_of_order_and_ends_it(open_session):
     drawer.get_by_role("button", name="Close").click()
     expect(drawer).to_be_hidden()
     assert desk.console_errors == []
+
+
+def test_after_a_reconnect_the_grid_catches_up_on_what_it_missed(open_session, gateway):
+    desk = open_session()
+    page = desk.sign_in("frontdesk")
+    desk.wait_live()
+    desk.context.set_offline(True)
+    expect(page.get_by_role("status").filter(has_text="Reconnecting")).to_be_visible()
+
+    room = gateway.request("GET", "/api/rooms/110", as_user="housekeeper")
+    missed = gateway.request(
+        "PATCH",
+        "/api/rooms/110/status",
+        as_user="housekeeper",
+        json={"housekeepingStatus": "Pickup"},
+        headers={"If-Match": room.headers["ETag"]},
+    )
+    assert missed.status_code == 200, missed.text
+    expect(page.get_by_role("group", name="Room 110")).to_contain_text("VI")  # not heard offline
+
+    desk.context.set_offline(False)
+    desk.wait_live()
+    expect(page.get_by_role("group", name="Room 110")).to_contain_text("PU")
