@@ -36,7 +36,7 @@ export function Bell() {
   return (
     <div class="bell">
       <button type="button" aria-expanded={open} aria-controls="inbox" onClick={() => setOpen(!open)}>
-        <span aria-hidden="true">🔔</span> Notifications <span class="badge">{unread}</span>
+        Notifications <span class="badge">{unread}</span>
         <span class="sr-only"> unread</span>
       </button>
       {open && (

@@ -128,7 +128,7 @@ export function Rooms({ user }: { user: User }) {
         </li>
         <li>
           <button type="button" class="count ooo" aria-pressed={filters.outOfOrder} onClick={() => set({ outOfOrder: !filters.outOfOrder })}>
-            <span aria-hidden="true">🔧</span> {counts.outOfOrder} out of order/service
+            <span aria-hidden="true">⚒</span> {counts.outOfOrder} out of order/service
           </button>
         </li>
       </ul>
@@ -209,8 +209,8 @@ export function Rooms({ user }: { user: User }) {
           <dt>PU</dt><dd>Pickup (light touch-up) ↺</dd>
           <dt>VC / OC</dt><dd>Vacant / Occupied, Clean ✓</dd>
           <dt>VI</dt><dd>Vacant, Inspected ✓✓ (ready to sell)</dd>
-          <dt>OOO / OOS</dt><dd>Out of order (not sellable) / out of service 🔧</dd>
-          <dt>DND / MUR</dt><dd>Do not disturb 🌙 / Make up room 🧹</dd>
+          <dt>OOO / OOS</dt><dd>Out of order (not sellable) / out of service ⚒</dd>
+          <dt>DND / MUR</dt><dd>Do not disturb ☾ / Make up room ✧</dd>
           <dt>!</dt><dd>Front office and housekeeping disagree on occupancy</dd>
         </dl>
       </details>
@@ -242,11 +242,11 @@ function RoomTile({ room, moves, pending, onMove, onOpen }: { room: Room; moves:
       <p class="type muted">{room.roomType}</p>
       {room.outOfOrder && (
         <p class="badge-line">
-          <span aria-hidden="true">🔧</span> {room.outOfOrder.kind === "OutOfOrder" ? "Out of order" : "Out of service"} until {room.outOfOrder.to}: {room.outOfOrder.reason}
+          <span aria-hidden="true">⚒</span> {room.outOfOrder.kind === "OutOfOrder" ? "Out of order" : "Out of service"} until {room.outOfOrder.to}: {room.outOfOrder.reason}
         </p>
       )}
-      {room.guestServiceStatus === "DoNotDisturb" && <p class="badge-line"><span aria-hidden="true">🌙</span> Do not disturb</p>}
-      {room.guestServiceStatus === "MakeUpRoom" && <p class="badge-line"><span aria-hidden="true">🧹</span> Make up room</p>}
+      {room.guestServiceStatus === "DoNotDisturb" && <p class="badge-line"><span aria-hidden="true">☾</span> Do not disturb</p>}
+      {room.guestServiceStatus === "MakeUpRoom" && <p class="badge-line"><span aria-hidden="true">✧</span> Make up room</p>}
       {discrepancy && <p class="badge-line discrepancy"><span aria-hidden="true">!</span> {discrepancy}</p>}
       {pending ? (
         <p class="saving" aria-live="polite">Saving as {pending}…</p>

@@ -157,7 +157,7 @@ export function Tasks({ user }: { user: User }) {
                           {task.department} · {task.assignedTo ? `${task.assignedTo} (${task.employeeId})` : "unassigned"}
                         </p>
                         <p class={sla.late ? "sla late" : "sla"} role="timer" title={`Due ${new Date(task.dueDate).toLocaleString()}`}>
-                          <span aria-hidden="true">{sla.late ? "⚠ " : "⏱ "}</span>
+                          <span aria-hidden="true">{sla.late ? "⚠ " : "◷ "}</span>
                           {sla.text}
                           {task.escalationLevel > 0 && <span class="escalation"> · L{task.escalationLevel} → supervisor</span>}
                         </p>
