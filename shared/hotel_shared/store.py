@@ -26,6 +26,7 @@ import functools
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ClassVar, ParamSpec, Self, TypeVar
+from zoneinfo import ZoneInfo
 
 from pymongo import MongoClient
 from pymongo.client_session import ClientSession
@@ -64,10 +65,14 @@ class MongoStores:
         db: Database,
         *,
         processed_events_ttl_days: int = 7,
+        zone: ZoneInfo | None = None,
     ) -> None:
         self.client = client
         self.db = db
         self.processed_events_ttl_days = processed_events_ttl_days
+        # The hotel's time zone (HOTEL_TIMEZONE): what a day means to a rollup or a report, also
+        # in an event handler, which gets only the stores.
+        self.zone = zone or ZoneInfo("UTC")
         self.session: ClientSession | None = None
         self._after_commit: list[Callable[[], None]] = []
 
@@ -79,6 +84,7 @@ class MongoStores:
             client,
             client[settings.mongo_db],
             processed_events_ttl_days=settings.processed_events_ttl_days,
+            zone=settings.zone,
         )
 
     # --- indexes -------------------------------------------------------------------------------

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Self
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
 from pymongo.database import Database
 
 from fnb.rules.menu import ComboNotFound, FoodNotFound
 from fnb.rules.orders import IDEMPOTENCY_TTL_S, OrderNotFound
-from hotel_shared.config import ServiceSettings
 from hotel_shared.mongo import WriteContention
 from hotel_shared.store import MongoStores
 
@@ -27,11 +25,8 @@ BILL_FILTERS = ("roomNumber", "customerId")
 class FnbStores(MongoStores):
     """Menu, carts, orders, cancelled orders, bills, and the projection of rooms' stays."""
 
-    def __init__(
-        self, client: MongoClient, db: Database, *, zone: ZoneInfo | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, client: MongoClient, db: Database, **kwargs: Any) -> None:
         super().__init__(client, db, **kwargs)
-        self.zone = zone or ZoneInfo("UTC")
         self.foods = db["foods"]
         self.combos = db["carousel_combos"]
         self.carts = db["carts"]
@@ -42,12 +37,6 @@ class FnbStores(MongoStores):
         self.idempotency_keys = db["idempotency_keys"]
         self.item_pairs = db["item_pairs"]
         self.item_hours = db["item_hours"]
-
-    @classmethod
-    def from_settings(cls, settings: ServiceSettings) -> Self:
-        stores = super().from_settings(settings)
-        stores.zone = settings.zone
-        return stores
 
     def ensure_collection_indexes(self) -> None:
         self.foods.create_index([("category", ASCENDING), ("name", ASCENDING)], name="by_category")

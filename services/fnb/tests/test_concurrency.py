@@ -3,63 +3,23 @@ Mongo-wire server, requests racing from threads."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
 from conftest import GUEST_ROOM, fill_cart
 
-from hotel_shared.testing.servers import free_port, port_answers
+from hotel_shared.testing.servers import gunicorn_service
 
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 RACERS = 8
 
 
 @pytest.fixture
 def web(config, stores, tmp_path):
-    """The fnb web process under gunicorn, on the test database."""
-    port = free_port()
-    settings = config.service
-    env = {
-        **os.environ,
-        "MONGO_URL": settings.mongo_url,
-        "MONGO_DB": settings.mongo_db,
-        "AMQP_URL": settings.amqp_url,
-        "JWT_PUBLIC_KEY_FILE": settings.jwt_public_key_file,
-        "WEB_CONCURRENCY": "2",
-        "WEB_THREADS": "8",
-        "LOG_LEVEL": "WARNING",
-    }
-    command = [
-        str(GUNICORN),
-        "--config",
-        "python:hotel_shared.gunicorn_conf",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "fnb.wsgi:app",
-    ]
-    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed after the process
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 20
-        while not port_answers("127.0.0.1", port):
-            assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    """The fnb web process under gunicorn (2 workers x 8 threads), on the test database."""
+    with gunicorn_service("fnb.wsgi:app", config.service, tmp_path) as url:
+        yield url
 
 
 def race(calls) -> list[requests.Response]:

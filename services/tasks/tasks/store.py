@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, ClassVar, Self
-from zoneinfo import ZoneInfo
+from typing import Any, ClassVar
 
 from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from hotel_shared.config import ServiceSettings
 from hotel_shared.mongo import WriteContention
 from hotel_shared.store import MongoStores
 from tasks.rules.departments import DepartmentNotFound
@@ -35,23 +33,13 @@ class TasksStores(MongoStores):
     # Fifty parallel requests to one department all bump its guard; give each many reruns.
     transaction_attempts: ClassVar[int] = 60
 
-    def __init__(
-        self, client: MongoClient, db: Database, *, zone: ZoneInfo | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, client: MongoClient, db: Database, **kwargs: Any) -> None:
         super().__init__(client, db, **kwargs)
-        # The hotel's time zone (HOTEL_TIMEZONE): the day a rollup row and a report mean.
-        self.zone = zone or ZoneInfo("UTC")
         self.departments = db["departments"]
         self.employees = db["employees"]
         self.requests = db["requests"]
         self.tasks = db["tasks"]
         self.daily_stats = db["task_daily_stats"]
-
-    @classmethod
-    def from_settings(cls, settings: ServiceSettings) -> Self:
-        stores = super().from_settings(settings)
-        stores.zone = settings.zone
-        return stores
 
     def ensure_collection_indexes(self) -> None:
         self.departments.create_index("code", unique=True, name="code_unique")

@@ -1,4 +1,5 @@
-"""Launchers for local infrastructure (SecantusDB, a private RabbitMQ node): tests and devstack."""
+"""Launchers for local infrastructure (SecantusDB, a private RabbitMQ node, a service under
+gunicorn): tests and devstack."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
 
@@ -274,3 +279,51 @@ class RabbitNode(_ManagedProcess):
         deadline = time.monotonic() + timeout
         while port_answers("127.0.0.1", self.port) and time.monotonic() < deadline:
             time.sleep(0.1)
+
+
+@contextmanager
+def gunicorn_service(
+    wsgi_app: str, settings: Any, log_dir: Path, *, workers: int = 2, threads: int = 8
+) -> Iterator[str]:
+    """A service's web process under gunicorn with the services' own settings, on `settings`'
+    database and broker; yields its base URL. For tests that need real concurrency."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "MONGO_URL": settings.mongo_url,
+        "MONGO_DB": settings.mongo_db,
+        "AMQP_URL": settings.amqp_url,
+        "JWT_PUBLIC_KEY_FILE": settings.jwt_public_key_file,
+        "WEB_CONCURRENCY": str(workers),
+        "WEB_THREADS": str(threads),
+        "LOG_LEVEL": "WARNING",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [
+        str(gunicorn),
+        "--config",
+        "python:hotel_shared.gunicorn_conf",
+        "--bind",
+        f"127.0.0.1:{port}",
+        wsgi_app,
+    ]
+    log_path = log_dir / "gunicorn.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 20
+            while not port_answers("127.0.0.1", port):
+                if process.poll() is not None:
+                    raise RuntimeError(f"gunicorn exited:\n{_tail(log_path)}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start in 20 s:\n{_tail(log_path)}")
+                time.sleep(0.1)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            try:
+                # gunicorn lets in-flight requests finish for up to its graceful timeout (20 s).
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
