@@ -3,7 +3,8 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { getUser, logout, onSessionChange, restoreSession, type User } from "./api";
 import { connect, disconnect, onConnectionState, type ConnectionState } from "./socket";
-import { homeFor, pagesFor, PAGE_TITLES, type PageId } from "./roles";
+import { homeFor, NOT_IN_NAVIGATION, pagesFor, PAGE_TITLES, type PageId } from "./roles";
+import { useRoute } from "./route";
 import { Bell } from "./components/Bell";
 import { Toasts } from "./components/Toasts";
 import { Login } from "./pages/Login";
@@ -11,21 +12,17 @@ import { Rooms } from "./pages/Rooms";
 import { Tasks } from "./pages/Tasks";
 import { Audit } from "./pages/Audit";
 import { FrontDesk } from "./pages/FrontDesk";
+import { Today } from "./pages/Today";
+import { Bookings } from "./pages/Bookings";
+import { Messages } from "./pages/Messages";
+import { Alerts } from "./pages/Alerts";
+import { Kitchen } from "./pages/Kitchen";
+import { Menu } from "./pages/Menu";
+import { Analytics } from "./pages/Analytics";
+import { Report } from "./pages/Report";
+import { Users } from "./pages/Users";
+import { Settings } from "./pages/Settings";
 import "./styles.css";
-
-function currentHash(): string {
-  return window.location.hash.replace(/^#\/?/, "");
-}
-
-function useHash(): string {
-  const [hash, setHash] = useState(currentHash());
-  useEffect(() => {
-    const update = () => setHash(currentHash());
-    window.addEventListener("hashchange", update);
-    return () => window.removeEventListener("hashchange", update);
-  }, []);
-  return hash;
-}
 
 const CONNECTION_TEXT: Record<ConnectionState, string> = {
   connecting: "Connecting…",
@@ -44,16 +41,6 @@ function Connection() {
   );
 }
 
-function Kitchen() {
-  return (
-    <section aria-labelledby="kitchen-title">
-      <h1 id="kitchen-title">Kitchen</h1>
-      <p>The kitchen board (orders by status, menu and combos) arrives with the F&amp;B service.</p>
-      <p class="muted">Until then, room-service orders are not tracked on this screen.</p>
-    </section>
-  );
-}
-
 function StaffNotice() {
   return (
     <section aria-labelledby="staff-title">
@@ -67,25 +54,43 @@ function StaffNotice() {
 
 function Page({ page, user }: { page: PageId; user: User }) {
   switch (page) {
+    case "today":
+      return <Today user={user} />;
     case "rooms":
       return <Rooms user={user} />;
     case "frontdesk":
       return <FrontDesk />;
+    case "bookings":
+      return <Bookings user={user} />;
+    case "messages":
+      return <Messages user={user} />;
     case "tasks":
       return <Tasks user={user} />;
+    case "alerts":
+      return <Alerts user={user} />;
+    case "kitchen":
+      return <Kitchen user={user} />;
+    case "menu":
+      return <Menu user={user} />;
+    case "analytics":
+      return <Analytics user={user} />;
+    case "report":
+      return <Report user={user} />;
     case "audit":
       return <Audit />;
-    case "kitchen":
-      return <Kitchen />;
+    case "users":
+      return <Users user={user} />;
+    case "settings":
+      return <Settings user={user} />;
     default:
       return <StaffNotice />;
   }
 }
 
 function Shell({ user }: { user: User }) {
-  const hash = useHash();
+  const route = useRoute();
   const pages = pagesFor(user);
-  const page = (pages as string[]).includes(hash) ? (hash as PageId) : homeFor(user);
+  const page = (pages as string[]).includes(route.page) ? (route.page as PageId) : homeFor(user);
   const live = user.role !== "staff" && user.role !== "guest";
 
   useEffect(() => {
@@ -105,7 +110,7 @@ function Shell({ user }: { user: User }) {
         <span class="brand">Hotel operations</span>
         <nav aria-label="Main">
           <ul>
-            {pages.map((id) => (
+            {pages.filter((id) => !NOT_IN_NAVIGATION.has(id)).map((id) => (
               <li key={id}>
                 <a href={`#/${id}`} aria-current={id === page ? "page" : undefined}>{PAGE_TITLES[id]}</a>
               </li>

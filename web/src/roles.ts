@@ -1,27 +1,54 @@
 // What each role sees: its home and the pages in its navigation.
 import type { User } from "./api";
 
-export type PageId = "rooms" | "frontdesk" | "tasks" | "audit" | "kitchen" | "staff";
+export type PageId =
+  | "today"
+  | "rooms"
+  | "frontdesk"
+  | "bookings"
+  | "messages"
+  | "tasks"
+  | "alerts"
+  | "kitchen"
+  | "menu"
+  | "analytics"
+  | "report"
+  | "audit"
+  | "users"
+  | "settings"
+  | "staff";
 
 export const PAGE_TITLES: Record<PageId, string> = {
+  today: "Today",
   rooms: "Rooms",
   frontdesk: "Arrivals & departures",
+  bookings: "Bookings",
+  messages: "Guest messages",
   tasks: "Requests & tasks",
-  audit: "Audit log",
+  alerts: "Alerts",
   kitchen: "Kitchen",
+  menu: "Menu & combos",
+  analytics: "Analytics",
+  report: "Daily report",
+  audit: "Audit log",
+  users: "Users",
+  settings: "Departments & SLAs",
   staff: "Staff app",
 };
+
+/** Pages reached from another page (the daily report from analytics), not from the navigation. */
+export const NOT_IN_NAVIGATION: ReadonlySet<PageId> = new Set(["report"]);
 
 export function pagesFor(user: User): PageId[] {
   switch (user.role) {
     case "hotelAdmin":
-      return ["rooms", "frontdesk", "tasks", "kitchen", "audit"];
+      return ["today", "rooms", "frontdesk", "bookings", "messages", "tasks", "alerts", "kitchen", "menu", "analytics", "report", "audit", "users", "settings"];
     case "frontOffice":
-      return ["rooms", "frontdesk", "tasks", "audit"];
+      return ["today", "rooms", "frontdesk", "bookings", "messages", "tasks", "audit"];
     case "supervisor":
-      return ["tasks", "rooms", "audit"];
+      return ["tasks", "rooms", "alerts", "analytics", "report", "audit"];
     case "restaurantAdmin":
-      return ["kitchen"];
+      return ["kitchen", "menu", "analytics"];
     default:
       return ["staff"];
   }

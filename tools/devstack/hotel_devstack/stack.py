@@ -243,7 +243,7 @@ class Stack:
         }
         variables.update(
             GATEWAY_PORT=str(self.gateway_port),
-            WEB_ROOT=str(self.repo_root / "web" / "dist"),
+            WEB_ROOT=os.environ.get("HOTEL_WEB_DIST") or str(self.repo_root / "web" / "dist"),
             LOGIN_RATE=self.login_rate,
             LOGIN_BURST=self.login_burst,
             CLIENT_MAX_BODY_SIZE=self.client_max_body_size,
