@@ -1,0 +1,1 @@
+"""PMS adapter: the anti-corruption layer between the platform and Oracle OPERA (OHIP)."""
