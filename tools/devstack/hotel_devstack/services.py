@@ -51,9 +51,15 @@ class Service:
 
 
 def discover_services(services_root: Path) -> list[Service]:
-    """Every <services_root>/<name>/ with a pyproject.toml, in the design's order, unknown last."""
+    """Every <services_root>/<name>/ with a pyproject.toml and a WSGI entry (a service being
+    written is not started until it can be served), in the design's order, unknown last."""
     found = [
-        Service(path.parent.name, path.parent) for path in services_root.glob("*/pyproject.toml")
+        service
+        for service in (
+            Service(path.parent.name, path.parent)
+            for path in services_root.glob("*/pyproject.toml")
+        )
+        if (service.package_dir / "wsgi.py").is_file()
     ]
     order = list(DEFAULT_PORTS)
     return sorted(
