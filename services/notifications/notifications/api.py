@@ -1,4 +1,5 @@
-"""HTTP routes of the inbox: the caller's notifications, unread count, mark read, read all."""
+"""HTTP routes of the inbox (the caller's notifications, unread count, mark read, read all) and
+of alerts (send, list the sent ones, who has read one)."""
 
 from __future__ import annotations
 
@@ -6,24 +7,34 @@ from flask import Blueprint, current_app
 
 from hotel_shared.auth import request_context, require
 from hotel_shared.openapi import operation
-from hotel_shared.web import paged, split_page
+from hotel_shared.web import PageQuerySchema, paged, split_page
 from notifications import service
 from notifications.schemas import (
+    AlertCreateSchema,
+    AlertSchema,
     NotificationListQuerySchema,
     NotificationSchema,
     UnreadCountSchema,
 )
+from notifications.service import Emit
 from notifications.store import NotificationsStores
 
 CONFIG_KEY = "notifications.config"
+EMIT_KEY = "notifications.emit"
 
 blueprint = Blueprint("notifications", __name__)
 notification_schema = NotificationSchema()
+alert_schema = AlertSchema()
 
 
 def stores() -> NotificationsStores:
     # Built per request from the per-process client, so nothing opens a connection before a fork.
     return NotificationsStores.from_settings(current_app.extensions[CONFIG_KEY].service)
+
+
+def emit() -> Emit:
+    """Live hints from a request: this process's Socket.IO (through the message queue if any)."""
+    return current_app.extensions[EMIT_KEY]
 
 
 @blueprint.get("/api/notifications")
@@ -56,7 +67,7 @@ def count_unread_notifications():
 @operation(response=NotificationSchema)
 def mark_notification_read(notification_id: str):
     """Mark one notification read for the caller."""
-    notification = service.mark_read(stores(), request_context(), notification_id)
+    notification = service.mark_read(stores(), request_context(), emit(), notification_id)
     return notification_schema.dump(notification)
 
 
@@ -65,5 +76,33 @@ def mark_notification_read(notification_id: str):
 @operation(status=204)
 def mark_all_notifications_read():
     """Mark everything created until now read for the caller."""
-    service.mark_all_read(stores(), request_context())
+    service.mark_all_read(stores(), request_context(), emit())
     return "", 204
+
+
+@blueprint.post("/api/alerts")
+@require("hotelAdmin", "supervisor")
+@operation(body=AlertCreateSchema, response=AlertSchema, status=201)
+def send_alert(body: dict):
+    """Alert a department, a role or one employee: their inboxes, and `alert.sent` live."""
+    departments = current_app.extensions[CONFIG_KEY].departments
+    alert = service.send_alert(stores(), request_context(), emit(), body, departments)
+    return alert_schema.dump(alert), 201, {"Location": f"/api/alerts/{alert['_id']}"}
+
+
+@blueprint.get("/api/alerts")
+@require("hotelAdmin", "supervisor")
+@operation(query=PageQuerySchema, response=AlertSchema, paged=True)
+def list_alerts(query: dict):
+    """The alerts the caller sent (a hotelAdmin: all), newest first, with who has read each."""
+    _, limit, offset = split_page(query)
+    items, total = service.list_alerts(stores(), request_context(), limit=limit, offset=offset)
+    return paged(alert_schema.dump(items, many=True), total, limit, offset)
+
+
+@blueprint.get("/api/alerts/<alert_id>")
+@require("hotelAdmin", "supervisor")
+@operation(response=AlertSchema)
+def get_alert(alert_id: str):
+    """One sent alert with who has read it and when."""
+    return alert_schema.dump(service.get_alert(stores(), request_context(), alert_id))

@@ -9,7 +9,7 @@ from hotel_shared.openapi import register_openapi
 from hotel_shared.web import init_service
 from notifications import api
 from notifications.config import Config
-from notifications.sockets import init_sockets
+from notifications.sockets import hint_emitter, init_sockets
 
 SOCKETIO_KEY = "notifications.socketio"
 
@@ -21,6 +21,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_service(app, config.service)
     init_auth(app, TokenVerifier.from_settings(config.service))
     app.register_blueprint(api.blueprint)
-    app.extensions[SOCKETIO_KEY] = init_sockets(app, config)
+    app.extensions[SOCKETIO_KEY] = socketio = init_sockets(app, config)
+    app.extensions[api.EMIT_KEY] = hint_emitter(socketio)
     register_openapi(app, title="notifications service")
     return app

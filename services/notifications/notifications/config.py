@@ -11,6 +11,8 @@ from hotel_shared.config import ConfigError, ServiceSettings, env_int, env_str
 SERVICE_NAME = "notifications"
 # gunicorn worker class per Socket.IO async mode: switching to gevent is NOTIFICATIONS_ASYNC_MODE.
 WORKER_CLASSES = {"eventlet": "eventlet", "gevent": "gevent", "threading": "gthread"}
+# tasks owns departments and publishes no event about them: alerts check against this list.
+DEFAULT_DEPARTMENTS = ("housekeeping", "maintenance", "fnb", "frontOffice", "concierge")
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class Config:
     message_queue_url: str | None = None
     # Concurrent sockets one web process holds (greenlets, or threads in threading mode).
     worker_connections: int = 2000
+    # The departments an alert may be addressed to (NOTIFICATIONS_DEPARTMENTS, comma-separated).
+    departments: tuple[str, ...] = DEFAULT_DEPARTMENTS
 
     @property
     def worker_class(self) -> str:
@@ -45,4 +49,13 @@ class Config:
             ),
             message_queue_url=service.amqp_url,
             worker_connections=env_int("NOTIFICATIONS_WORKER_CONNECTIONS", 2000, environ),
+            departments=_departments(environ),
         )
+
+
+def _departments(environ: Mapping[str, str]) -> tuple[str, ...]:
+    raw = env_str("NOTIFICATIONS_DEPARTMENTS", ",".join(DEFAULT_DEPARTMENTS), environ)
+    departments = tuple(code.strip() for code in raw.split(",") if code.strip())
+    if not departments:
+        raise ConfigError("NOTIFICATIONS_DEPARTMENTS must name at least one department")
+    return departments

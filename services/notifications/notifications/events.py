@@ -23,10 +23,22 @@ TASK_EVENTS = (
     "tasks.task.status_changed.v1",
     "tasks.task.completed.v1",
 )
+# A task's priority changed: always a live hint, an inbox entry only when it rose to high/urgent.
+TASK_UPDATE_EVENTS = ("tasks.task.updated.v1",)
 ESCALATION_EVENTS = ("tasks.task.escalated.v1",)
 ORDER_EVENTS = (
     "fnb.order.placed.v1",
     "fnb.order.status_changed.v1",
     "fnb.order.cancelled.v1",
 )
-NOTIFIED_EVENTS = ROOM_EVENTS + FRONT_DESK_EVENTS + TASK_EVENTS + ESCALATION_EVENTS + ORDER_EVENTS
+NOTIFIED_EVENTS = (
+    ROOM_EVENTS
+    + FRONT_DESK_EVENTS
+    + TASK_EVENTS
+    + TASK_UPDATE_EVENTS
+    + ESCALATION_EVENTS
+    + ORDER_EVENTS
+)
+# Not an integration event: the inbox record and Socket.IO event of an alert a person sent.
+ALERT_SENT = "alert.sent"
+ALERT_READ = "alert.read"

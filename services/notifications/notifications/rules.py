@@ -7,15 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hotel_shared.errors import NotFound
-from hotel_shared.principal import Principal
+from hotel_shared.errors import Forbidden, NotFound, ValidationFailed
+from hotel_shared.principal import STAFF_ROLES, Principal
 from hotel_shared.timeutil import to_iso
 from notifications.events import (
+    ALERT_SENT,
     ESCALATION_EVENTS,
     FRONT_DESK_EVENTS,
     ORDER_EVENTS,
     ROOM_EVENTS,
     TASK_EVENTS,
+    TASK_UPDATE_EVENTS,
 )
 
 ROOM_AUDIENCE = ("role:hotelAdmin", "role:frontOffice", "role:supervisor", "dept:housekeeping")
@@ -23,6 +25,14 @@ FRONT_DESK_AUDIENCE = ("role:hotelAdmin", "role:frontOffice")
 ADMIN_ESCALATION_LEVEL = 2
 # The field whose move an inbox record shows as oldStatus/newStatus; "status" for the others.
 STATUS_FIELDS = {"rooms.room.status_changed.v1": "housekeepingStatus"}
+# A task whose priority rises to one of these is worth an inbox entry, not only a live hint.
+PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
+INBOX_PRIORITIES = ("high", "urgent")
+
+AUDIENCE_KINDS = ("department", "role", "employee")
+ALERT_PRIORITIES = ("normal", "high", "urgent")
+ALERT_ROLES = STAFF_ROLES  # guests are never alerted
+MAX_ALERT_LENGTH = 500
 
 Document = dict[str, Any]
 
@@ -45,7 +55,7 @@ def audiences_for(event_type: str, data: Mapping[str, Any]) -> list[str]:
         return list(ROOM_AUDIENCE)
     if event_type in FRONT_DESK_EVENTS:
         return list(FRONT_DESK_AUDIENCE)
-    if event_type in TASK_EVENTS:
+    if event_type in TASK_EVENTS + TASK_UPDATE_EVENTS:
         audiences = ["role:supervisor", "role:frontOffice"]
         if data.get("department"):
             audiences.append(f"dept:{data['department']}")
@@ -76,7 +86,25 @@ def audiences_of(principal: Principal) -> list[str]:
         audiences.append(f"dept:{principal.department}")
     if principal.employee_code:
         audiences.append(f"employee:{principal.employee_code}")
+    if principal.department and principal.employee_code:
+        audiences.append(member_room(principal.department, principal.employee_code))
     return audiences
+
+
+def member_room(department: str, employee_code: str) -> str:
+    """One person while they belong to `department`: their own token says so, nobody guesses."""
+    return f"dept:{department}/employee:{employee_code}"
+
+
+def is_kept_in_inbox(event_type: str, changes: list[dict[str, Any]]) -> bool:
+    """Most events are kept; a task update only when its priority rose to high or urgent."""
+    if event_type not in TASK_UPDATE_EVENTS:
+        return True
+    moved = next((change for change in changes if change.get("field") == "priority"), None)
+    if moved is None or moved.get("newValue") not in INBOX_PRIORITIES:
+        return False
+    old = PRIORITY_RANK.get(str(moved.get("oldValue")), -1)
+    return PRIORITY_RANK[moved["newValue"]] > old
 
 
 def status_change(
@@ -115,7 +143,7 @@ def build_notification(
         "oldStatus": old_status,
         "newStatus": new_status,
         "isRoomNotification": event_type in ROOM_EVENTS,
-        "isTaskNotification": event_type in TASK_EVENTS + ESCALATION_EVENTS,
+        "isTaskNotification": event_type in TASK_EVENTS + TASK_UPDATE_EVENTS + ESCALATION_EVENTS,
         "raw": dict(data),
         "timestamp": time,
         "createdAt": created_at,
@@ -150,3 +178,135 @@ class ReadState:
 def with_read_flag(notification: Document, state: ReadState) -> Document:
     """The notification as its reader sees it: `read` is per user, never stored on it."""
     return {**notification, "read": state.has_read(notification)}
+
+
+# --- alerts: a person's message to a department, a role or one employee ------------------------
+
+
+class AlertNotFound(NotFound):
+    code = "alert_not_found"
+
+    def __init__(self, alert_id: str) -> None:
+        super().__init__(f"no alert {alert_id} sent by you")
+
+
+class AlertAudienceForbidden(Forbidden):
+    code = "alert_audience_forbidden"
+
+
+class UnknownAlertAudience(ValidationFailed):
+    code = "unknown_audience"
+
+
+def alert_room(
+    sender: Principal, kind: str, value: str, departments: tuple[str, ...] | list[str]
+) -> str:
+    """The one Socket.IO room (and inbox audience) an alert goes to, if the sender may reach it.
+
+    A hotelAdmin alerts anyone; a supervisor their own department or one of its people, addressed
+    so that only someone whose token names that department hears it.
+    """
+    if kind not in AUDIENCE_KINDS:
+        raise _unknown(f"audience kind must be one of: {', '.join(AUDIENCE_KINDS)}", field="kind")
+    if kind == "department" and value not in departments:
+        raise _unknown(f"no department {value}; known: {', '.join(departments)}")
+    if kind == "role" and value not in ALERT_ROLES:
+        raise _unknown(f"no role {value} to alert; one of: {', '.join(ALERT_ROLES)}")
+    if sender.role == "hotelAdmin":
+        return {"department": "dept", "role": "role", "employee": "employee"}[kind] + f":{value}"
+    own = sender.department
+    if sender.role == "supervisor" and own:
+        if kind == "department" and value == own:
+            return f"dept:{own}"
+        if kind == "employee":
+            return member_room(own, value)
+    raise AlertAudienceForbidden(
+        f"a {sender.role} may alert their own department ({own or 'none'}) or its people only"
+    )
+
+
+def _unknown(message: str, field: str = "value") -> UnknownAlertAudience:
+    return UnknownAlertAudience(message, errors={"audience": {field: [message]}})
+
+
+def build_alert(
+    *,
+    alert_id: str,
+    sender: Principal,
+    kind: str,
+    value: str,
+    room: str,
+    message: str,
+    priority: str,
+    created_at: datetime,
+) -> Document:
+    """The alert as its sender lists it; read receipts are kept apart, one per reader."""
+    return {
+        "_id": alert_id,
+        "audience": {"kind": kind, "value": value},
+        "room": room,
+        "message": message,
+        "priority": priority,
+        "sentBy": {"userId": sender.user_id, "username": sender.username, "role": sender.role},
+        "createdAt": created_at,
+    }
+
+
+def alert_notification(alert: Document) -> Document:
+    """The inbox record of an alert (same id), addressed to its one room."""
+    return {
+        "_id": alert["_id"],
+        "event": ALERT_SENT,
+        "type": ALERT_SENT,
+        "audiences": [alert["room"]],
+        "bookingId": None,
+        "taskId": None,
+        "roomNumber": None,
+        "roomType": None,
+        "employeeId": alert["audience"]["value"]
+        if alert["audience"]["kind"] == "employee"
+        else None,
+        "taskType": None,
+        "oldStatus": None,
+        "newStatus": None,
+        "isRoomNotification": False,
+        "isTaskNotification": False,
+        "raw": {
+            "alertId": alert["_id"],
+            "message": alert["message"],
+            "priority": alert["priority"],
+            "audience": alert["audience"],
+            "sentBy": alert["sentBy"],
+        },
+        "timestamp": alert["createdAt"],
+        "createdAt": alert["createdAt"],
+    }
+
+
+def is_alert(notification: Mapping[str, Any]) -> bool:
+    return notification.get("event") == ALERT_SENT
+
+
+def counts_as_receipt(notification: Mapping[str, Any], reader: Principal) -> bool:
+    """A recipient reading an alert is a receipt; its sender reading their own copy is not."""
+    return is_alert(notification) and notification["raw"]["sentBy"]["userId"] != reader.user_id
+
+
+def receipt(alert_id: str, reader: Principal, read_at: datetime) -> Document:
+    return {
+        "alertId": alert_id,
+        "userId": reader.user_id,
+        "username": reader.username,
+        "employeeCode": reader.employee_code,
+        "readAt": read_at,
+    }
+
+
+def with_receipts(alert: Document, receipts: list[Document]) -> Document:
+    """The alert with who has read it, first reader first."""
+    read_by = sorted(receipts, key=lambda row: row["readAt"])
+    return {**alert, "readBy": read_by, "readCount": len(read_by)}
+
+
+def may_see_alert(alert: Mapping[str, Any], viewer: Principal) -> bool:
+    return viewer.role == "hotelAdmin" or alert["sentBy"]["userId"] == viewer.user_id

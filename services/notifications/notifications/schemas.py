@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
-from hotel_shared.schemas import QueryFlag, UtcDateTime
+from hotel_shared.schemas import QueryFlag, UtcDateTime, one_of
 from hotel_shared.web import PageQuerySchema
+from notifications.rules import ALERT_PRIORITIES, AUDIENCE_KINDS, MAX_ALERT_LENGTH
+
+# A department code, a role or an employee code: letters, digits, - and _.
+AUDIENCE_VALUE = validate.Regexp(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", error="letters, digits, - and _ only (at most 40)"
+)
 
 
 class NotificationListQuerySchema(PageQuerySchema):
@@ -43,3 +49,52 @@ class NotificationSchema(Schema):
 
 class UnreadCountSchema(Schema):
     count = fields.Integer()
+
+
+# --- alerts -------------------------------------------------------------------------------------
+
+
+class AlertAudienceSchema(Schema):
+    kind = fields.String(
+        required=True,
+        validate=one_of(AUDIENCE_KINDS),
+        metadata={"description": "department, role or employee"},
+    )
+    value = fields.String(
+        required=True,
+        validate=AUDIENCE_VALUE,
+        metadata={"description": "a department code, a staff role or an employee code"},
+    )
+
+
+class AlertCreateSchema(Schema):
+    audience = fields.Nested(AlertAudienceSchema, required=True)
+    message = fields.String(required=True, validate=validate.Length(min=1, max=MAX_ALERT_LENGTH))
+    priority = fields.String(load_default="normal", validate=one_of(ALERT_PRIORITIES))
+
+
+class AlertSenderSchema(Schema):
+    userId = fields.String()
+    username = fields.String()
+    role = fields.String()
+
+
+class ReadReceiptSchema(Schema):
+    userId = fields.String()
+    username = fields.String()
+    employeeCode = fields.String(allow_none=True)
+    readAt = UtcDateTime()
+
+
+class AlertSchema(Schema):
+    id = fields.String(attribute="_id")
+    audience = fields.Nested(AlertAudienceSchema)
+    message = fields.String()
+    priority = fields.String()
+    sentBy = fields.Nested(AlertSenderSchema)
+    createdAt = UtcDateTime()
+    readBy = fields.List(
+        fields.Nested(ReadReceiptSchema),
+        metadata={"description": "each recipient who has read it, first reader first"},
+    )
+    readCount = fields.Integer()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
@@ -12,6 +13,7 @@ from hotel_shared.principal import Context, Principal
 from hotel_shared.store import unit_of_work
 from hotel_shared.timeutil import utc_now
 from notifications import rules
+from notifications.events import ALERT_READ
 from notifications.store import NotificationsStores
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,8 @@ def notify(
     changes: list[dict[str, Any]],
     created_at: datetime,
 ) -> Document:
-    """Store an event's notification for its audiences, then push it to their sockets."""
+    """Store an event's notification for its audiences, then push it to their sockets (a mere
+    hint, such as a task update that did not raise its priority, is pushed, not stored)."""
     notification = rules.build_notification(
         event_id=event_id,
         event_type=event_type,
@@ -57,7 +60,8 @@ def notify(
         )
 
     with stores.transaction() as tx:
-        tx.insert_notification(notification)
+        if rules.is_kept_in_inbox(event_type, changes):
+            tx.insert_notification(notification)
         # Pushed after the commit: a crash in between loses only the push; the inbox has it.
         tx.after_commit(push)
     return notification
@@ -91,23 +95,110 @@ def count_unread(stores: NotificationsStores, ctx: Context) -> int:
 
 
 @unit_of_work
-def mark_read(stores: NotificationsStores, ctx: Context, notification_id: str) -> Document:
-    """Mark one of the caller's notifications read (for the caller only)."""
+def mark_read(
+    stores: NotificationsStores, ctx: Context, emit: Emit, notification_id: str
+) -> Document:
+    """Mark one of the caller's notifications read (for the caller only); an alert read by one
+    of its recipients gets that reader's receipt, and its sender a live `alert.read` hint."""
     principal = _reader(ctx)
+    now = utc_now()
     with stores.transaction() as tx:
         notification = tx.find_visible(rules.audiences_of(principal), notification_id)
         if notification is None:
             raise rules.NotificationNotFound(notification_id)
         tx.add_read(principal.user_id, notification_id, notification["createdAt"])
+        _record_receipts(tx, emit, principal, [notification], now)
     return {**notification, "read": True}
 
 
 @unit_of_work
-def mark_all_read(stores: NotificationsStores, ctx: Context) -> None:
-    """Everything created until now is read for the caller; what comes later is not."""
+def mark_all_read(stores: NotificationsStores, ctx: Context, emit: Emit) -> None:
+    """Everything created until now is read for the caller; what comes later is not. Each
+    alert among them that the caller had not read gets the caller's receipt."""
     principal = _reader(ctx)
+    now = utc_now()
     with stores.transaction() as tx:
-        tx.move_read_mark(principal.user_id, utc_now())
+        audiences = rules.audiences_of(principal)
+        unread_alerts = tx.find_unread_alerts(audiences, tx.read_state(principal.user_id), now)
+        tx.move_read_mark(principal.user_id, now)
+        _record_receipts(tx, emit, principal, unread_alerts, now)
+
+
+def _record_receipts(
+    tx: NotificationsStores,
+    emit: Emit,
+    reader: Principal,
+    notifications: list[Document],
+    read_at: datetime,
+) -> None:
+    for notification in notifications:
+        if not rules.counts_as_receipt(notification, reader):
+            continue
+        tx.add_receipt(rules.receipt(notification["_id"], reader, read_at))
+        sender = notification["raw"]["sentBy"]["userId"]
+        hint = {"alertId": notification["_id"], "userId": reader.user_id}
+        # A hint only: the sender's page refetches GET /api/alerts, the truth.
+        tx.after_commit(lambda hint=hint, sender=sender: emit(ALERT_READ, hint, [f"user:{sender}"]))
+
+
+# --- alerts -------------------------------------------------------------------------------------
+
+
+@unit_of_work
+def send_alert(
+    stores: NotificationsStores,
+    ctx: Context,
+    emit: Emit,
+    fields: Mapping[str, Any],
+    departments: tuple[str, ...],
+) -> Document:
+    """Store an alert and its inbox record for its audience, then push `alert.sent` live.
+
+    The sender's own copy (a supervisor alerting their own department is in it) is read already.
+    """
+    sender = _reader(ctx)
+    kind, value = fields["audience"]["kind"], fields["audience"]["value"]
+    room = rules.alert_room(sender, kind, value, departments)
+    alert = rules.build_alert(
+        alert_id=str(uuid.uuid4()),
+        sender=sender,
+        kind=kind,
+        value=value,
+        room=room,
+        message=fields["message"],
+        priority=fields["priority"],
+        created_at=utc_now(),
+    )
+    notification = rules.alert_notification(alert)
+    with stores.transaction() as tx:
+        tx.insert_alert(alert)
+        tx.insert_notification(notification)
+        tx.add_read(sender.user_id, alert["_id"], alert["createdAt"])
+        tx.after_commit(
+            lambda: emit(notification["event"], rules.socket_payload(notification), [room])
+        )
+    log.info("alert %s sent to %s", alert["_id"], room, extra={"correlationId": ctx.correlation_id})
+    return rules.with_receipts(alert, [])
+
+
+def list_alerts(
+    stores: NotificationsStores, ctx: Context, *, limit: int, offset: int
+) -> tuple[list[Document], int]:
+    """The caller's sent alerts (a hotelAdmin's: everyone's), newest first, with receipts."""
+    viewer = _reader(ctx)
+    sender = None if viewer.role == "hotelAdmin" else viewer.user_id
+    alerts, total = stores.find_alerts(sender, limit=limit, offset=offset)
+    receipts = stores.receipts_of([alert["_id"] for alert in alerts])
+    return [rules.with_receipts(alert, receipts[alert["_id"]]) for alert in alerts], total
+
+
+def get_alert(stores: NotificationsStores, ctx: Context, alert_id: str) -> Document:
+    """One alert with who has read it: for its sender or a hotelAdmin only."""
+    viewer = _reader(ctx)
+    alert = stores.find_alert(alert_id)
+    if alert is None or not rules.may_see_alert(alert, viewer):
+        raise rules.AlertNotFound(alert_id)
+    return rules.with_receipts(alert, stores.receipts_of([alert_id])[alert_id])
 
 
 def _reader(ctx: Context) -> Principal:

@@ -142,6 +142,19 @@ def socketio_emitter(socketio: SocketIO) -> Emit:
     return emit
 
 
+def hint_emitter(socketio: SocketIO) -> Emit:
+    """A request's emitter: a hint that cannot be sent is logged, never fails a committed write."""
+    send = socketio_emitter(socketio)
+
+    def emit(event: str, payload: dict[str, Any], audiences: list[str]) -> None:
+        try:
+            send(event, payload, audiences)
+        except Exception:  # at most once by design: clients refetch the REST truth
+            log.exception("could not push %s to %s", event, ",".join(audiences))
+
+    return emit
+
+
 def message_queue_emitter(config: Config) -> Emit:
     """The worker's emitter: a write-only Socket.IO server reaching the clients of every web
     process through the AMQP message queue."""

@@ -34,6 +34,14 @@ class NotificationsStores(MongoStores):
     def read_marks(self) -> Collection:
         return self.db["read_marks"]
 
+    @property
+    def alerts(self) -> Collection:
+        return self.db["alerts"]
+
+    @property
+    def receipts(self) -> Collection:
+        return self.db["alert_receipts"]
+
     def ensure_collection_indexes(self) -> None:
         # Multikey on audiences: "what may this caller see since T" is one index range per audience.
         self.notifications.create_index(
@@ -41,6 +49,11 @@ class NotificationsStores(MongoStores):
         )
         self.reads.create_index(
             [("userId", 1), ("notificationId", 1)], unique=True, name="user_notification_unique"
+        )
+        self.alerts.create_index([("sentBy.userId", 1), *NEWEST_FIRST], name="by_sender_newest")
+        self.alerts.create_index(NEWEST_FIRST, name="newest_first")
+        self.receipts.create_index(
+            [("alertId", 1), ("userId", 1)], unique=True, name="alert_reader_unique"
         )
 
     # --- the inbox ------------------------------------------------------------------------------
@@ -69,6 +82,16 @@ class NotificationsStores(MongoStores):
     def count_unread(self, audiences: list[str], state: ReadState) -> int:
         query = {"audiences": {"$in": audiences}, **_unread_query(state)}
         return self.notifications.count_documents(query, session=self.session)
+
+    def find_unread_alerts(
+        self, audiences: list[str], state: ReadState, until: datetime
+    ) -> list[Document]:
+        """The alerts addressed to `audiences` created up to `until` that `state` has not read."""
+        query: Document = {"audiences": {"$in": audiences}, "event": "alert.sent"}
+        query.update(_unread_query(state))
+        created = query.setdefault("createdAt", {})
+        created["$lte"] = until
+        return list(self.notifications.find(query, session=self.session))
 
     def find_visible(self, audiences: list[str], notification_id: str) -> Document | None:
         """The notification, if it is addressed to one of `audiences`."""
@@ -106,6 +129,34 @@ class NotificationsStores(MongoStores):
         self.reads.delete_many(
             {"userId": user_id, "createdAt": {"$lte": read_all_at}}, session=self.session
         )
+
+    # --- alerts and their read receipts -----------------------------------------------------------
+
+    def insert_alert(self, alert: Document) -> None:
+        self.alerts.insert_one(alert, session=self.session)
+
+    def find_alert(self, alert_id: str) -> Document | None:
+        return self.alerts.find_one({"_id": alert_id}, session=self.session)
+
+    def find_alerts(
+        self, sender_id: str | None, *, limit: int, offset: int
+    ) -> tuple[list[Document], int]:
+        """A page of alerts newest first: one sender's, or everyone's when `sender_id` is None."""
+        query: Document = {} if sender_id is None else {"sentBy.userId": sender_id}
+        return self.find_page(self.alerts, query, NEWEST_FIRST, limit, offset)
+
+    def add_receipt(self, receipt: Document) -> None:
+        """Keep the first time a reader read an alert; reading it again changes nothing."""
+        key = {"alertId": receipt["alertId"], "userId": receipt["userId"]}
+        self.receipts.update_one(key, {"$setOnInsert": receipt}, upsert=True, session=self.session)
+
+    def receipts_of(self, alert_ids: list[str]) -> dict[str, list[Document]]:
+        """Read receipts per alert id, for a page of alerts in one query."""
+        found: dict[str, list[Document]] = {alert_id: [] for alert_id in alert_ids}
+        rows = self.receipts.find({"alertId": {"$in": alert_ids}}, {"_id": 0}, session=self.session)
+        for row in rows:
+            found[row["alertId"]].append(row)
+        return found
 
 
 def _unread_query(state: ReadState) -> Document:

@@ -95,3 +95,45 @@ def test_the_inbox_clock_never_repeats_a_time():
     clock = InboxClock()
     times = [clock.next() for _ in range(500)]
     assert all(earlier < later for earlier, later in itertools.pairwise(times))
+
+
+def task_updated(make_envelope, old_priority, new_priority):
+    changes = [{"field": "dueDate", "oldValue": "2026-11-21T11:40:00Z", "newValue": "x"}]
+    if old_priority != new_priority:
+        changes.insert(0, {"field": "priority", "oldValue": old_priority, "newValue": new_priority})
+    data = {
+        "taskId": "T9",
+        "roomNumber": "205",
+        "department": "maintenance",
+        "employeeId": "MT-001",
+        "priority": new_priority,
+        "changes": changes,
+    }
+    return make_envelope("tasks.task.updated.v1", data)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kept"),
+    [
+        ("normal", "urgent", True),
+        ("low", "high", True),
+        ("high", "urgent", True),
+        ("urgent", "high", False),
+        ("high", "normal", False),
+        ("normal", "normal", False),
+    ],
+)
+def test_a_task_update_is_always_hinted_and_kept_only_when_its_priority_rose_to_high_or_urgent(
+    stores, handlers, pushes, make_envelope, old, new, kept
+):
+    envelope = task_updated(make_envelope, old, new)
+    bind_handlers(stores, handlers).handle(envelope)
+    [(name, payload, audiences)] = pushes
+    assert (name, payload["taskId"], payload["priority"]) == ("task.updated", "T9", new)
+    assert set(audiences) == {
+        "role:supervisor",
+        "role:frontOffice",
+        "dept:maintenance",
+        "employee:MT-001",
+    }
+    assert stores.notifications.count_documents({"_id": envelope["id"]}) == int(kept)

@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from hotel_shared.principal import Principal
 from notifications import rules
 
@@ -71,13 +73,14 @@ def test_a_guest_joins_only_its_role_user_and_room():
     assert rules.audiences_of(guest) == ["role:guest", "user:g1", "room:205"]
 
 
-def test_staff_join_role_user_department_and_employee():
+def test_staff_join_role_user_department_employee_and_member_of_department():
     tech = Principal("u2", "technician", "staff", "maintenance", "MT-001")
     assert rules.audiences_of(tech) == [
         "role:staff",
         "user:u2",
         "dept:maintenance",
         "employee:MT-001",
+        "dept:maintenance/employee:MT-001",
     ]
 
 
@@ -155,3 +158,61 @@ def test_read_flag_is_added_without_touching_the_record():
     flagged = rules.with_read_flag(notification, rules.ReadState(read_ids=frozenset({"a"})))
     assert flagged == {"_id": "a", "createdAt": T0, "read": True}
     assert "read" not in notification
+
+
+# --- alerts ------------------------------------------------------------------------------------
+
+DEPARTMENTS = ("housekeeping", "maintenance")
+SUPERVISOR = Principal("u-sup", "supervisor", "supervisor", "housekeeping", "HK-SUP-01")
+ADMIN = Principal("u-admin", "admin", "hotelAdmin")
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "room"),
+    [
+        ("department", "maintenance", "dept:maintenance"),
+        ("role", "staff", "role:staff"),
+        ("employee", "MT-001", "employee:MT-001"),
+    ],
+)
+def test_an_admins_alert_goes_to_the_one_room_named(kind, value, room):
+    assert rules.alert_room(ADMIN, kind, value, DEPARTMENTS) == room
+
+
+def test_a_supervisors_alert_stays_within_their_department():
+    assert rules.alert_room(SUPERVISOR, "department", "housekeeping", DEPARTMENTS) == (
+        "dept:housekeeping"
+    )
+    assert rules.alert_room(SUPERVISOR, "employee", "HK-001", DEPARTMENTS) == (
+        "dept:housekeeping/employee:HK-001"
+    )
+    for kind, value in [("department", "maintenance"), ("role", "staff")]:
+        with pytest.raises(rules.AlertAudienceForbidden):
+            rules.alert_room(SUPERVISOR, kind, value, DEPARTMENTS)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"), [("department", "spa"), ("role", "guest"), ("floor", "2")]
+)
+def test_an_unknown_audience_is_refused_before_any_permission_check(kind, value):
+    for sender in (ADMIN, SUPERVISOR):
+        with pytest.raises(rules.UnknownAlertAudience):
+            rules.alert_room(sender, kind, value, DEPARTMENTS)
+
+
+def test_only_a_recipient_reading_an_alert_is_a_receipt():
+    alert = rules.build_alert(
+        alert_id="a1",
+        sender=SUPERVISOR,
+        kind="department",
+        value="housekeeping",
+        room="dept:housekeeping",
+        message="hi",
+        priority="normal",
+        created_at=T0,
+    )
+    notification = rules.alert_notification(alert)
+    housekeeper = Principal("u-hk", "housekeeper", "staff", "housekeeping", "HK-001")
+    assert rules.counts_as_receipt(notification, housekeeper)
+    assert not rules.counts_as_receipt(notification, SUPERVISOR)
+    assert not rules.counts_as_receipt({"event": "room.status_changed"}, housekeeper)

@@ -51,7 +51,7 @@ def test_notify_stores_the_record_and_pushes_it_after_the_commit(stores):
 def test_a_caller_lists_only_its_audience_with_its_read_flags(stores):
     notify(stores, "room")
     notify(stores, "task", "tasks.task.assigned.v1", department="maintenance", employeeId="MT-001")
-    service.mark_read(stores, ADMIN, "room")
+    service.mark_read(stores, ADMIN, Pushes(), "room")
     items, total = service.list_notifications(
         stores, ADMIN, since=None, unread_only=False, limit=10, offset=0
     )
@@ -65,8 +65,8 @@ def test_a_caller_lists_only_its_audience_with_its_read_flags(stores):
 
 def test_marking_read_twice_keeps_one_read_row(stores):
     notify(stores, "room")
-    first = service.mark_read(stores, FRONT_DESK, "room")
-    second = service.mark_read(stores, FRONT_DESK, "room")
+    first = service.mark_read(stores, FRONT_DESK, Pushes(), "room")
+    second = service.mark_read(stores, FRONT_DESK, Pushes(), "room")
     assert first["read"]
     assert second["read"]
     assert stores.reads.count_documents({"userId": "u-frontdesk"}) == 1
@@ -77,16 +77,16 @@ def test_marking_read_twice_keeps_one_read_row(stores):
 def test_marking_a_notification_outside_the_callers_audience_is_not_found(stores):
     notify(stores, "room")
     with pytest.raises(NotificationNotFound):
-        service.mark_read(stores, TECHNICIAN, "room")
+        service.mark_read(stores, TECHNICIAN, Pushes(), "room")
     with pytest.raises(NotificationNotFound):
-        service.mark_read(stores, ADMIN, "no-such-id")
+        service.mark_read(stores, ADMIN, Pushes(), "no-such-id")
 
 
 def test_read_all_covers_what_exists_and_folds_single_marks_into_the_mark(stores):
     notify(stores, "a")
     notify(stores, "b")
-    service.mark_read(stores, ADMIN, "a")
-    service.mark_all_read(stores, ADMIN)
+    service.mark_read(stores, ADMIN, Pushes(), "a")
+    service.mark_all_read(stores, ADMIN, Pushes())
     assert service.count_unread(stores, ADMIN) == 0
     assert stores.reads.count_documents({"userId": "u-admin"}) == 0
     notify(stores, "c", later_s=1)
