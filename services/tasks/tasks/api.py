@@ -28,6 +28,7 @@ from tasks.schemas import (
     StatusChangeSchema,
     TaskListQuerySchema,
     TaskSchema,
+    TaskUpdateSchema,
 )
 from tasks.store import TasksStores
 
@@ -183,6 +184,17 @@ def change_task_status(task_id: str, body: dict):
     """Move a task along its lifecycle, or cancel it."""
     task = service.change_task_status(
         stores(), request_context(), task_id, body["status"], body["note"], expected_version()
+    )
+    return task_response(task)
+
+
+@blueprint.patch("/api/tasks/<task_id>")
+@require(*access.PRIORITY_ROLES)
+@operation(body=TaskUpdateSchema, response=TaskSchema, errors=(409, 412))
+def update_task(task_id: str, body: dict):
+    """Change a task's priority: its due date follows the department's SLA for it."""
+    task = service.change_task_priority(
+        stores(), request_context(), task_id, body["priority"], expected_version()
     )
     return task_response(task)
 

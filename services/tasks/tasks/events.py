@@ -16,6 +16,7 @@ TASK_UNASSIGNED = "tasks.task.unassigned.v1"
 TASK_STATUS_CHANGED = "tasks.task.status_changed.v1"
 TASK_COMPLETED = "tasks.task.completed.v1"
 TASK_ESCALATED = "tasks.task.escalated.v1"
+TASK_UPDATED = "tasks.task.updated.v1"
 
 # Events in: handlers.py names the fields of each that this service reads.
 CUSTOMER_CHECKED_OUT = "rooms.customer.checked_out.v1"
@@ -23,6 +24,8 @@ ROOM_STATUS_CHANGED = "rooms.room.status_changed.v1"
 
 # The fields of a task whose moves tasks.task.status_changed.v1 lists in `changes`.
 STATUS_CHANGE_FIELDS = ("status",)
+# ... and those tasks.task.updated.v1 lists (a new priority moves the due date with it).
+UPDATE_FIELDS = ("priority", "dueDate")
 
 Task = Mapping[str, Any]
 Envelope = dict[str, Any]
@@ -77,6 +80,20 @@ def task_status_changed(before: Task, after: Task, ctx: Context) -> Envelope:
         "changes": changes_between(before, after, STATUS_CHANGE_FIELDS),
     }
     return _task_event(TASK_STATUS_CHANGED, after, data, ctx)
+
+
+def task_updated(before: Task, after: Task, ctx: Context) -> Envelope:
+    def shown(task: Task) -> dict[str, Any]:
+        return {"priority": task["priority"], "dueDate": to_iso(task["dueDate"])}
+
+    data = {
+        "employeeId": after.get("employeeId"),
+        "status": after["status"],
+        **shown(after),
+        "version": after["version"],
+        "changes": changes_between(shown(before), shown(after), UPDATE_FIELDS),
+    }
+    return _task_event(TASK_UPDATED, after, data, ctx)
 
 
 def task_completed(task: Task, ctx: Context) -> Envelope:

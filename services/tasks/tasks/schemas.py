@@ -217,6 +217,10 @@ class StatusChangeSchema(Schema):
     note = fields.Str(load_default=None, validate=TEXT)
 
 
+class TaskUpdateSchema(Schema):
+    priority = fields.Str(required=True, validate=one_of(PRIORITIES))
+
+
 class NoteCreateSchema(Schema):
     text = fields.Str(required=True, validate=validate.Length(min=1, max=1000))
 

@@ -248,6 +248,29 @@ def change_task_status(
 
 
 @unit_of_work
+def change_task_priority(
+    stores: TasksStores,
+    ctx: Context,
+    task_id: str,
+    priority: str,
+    expected_version: int | None,
+) -> Document:
+    """A new priority, and the department's SLA deadlines for it, counted from the creation."""
+    principal = _principal(ctx)
+    with stores.transaction() as tx:
+        task = tx.get_task(task_id)
+        access.check_may_change_priority(principal, task)
+        department = tx.require_department(task["department"])
+        changes = task_rules.priority_changes(task, priority, department, utc_now())
+        check_version(task, expected_version, f"task {task_id}")
+        if not changes:
+            return task
+        saved = tx.save_task(task, changes)
+        tx.record(events.task_updated(task, saved, ctx))
+    return saved
+
+
+@unit_of_work
 def add_note(stores: TasksStores, ctx: Context, task_id: str, text: str) -> Document:
     note = task_rules.new_note(text, _principal(ctx), utc_now())
     with stores.transaction() as tx:

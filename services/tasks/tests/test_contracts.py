@@ -21,6 +21,7 @@ PUBLISHED = (
     events.TASK_STATUS_CHANGED,
     events.TASK_COMPLETED,
     events.TASK_ESCALATED,
+    events.TASK_UPDATED,
 )
 
 
@@ -42,6 +43,10 @@ def test_every_published_event_matches_its_contract(client, callers, stores):
     assert duty.status_code == 200, duty.get_data(as_text=True)
     late = stores.get_task(task_id)["createdAt"] + timedelta(minutes=16)
     assert service.escalate_due_tasks(stores, Context(), late) == 1
+    urgent = client.patch(
+        f"/api/tasks/{task_id}", json={"priority": "urgent"}, headers=callers.admin
+    )
+    assert urgent.status_code == 200, urgent.get_data(as_text=True)
     for status in ("acknowledged", "in_progress", "completed"):
         moved = client.patch(
             f"/api/tasks/{task_id}/status", json={"status": status}, headers=callers.technician

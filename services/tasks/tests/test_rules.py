@@ -221,6 +221,74 @@ def test_an_open_clean_becomes_the_departure_clean_with_the_tighter_deadline():
     assert changes["dueDate"] == clean["createdAt"] + timedelta(minutes=60)
 
 
+# --- priority ----------------------------------------------------------------------------------
+
+
+def test_a_new_priority_moves_both_deadlines_from_the_creation():
+    task = assigned_task()  # high: due at +60, acknowledge by +15
+    later = NOW + timedelta(minutes=20)
+    urgent = task_rules.priority_changes(task, "urgent", MAINTENANCE, later)
+    assert urgent["priority"] == "urgent"
+    assert urgent["dueDate"] == NOW + timedelta(minutes=30)
+    assert urgent["acknowledgeBy"] == NOW + timedelta(minutes=15)
+    assert urgent["updatedAt"] == later
+    low = task_rules.priority_changes(task, "low", MAINTENANCE, later)
+    assert low["dueDate"] == NOW + timedelta(hours=8)
+
+
+def test_the_same_priority_changes_nothing():
+    assert task_rules.priority_changes(assigned_task(), "high", MAINTENANCE, NOW) == {}
+
+
+@pytest.mark.parametrize("status", ["completed", "cancelled"])
+def test_a_finished_task_keeps_its_priority(status):
+    task = {**assigned_task(), "status": status}
+    with pytest.raises(task_rules.TaskClosed):
+        task_rules.priority_changes(task, "urgent", MAINTENANCE, NOW)
+
+
+def test_a_due_date_moved_into_the_past_escalates_as_overdue_at_the_next_scan():
+    acknowledged = {**assigned_task(), "status": "acknowledged", "acknowledgedAt": NOW}
+    acknowledged["nextEscalationAt"] = task_rules.next_escalation_at(acknowledged, CHAIN)
+    forty_minutes_on = NOW + timedelta(minutes=40)
+    assert task_rules.escalation_step(acknowledged, CHAIN, forty_minutes_on) is None
+    changes = task_rules.priority_changes(acknowledged, "urgent", MAINTENANCE, forty_minutes_on)
+    urgent = {**acknowledged, **changes}
+    # Due at +30 now, and the first level fires 0 minutes after: already behind.
+    assert urgent["nextEscalationAt"] == NOW + timedelta(minutes=30)
+    step = task_rules.escalation_step(urgent, CHAIN, forty_minutes_on)
+    assert (step["level"], step["reason"], step["overdueMinutes"]) == (1, "overdue", 10.0)
+
+
+def test_a_raised_level_stays_raised_when_the_priority_drops():
+    task = assigned_task()
+    step = task_rules.escalation_step(task, CHAIN, NOW + timedelta(minutes=16))
+    raised = {**task, **task_rules.escalation_changes(task, step, CHAIN)}
+    low = {**raised, **task_rules.priority_changes(raised, "low", MAINTENANCE, NOW)}
+    assert low["escalationLevel"] == 1
+    # The next level (hotelAdmin, 30 minutes after the breach) counts from the new deadlines.
+    assert low["nextEscalationAt"] == low["acknowledgeBy"] + timedelta(minutes=30)
+
+
+@pytest.mark.parametrize(
+    ("principal", "allowed"),
+    [
+        (FRONT_DESK, True),
+        (Principal("u-6", "admin", "hotelAdmin"), True),
+        (Principal("u-7", "mt-sup", "supervisor", "maintenance", "MT-SUP-01"), True),
+        (SUPERVISOR, False),  # housekeeping's supervisor, a maintenance task
+        (TECHNICIAN, False),
+        (GUEST, False),
+    ],
+)
+def test_who_may_change_a_priority(principal, allowed):
+    if allowed:
+        access.check_may_change_priority(principal, assigned_task())
+    else:
+        with pytest.raises(access.NotAllowed):
+            access.check_may_change_priority(principal, assigned_task())
+
+
 # --- rollups -----------------------------------------------------------------------------------
 
 

@@ -61,6 +61,10 @@ class EmployeeUnavailable(Conflict):
     code = "employee_unavailable"
 
 
+class TaskClosed(Conflict):
+    code = "task_closed"
+
+
 # --- a request and its task --------------------------------------------------------------------
 
 
@@ -171,6 +175,29 @@ def check_can_assign(task: Mapping[str, Any], employee: Mapping[str, Any]) -> No
 def is_already_assigned(task: Mapping[str, Any], employee_code: str) -> bool:
     """Assigning a task to whom it is with already changes nothing (unless it was paused)."""
     return task.get("employeeId") == employee_code and task["status"] != PAUSED
+
+
+# --- priority ----------------------------------------------------------------------------------
+
+
+def priority_changes(
+    task: Mapping[str, Any], priority: str, department: Mapping[str, Any], now: datetime
+) -> Document:
+    """A new priority moves both SLA deadlines, counted from the task's creation as if it had been
+    asked that way; a deadline already past is left to the escalator. Levels raised stay raised.
+    Nothing changes (an empty dict) when the task has that priority already."""
+    if task["status"] in TERMINAL_STATUSES:
+        raise TaskClosed(f"a {task['status']} task keeps its priority")
+    if priority == task["priority"]:
+        return {}
+    changes: Document = {
+        "priority": priority,
+        "dueDate": due_date(task["createdAt"], department, priority),
+        "acknowledgeBy": acknowledge_by(task["createdAt"], department, priority),
+        "updatedAt": now,
+    }
+    changes["nextEscalationAt"] = next_escalation_at({**task, **changes}, department["escalation"])
+    return changes
 
 
 # --- lifecycle ---------------------------------------------------------------------------------
