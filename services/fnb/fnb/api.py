@@ -80,6 +80,11 @@ def stores() -> FnbStores:
     return FnbStores.from_settings(config().service)
 
 
+def priced(document: dict[str, Any]) -> dict[str, Any]:
+    """A menu item or combo with the hotel's currency, so its price is never shown bare."""
+    return {**document, "currency": config().currency}
+
+
 def versioned(schema: Any, document: dict[str, Any], status: int = 200, headers=None):
     return with_etag(schema.dump(document), document["version"], status, headers)
 
@@ -112,7 +117,7 @@ def report_response(report: dict[str, Any]):
 @operation(query=MenuQuerySchema, response=FoodSchema, paged=True)
 def list_foods(query: dict):
     """The menu's foods, by category (guests too)."""
-    items = menu.list_foods(stores(), request_context(), query)
+    items = [priced(food) for food in menu.list_foods(stores(), request_context(), query)]
     return paged(FOOD.dump(items, many=True), len(items), len(items), 0)
 
 
@@ -130,7 +135,7 @@ def recommend(query: dict):
 @operation(response=FoodSchema)
 def get_food(food_id: str):
     """One food."""
-    return versioned(FOOD, menu.get_food(stores(), request_context(), food_id))
+    return versioned(FOOD, priced(menu.get_food(stores(), request_context(), food_id)))
 
 
 @blueprint.post("/api/menu")
@@ -138,7 +143,7 @@ def get_food(food_id: str):
 @operation(body=FoodCreateSchema, response=FoodSchema, status=201)
 def create_food(body: dict):
     """Add a food to the menu."""
-    food = menu.create_food(stores(), request_context(), body)
+    food = priced(menu.create_food(stores(), request_context(), body))
     return versioned(FOOD, food, 201, {"Location": f"/api/menu/{food['_id']}"})
 
 
@@ -148,7 +153,7 @@ def create_food(body: dict):
 def update_food(food_id: str, body: dict):
     """Edit a food, or make it (un)available."""
     food = menu.update_food(stores(), request_context(), food_id, body, expected_version())
-    return versioned(FOOD, food)
+    return versioned(FOOD, priced(food))
 
 
 @blueprint.delete("/api/menu/<food_id>")
@@ -168,7 +173,7 @@ def delete_food(food_id: str):
 @operation(query=ComboQuerySchema, response=ComboSchema, paged=True)
 def list_combos(query: dict):
     """The carousel combos, each saying whether it can be ordered now."""
-    items = menu.list_combos(stores(), request_context(), query)
+    items = [priced(combo) for combo in menu.list_combos(stores(), request_context(), query)]
     return paged(COMBO.dump(items, many=True), len(items), len(items), 0)
 
 
@@ -177,7 +182,7 @@ def list_combos(query: dict):
 @operation(response=ComboSchema)
 def get_combo(combo_id: str):
     """One combo."""
-    return versioned(COMBO, menu.get_combo(stores(), request_context(), combo_id))
+    return versioned(COMBO, priced(menu.get_combo(stores(), request_context(), combo_id)))
 
 
 @blueprint.post("/api/combos")
@@ -185,7 +190,7 @@ def get_combo(combo_id: str):
 @operation(body=ComboCreateSchema, response=ComboSchema, status=201)
 def create_combo(body: dict):
     """Add a combo of menu foods (names kept as a snapshot)."""
-    combo = menu.create_combo(stores(), request_context(), body)
+    combo = priced(menu.create_combo(stores(), request_context(), body))
     return versioned(COMBO, combo, 201, {"Location": f"/api/combos/{combo['_id']}"})
 
 
@@ -195,7 +200,7 @@ def create_combo(body: dict):
 def update_combo(combo_id: str, body: dict):
     """Edit a combo, or (de)activate it."""
     combo = menu.update_combo(stores(), request_context(), combo_id, body, expected_version())
-    return versioned(COMBO, combo)
+    return versioned(COMBO, priced(combo))
 
 
 @blueprint.delete("/api/combos/<combo_id>")

@@ -14,9 +14,10 @@ def test_a_guest_reads_the_menu_and_the_combos(client, callers):
     assert foods["total"] >= 10
     assert len({food["category"] for food in foods["items"]}) >= 3
     club = next(food for food in foods["items"] if food["name"] == "Club sandwich")
-    assert club["price"] == "12.50"
+    assert (club["price"], club["currency"]) == ("12.50", "USD")
     combos = client.get("/api/combos", headers=callers.guest).get_json()
     assert [c["orderable"] for c in combos["items"]] == [True, True]
+    assert {c["currency"] for c in combos["items"]} == {"USD"}
 
 
 def test_the_menu_filters_by_category_and_availability(client, callers, menu):
@@ -39,6 +40,7 @@ def test_only_the_restaurant_admin_edits_the_menu(client, callers):
     assert created.status_code == 201, created.get_data(as_text=True)
     body = created.get_json()
     assert (body["price"], body["available"], created.headers["ETag"]) == ("7.25", True, '"1"')
+    assert body["currency"] == "USD"
     edited = client.patch(
         f"/api/menu/{body['id']}",
         json={"price": 7.5},
