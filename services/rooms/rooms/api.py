@@ -12,9 +12,9 @@ from hotel_shared.openapi import operation
 from hotel_shared.web import PageQuerySchema, expected_version, paged, split_page, with_etag
 from rooms.config import Config
 from rooms.rules.bookings import BOOKING_ROLES
-from rooms.rules.messages import MESSAGE_READER_ROLES
+from rooms.rules.messages import MESSAGE_HANDLER_ROLES, MESSAGE_READER_ROLES
 from rooms.rules.out_of_order import OUT_OF_ORDER_ROLES
-from rooms.rules.rooms import ANALYTICS_ROLES, STATUS_EDITOR_ROLES, HousekeepingPolicy
+from rooms.rules.rooms import ANALYTICS_ROLES, STATUS_ROUTE_ROLES, HousekeepingPolicy
 from rooms.rules.stays import FRONT_OFFICE_ROLES, STAY_READER_ROLES
 from rooms.schemas import (
     AnalyticsQuerySchema,
@@ -26,6 +26,7 @@ from rooms.schemas import (
     ContactMessageCreateSchema,
     ContactMessageListQuerySchema,
     ContactMessageSchema,
+    ContactMessageUpdateSchema,
     OutOfOrderRequestSchema,
     RoomAnalyticsSchema,
     RoomCreateSchema,
@@ -156,10 +157,10 @@ def delete_room(room_number: str):
 
 
 @blueprint.patch("/api/rooms/<room_number>/status")
-@require(*STATUS_EDITOR_ROLES)
+@require(*STATUS_ROUTE_ROLES)
 @operation(body=RoomStatusUpdateSchema, response=RoomSchema, errors=(409, 412))
 def update_room_status(room_number: str, body: dict):
-    """Change a room's housekeeping, occupancy report, guest-service or turndown status."""
+    """Change a room's statuses; a guest only the guest-service request of their own room."""
     ctx, version = request_context(), expected_version()
     room = rooms.update_room_status(stores(), ctx, room_number, body, version, policy())
     return room_response(room)
@@ -298,8 +299,17 @@ def create_contact_message(body: dict):
 @require(*MESSAGE_READER_ROLES)
 @operation(query=ContactMessageListQuerySchema, response=ContactMessageSchema, paged=True)
 def list_contact_messages(query: dict):
-    """Contact messages, newest first."""
+    """Contact messages, newest first; handled=false for those still waiting."""
     filters, limit, offset = split_page(query)
     ctx = request_context()
     items, total = messages.list_contact_messages(stores(), ctx, filters, limit, offset)
     return paged(MESSAGE.dump(items, many=True), total, limit, offset)
+
+
+@blueprint.patch("/api/contact-messages/<message_id>")
+@require(*MESSAGE_HANDLER_ROLES)
+@operation(body=ContactMessageUpdateSchema, response=ContactMessageSchema)
+def update_contact_message(message_id: str, body: dict):
+    """Mark a message handled (who and when are kept) or waiting again."""
+    ctx, handled = request_context(), body["handled"]
+    return MESSAGE.dump(messages.mark_contact_message_handled(stores(), ctx, message_id, handled))

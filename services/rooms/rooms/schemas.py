@@ -12,6 +12,7 @@ from hotel_shared.schemas import (
     DatePeriodSchema,
     Day,
     JsonNumber,
+    QueryFlag,
     RoomNumber,
     StrictBoolean,
     StrictInteger,
@@ -349,6 +350,11 @@ class ContactMessageCreateSchema(Schema):
 
 class ContactMessageListQuerySchema(PageQuerySchema):
     roomNumber = RoomNumber()
+    handled = QueryFlag(metadata={"description": "true: handled ones only; false: waiting ones"})
+
+
+class ContactMessageUpdateSchema(Schema):
+    handled = StrictBoolean(required=True)
 
 
 class ContactMessageSchema(Schema):
@@ -357,3 +363,8 @@ class ContactMessageSchema(Schema):
     roomNumber = fields.Str()
     message = fields.Str()
     createdAt = UtcDateTime()
+    handled = fields.Bool()
+    handledBy = fields.Dict(
+        allow_none=True, metadata={"description": "the actor who marked it handled"}
+    )
+    handledAt = UtcDateTime(allow_none=True)

@@ -12,9 +12,11 @@ from pymongo.errors import DuplicateKeyError
 from hotel_shared.mongo import WriteContention
 from hotel_shared.store import MongoStores
 from rooms.rules import bookings as booking_rules
+from rooms.rules import messages as message_rules
 from rooms.rules import rooms as room_rules
 from rooms.rules import stays as stay_rules
 from rooms.rules.bookings import CONFIRMED, HOLDING_STATUSES, Booking, BookingNotFound
+from rooms.rules.messages import ContactMessageNotFound, Message
 from rooms.rules.rooms import Room, RoomExists, RoomNotFound
 from rooms.rules.stays import Stay, StayNotFound
 
@@ -37,6 +39,11 @@ def _holding_during(first_night: str, departure: str) -> dict[str, Any]:
         "checkInDate": {"$lt": departure},
         "checkOutDate": {"$gt": first_night},
     }
+
+
+def _handled_is(handled: bool) -> dict[str, Any]:
+    # Messages stored before the flag have no `handled` field: they are waiting.
+    return {"handled": True} if handled else {"handled": {"$ne": True}}
 
 
 def _upgraded_page(page: tuple[list[Any], int], upgrade: Callable[[Any], Any]) -> tuple[list, int]:
@@ -267,13 +274,35 @@ class RoomsStores(MongoStores):
 
     # --- contact messages ------------------------------------------------------------------------
 
-    def insert_message(self, message: dict[str, Any]) -> dict[str, Any]:
+    def insert_message(self, message: Message) -> Message:
         self.db[CONTACT_MESSAGES_COLLECTION].insert_one(message, session=self.session)
+        return message
+
+    def get_message(self, message_id: str) -> Message:
+        message = self.db[CONTACT_MESSAGES_COLLECTION].find_one(
+            {"_id": message_id}, session=self.session
+        )
+        if message is None:
+            raise ContactMessageNotFound(message_id)
+        return message_rules.upgraded(message)
+
+    def save_message(self, message: Message, *, expected_handled: bool) -> Message:
+        """Compare-and-set on the flag: another desk moved it first → rerun the unit of work."""
+        result = self.db[CONTACT_MESSAGES_COLLECTION].replace_one(
+            {"_id": message["_id"], **_handled_is(expected_handled)}, message, session=self.session
+        )
+        if result.matched_count != 1:
+            raise WriteContention(f"contact message {message['_id']} changed meanwhile; try again")
         return message
 
     def find_messages(
         self, filters: Mapping[str, Any], limit: int, offset: int
-    ) -> tuple[list[dict[str, Any]], int]:
-        query = {"roomNumber": filters["roomNumber"]} if "roomNumber" in filters else {}
+    ) -> tuple[list[Message], int]:
+        query: dict[str, Any] = {}
+        if "roomNumber" in filters:
+            query["roomNumber"] = filters["roomNumber"]
+        if "handled" in filters:
+            query.update(_handled_is(filters["handled"]))
         messages = self.db[CONTACT_MESSAGES_COLLECTION]
-        return self.find_page(messages, query, NEWEST_FIRST, limit, offset)
+        page = self.find_page(messages, query, NEWEST_FIRST, limit, offset)
+        return _upgraded_page(page, message_rules.upgraded)

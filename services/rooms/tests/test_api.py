@@ -341,7 +341,7 @@ def test_dirty_to_inspected_is_409_invalid_transition(client, callers, stores):
         ("front_desk", "Dirty", 200, None),
         ("technician", "Dirty", 403, "status_change_not_allowed"),
         ("chef", "Dirty", 403, "role_not_allowed"),
-        ("guest", "Dirty", 403, "role_not_allowed"),
+        ("guest", "Dirty", 403, "status_change_not_allowed"),
     ],
 )
 def test_who_may_change_status(client, callers, stores, caller, new_status, status, code):
@@ -421,6 +421,54 @@ def test_do_not_disturb_needs_an_occupied_room(client, callers, stores):
     )
     assert response.status_code == 200
     assert response.get_json()["guestServiceStatus"] == "DoNotDisturb"
+
+
+def test_a_guest_sets_do_not_disturb_and_make_up_room_on_their_own_room(client, callers, stores):
+    add_room(stores, "204")
+    check_in_walk_in(stores, "204")
+    for request in ("DoNotDisturb", "MakeUpRoom", "None"):
+        response = client.patch(
+            "/api/rooms/204/status", json={"guestServiceStatus": request}, headers=callers.guest
+        )
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert stores.find_room("204")["guestServiceStatus"] == request
+    events = outbox_entries(stores, STATUS_CHANGED)[-3:]
+    assert [e["envelope"]["actor"]["role"] for e in events] == ["guest"] * 3
+    assert events[0]["envelope"]["data"]["changes"] == [
+        {"field": "guestServiceStatus", "oldValue": "None", "newValue": "DoNotDisturb"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"housekeepingStatus": "Clean"},
+        {"turndownStatus": "Required"},
+        {"hkOccupancy": "Vacant"},
+        {"guestServiceStatus": "DoNotDisturb", "turndownStatus": "Required"},
+    ],
+)
+def test_a_guest_may_set_nothing_but_the_guest_service_request(client, callers, stores, body):
+    add_room(stores, "204")
+    check_in_walk_in(stores, "204")
+    before = stores.find_room("204")
+    response = client.patch("/api/rooms/204/status", json=body, headers=callers.guest)
+    assert_problem(response, 403, "status_change_not_allowed")
+    assert stores.find_room("204")["version"] == before["version"]
+
+
+@pytest.mark.parametrize("room_number", ["101", "999"])
+def test_a_guest_may_not_touch_another_room(client, callers, stores, room_number):
+    add_room(stores, "101")
+    check_in_walk_in(stores, "101")
+    response = client.patch(
+        f"/api/rooms/{room_number}/status",
+        json={"guestServiceStatus": "DoNotDisturb"},
+        headers=callers.guest,
+    )
+    # Another room, existing or not, is refused alike: a guest learns nothing about it.
+    assert_problem(response, 403, "not_your_room")
+    assert stores.find_room("101")["guestServiceStatus"] == "None"
 
 
 def test_housekeeping_reporting_vacant_on_an_occupied_room_is_a_skip(client, callers, stores):

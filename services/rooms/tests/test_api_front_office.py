@@ -286,3 +286,84 @@ def test_guest_writes_to_the_front_desk_for_their_own_room_only(client, callers,
     assert_problem(
         client.get("/api/contact-messages", headers=callers.guest), 403, "role_not_allowed"
     )
+
+
+def write_message(client, headers, text="More towels please", room_number="204"):
+    body = {"name": "Guest", "roomNumber": room_number, "message": text}
+    created = client.post("/api/contact-messages", json=body, headers=headers)
+    assert created.status_code == 201, created.get_data(as_text=True)
+    return created.get_json()
+
+
+def mark(client, headers, message_id, handled=True):
+    return client.patch(
+        f"/api/contact-messages/{message_id}", json={"handled": handled}, headers=headers
+    )
+
+
+def test_the_desk_marks_a_message_handled_and_keeps_who_and_when(client, callers, stores):
+    message = write_message(client, callers.guest)
+    assert (message["handled"], message["handledBy"], message["handledAt"]) == (False, None, None)
+    handled = mark(client, callers.front_desk, message["id"])
+    assert handled.status_code == 200, handled.get_data(as_text=True)
+    body = handled.get_json()
+    assert body["handled"] is True
+    assert body["handledBy"]["username"] == "frontdesk"
+    assert body["handledAt"].endswith("Z")
+    # Marking it again (another desk, a double click) keeps the first handler.
+    again = mark(client, callers.admin, message["id"]).get_json()
+    assert (again["handledBy"], again["handledAt"]) == (body["handledBy"], body["handledAt"])
+    reopened = mark(client, callers.admin, message["id"], handled=False).get_json()
+    assert (reopened["handled"], reopened["handledBy"], reopened["handledAt"]) == (
+        False,
+        None,
+        None,
+    )
+
+
+def test_the_message_list_filters_waiting_and_handled(client, callers, stores):
+    first = write_message(client, callers.guest, "Towels")
+    write_message(client, callers.guest, "Pillows")
+    # A message stored before the flag existed is waiting.
+    stores.db["contact_messages"].insert_one(
+        {
+            "_id": "0" * 32,
+            "name": "Old",
+            "roomNumber": "204",
+            "message": "Iron",
+            "createdBy": None,
+            "createdAt": utc_now() - timedelta(days=1),
+        }
+    )
+    mark(client, callers.front_desk, first["id"])
+
+    def texts(**query):
+        listed = client.get("/api/contact-messages", query_string=query, headers=callers.front_desk)
+        assert listed.status_code == 200, listed.get_data(as_text=True)
+        return [m["message"] for m in listed.get_json()["items"]]
+
+    assert texts() == ["Pillows", "Towels", "Iron"]
+    assert texts(handled="false") == ["Pillows", "Iron"]
+    assert texts(handled="true") == ["Towels"]
+    assert_problem(
+        client.get("/api/contact-messages?handled=1", headers=callers.front_desk),
+        422,
+        "validation_failed",
+    )
+
+
+def test_only_the_desk_marks_messages_and_an_unknown_one_is_404(client, callers, stores):
+    message = write_message(client, callers.guest)
+    for caller in ("supervisor", "housekeeper", "guest"):
+        assert_problem(
+            mark(client, getattr(callers, caller), message["id"]), 403, "role_not_allowed"
+        )
+    assert_problem(mark(client, callers.front_desk, "f" * 32), 404, "contact_message_not_found")
+    bad = client.patch(
+        f"/api/contact-messages/{message['id']}",
+        json={"handled": "yes", "message": "changed"},
+        headers=callers.front_desk,
+    )
+    assert set(assert_problem(bad, 422, "validation_failed")["errors"]) == {"handled", "message"}
+    listed = client.get("/api/contact-messages", headers=callers.front_desk).get_json()
+    assert [m["handled"] for m in listed["items"]] == [False]

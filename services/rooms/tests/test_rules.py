@@ -123,6 +123,39 @@ def test_maintenance_staff_may_not_even_report_occupancy():
         rules.check_status_permission("staff", "maintenance", {"hkOccupancy": "Vacant"})
 
 
+GUEST_OF_204 = Principal(user_id="g-204", username="guest", role="guest", room_number="204")
+
+
+def test_a_guest_may_set_the_guest_service_request_of_their_own_room():
+    rules.check_status_change_allowed(GUEST_OF_204, "204", {"guestServiceStatus": "DoNotDisturb"})
+    with pytest.raises(NotYourRoom):
+        rules.check_status_change_allowed(GUEST_OF_204, "205", {"guestServiceStatus": "None"})
+    with pytest.raises(rules.StatusChangeNotAllowed) as raised:
+        rules.check_status_change_allowed(
+            GUEST_OF_204, "204", {"guestServiceStatus": "None", "turndownStatus": "Required"}
+        )
+    assert raised.value.extensions["fields"] == ["turndownStatus"]
+
+
+def test_a_handled_message_keeps_its_first_handler():
+    desk = Principal(user_id="u1", username="frontdesk", role="frontOffice")
+    now = datetime(2025, 5, 1, 9, 30, tzinfo=UTC)
+    waiting = messages.new_contact_message(GUEST_OF_204, "Ada", "204", "Towels", now)
+    handled = messages.mark_handled(waiting, True, desk, now)
+    assert (handled["handled"], handled["handledBy"]["username"], handled["handledAt"]) == (
+        True,
+        "frontdesk",
+        now,
+    )
+    assert messages.mark_handled(handled, True, desk, now) is None
+    reopened = messages.mark_handled(handled, False, desk, now)
+    assert (reopened["handled"], reopened["handledBy"], reopened["handledAt"]) == (
+        False,
+        None,
+        None,
+    )
+
+
 @pytest.mark.parametrize(
     ("front_office", "hk_occupancy", "discrepancy"),
     [

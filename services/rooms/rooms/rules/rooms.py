@@ -10,6 +10,7 @@ from typing import Any
 
 from hotel_shared import versions
 from hotel_shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from hotel_shared.principal import Principal, check_guest_room
 
 Room = dict[str, Any]
 
@@ -36,6 +37,9 @@ ALLOWED_HOUSEKEEPING_MOVES: dict[str, tuple[str, ...]] = {
 }
 
 STATUS_EDITOR_ROLES = ("hotelAdmin", "frontOffice", "supervisor", "staff")
+# The status route also lets a guest in, for the guest-service request of their own room only.
+STATUS_ROUTE_ROLES = (*STATUS_EDITOR_ROLES, "guest")
+GUEST_STATUS_FIELDS = ("guestServiceStatus",)
 INSPECTOR_ROLES = ("hotelAdmin", "supervisor")
 ANALYTICS_ROLES = ("hotelAdmin", "frontOffice", "supervisor")
 HOUSEKEEPING_DEPARTMENT = "housekeeping"
@@ -175,6 +179,21 @@ def check_status_permission(role: str, department: str | None, changes: Mapping[
     new_status = changes.get("housekeepingStatus")
     if new_status and not may_set_housekeeping_status(role, department, new_status):
         raise InspectionNotAllowed("only a supervisor or hotelAdmin may mark a room Inspected")
+
+
+def check_status_change_allowed(
+    principal: Principal, room_number: str, changes: Mapping[str, Any]
+) -> None:
+    """Staff by role and department; a guest only DND / Make Up Room / None of their own room."""
+    if not principal.is_guest:
+        check_status_permission(principal.role, principal.department, changes)
+        return
+    check_guest_room(principal, room_number)
+    others = sorted(set(changes) - set(GUEST_STATUS_FIELDS))
+    if others:
+        raise StatusChangeNotAllowed(
+            f"a guest may set only guestServiceStatus, not {', '.join(others)}", fields=others
+        )
 
 
 def check_version(room: Mapping[str, Any], expected_version: int | None) -> None:

@@ -1,4 +1,4 @@
-"""Contact message use cases: a guest writes to the front desk; the desk reads."""
+"""Contact message use cases: a guest writes to the front desk; the desk reads and handles."""
 
 from __future__ import annotations
 
@@ -28,3 +28,17 @@ def list_contact_messages(
     stores: RoomsStores, ctx: Context, filters: Mapping[str, Any], limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
     return stores.find_messages(filters, limit, offset)
+
+
+@unit_of_work
+def mark_contact_message_handled(
+    stores: RoomsStores, ctx: Context, message_id: str, handled: bool
+) -> dict[str, Any]:
+    """The desk marks a message handled (who, when) or waiting again; a repeat writes nothing."""
+    with stores.transaction() as tx:
+        message = tx.get_message(message_id)
+        updated = rules.mark_handled(message, handled, ctx.principal, utc_now())
+        if updated is None:
+            return message
+        tx.save_message(updated, expected_handled=message["handled"])
+    return updated

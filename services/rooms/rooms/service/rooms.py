@@ -94,8 +94,7 @@ def update_room_status(
     policy: HousekeepingPolicy,
 ) -> Room:
     """Apply a housekeeping/guest-service update; a change to what it already is writes nothing."""
-    principal = ctx.principal
-    rules.check_status_permission(principal.role, principal.department, changes)
+    rules.check_status_change_allowed(ctx.principal, room_number, changes)
     with stores.transaction() as tx:
         room = tx.get_room(room_number)
         rules.check_version(room, expected_version)
