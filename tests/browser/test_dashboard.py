@@ -8,10 +8,16 @@ import re
 from playwright.sync_api import expect
 
 
-def test_front_desk_signs_in_and_lands_on_the_room_grid(open_session):
+def open_rooms(page):
+    page.get_by_role("link", name="Rooms", exact=True).click()
+    expect(page.get_by_role("heading", name="Rooms", level=1)).to_be_visible()
+
+
+def test_front_desk_signs_in_lands_on_today_and_opens_the_room_grid(open_session):
     desk = open_session()
     page = desk.sign_in("frontdesk")
-    expect(page.get_by_role("heading", name="Rooms", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
+    open_rooms(page)
     expect(page.get_by_role("heading", name="Floor 1")).to_be_visible()
     expect(page.get_by_role("heading", name="Floor 2")).to_be_visible()
     room = page.get_by_role("group", name="Room 101")
@@ -35,6 +41,7 @@ def test_wrong_password_is_explained(open_session):
 def test_a_status_change_reaches_another_open_grid_live(open_session, gateway):
     desk, supervisor = open_session(), open_session()
     desk_page = desk.sign_in("frontdesk")
+    open_rooms(desk_page)
     watching = supervisor.sign_in("supervisor")
     watching.get_by_role("link", name="Rooms").click()
     supervisor.wait_live()
@@ -71,7 +78,7 @@ def test_a_reload_keeps_the_session_through_the_refresh_cookie_and_sign_out_ends
     desk = open_session()
     page = desk.sign_in("frontdesk")
     page.reload()
-    expect(page.get_by_role("heading", name="Rooms", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
     cookies = {c["name"]: c for c in desk.context.cookies()}
     assert cookies["hotel_refresh"]["httpOnly"] is True
     assert cookies["hotel_refresh"]["path"] == "/api/auth/"
@@ -88,7 +95,8 @@ def test_a_reload_keeps_the_session_through_the_refresh_cookie_and_sign_out_ends
 
 def test_each_role_lands_on_its_home(open_session):
     homes = {
-        "admin": ("heading", "Rooms"),
+        "admin": ("heading", "Today"),
+        "frontdesk": ("heading", "Today"),
         "supervisor": ("heading", "Requests & tasks"),
         "chef": ("heading", "Kitchen"),
         "housekeeper": ("heading", "Use the staff app"),
@@ -133,6 +141,10 @@ def test_axe_finds_no_serious_violation_on_the_login_page(open_session):
 def test_axe_finds_no_serious_violation_on_any_signed_in_page(open_session):
     session = open_session()
     page = session.sign_in("admin")
+    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="Show arrivals")).to_be_visible()
+    assert session.axe_violations() == []
+    open_rooms(page)
     expect(page.get_by_role("group", name="Room 101")).to_be_visible()
     assert session.axe_violations() == []
     page.get_by_role("link", name="Requests & tasks").click()
@@ -240,6 +252,7 @@ def test_check_in_with_the_readiness_gate_and_check_out(open_session, gateway):
 def test_the_room_drawer_puts_a_room_out_of_order_and_ends_it(open_session):
     desk = open_session()
     page = desk.sign_in("frontdesk")
+    open_rooms(page)
     page.get_by_role("button", name="Details for room 103").click()
     drawer = page.get_by_role("dialog", name="Room 103")
     expect(drawer).to_be_visible()
@@ -263,6 +276,7 @@ def test_the_room_drawer_puts_a_room_out_of_order_and_ends_it(open_session):
 def test_after_a_reconnect_the_grid_catches_up_on_what_it_missed(open_session, gateway):
     desk = open_session()
     page = desk.sign_in("frontdesk")
+    open_rooms(page)
     desk.wait_live()
     desk.context.set_offline(True)
     expect(page.get_by_role("status").filter(has_text="Reconnecting")).to_be_visible()
@@ -281,3 +295,50 @@ def test_after_a_reconnect_the_grid_catches_up_on_what_it_missed(open_session, g
     desk.context.set_offline(False)
     desk.wait_live()
     expect(page.get_by_role("group", name="Room 110")).to_contain_text("PU")
+
+
+def test_today_links_each_count_to_the_filtered_view(open_session, gateway):
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    room = gateway.request("GET", "/api/rooms/204", as_user="admin")
+    put = gateway.request(
+        "POST",
+        "/api/rooms/204/out-of-order",
+        as_user="admin",
+        json={
+            "kind": "OutOfOrder",
+            "reason": "Broken window",
+            "from": now.isoformat(),
+            "to": (now + datetime.timedelta(days=2)).isoformat(),
+            "returnStatus": "Dirty",
+        },
+        headers={"If-Match": room.headers["ETag"]},
+    )
+    assert put.status_code in (200, 201), put.text
+    session = open_session()
+    page = session.sign_in("admin")
+    card = page.get_by_role("listitem").filter(
+        has=page.get_by_role("heading", name="Out of order", exact=True)
+    )
+    expect(card).to_contain_text("Room 204 · Broken window")
+    card.get_by_role("link", name="Show out of order").click()
+    expect(page.get_by_role("heading", name="Rooms", level=1)).to_be_visible()
+    assert "outOfOrder=1" in page.url
+    expect(page.get_by_role("group", name="Room 204")).to_contain_text("OOO")
+    # Only rooms out of order are on the filtered grid.
+    expect(page.get_by_role("group", name="Room 101")).to_have_count(0)
+    # The filter is in the address: a reload keeps it, "Clear filters" removes it.
+    page.reload()
+    expect(page.get_by_role("group", name="Room 204")).to_be_visible()
+    expect(page.get_by_role("group", name="Room 101")).to_have_count(0)
+    page.get_by_role("button", name="Clear filters").click()
+    expect(page.get_by_role("group", name="Room 101")).to_be_visible()
+    assert "outOfOrder" not in page.url
+    room = gateway.request("GET", "/api/rooms/204", as_user="admin")
+    ended = gateway.request(
+        "DELETE",
+        "/api/rooms/204/out-of-order",
+        as_user="admin",
+        headers={"If-Match": room.headers["ETag"]},
+    )
+    assert ended.status_code == 200, ended.text
+    assert session.console_errors == []

@@ -3,7 +3,7 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { getUser, logout, onSessionChange, restoreSession, type User } from "./api";
 import { connect, disconnect, onConnectionState, type ConnectionState } from "./socket";
-import { homeFor, NOT_IN_NAVIGATION, pagesFor, PAGE_TITLES, type PageId } from "./roles";
+import { homeFor, NAV_SECTIONS, NOT_IN_NAVIGATION, pagesFor, PAGE_TITLES, type PageId } from "./roles";
 import { useRoute } from "./route";
 import { Bell } from "./components/Bell";
 import { Toasts } from "./components/Toasts";
@@ -108,15 +108,6 @@ function Shell({ user }: { user: User }) {
       <a class="skip" href="#main">Skip to content</a>
       <header class="topbar">
         <span class="brand">Hotel operations</span>
-        <nav aria-label="Main">
-          <ul>
-            {pages.filter((id) => !NOT_IN_NAVIGATION.has(id)).map((id) => (
-              <li key={id}>
-                <a href={`#/${id}`} aria-current={id === page ? "page" : undefined}>{PAGE_TITLES[id]}</a>
-              </li>
-            ))}
-          </ul>
-        </nav>
         <div class="topbar-right">
           {live && <Connection />}
           {live && <Bell />}
@@ -126,9 +117,29 @@ function Shell({ user }: { user: User }) {
           <button type="button" onClick={() => void logout()}>Sign out</button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
-        <Page page={page} user={user} />
-      </main>
+      <div class="body">
+        <nav aria-label="Main" class="sidenav">
+          {NAV_SECTIONS.map(([section, ids]) => {
+            const mine = ids.filter((id) => pages.includes(id) && !NOT_IN_NAVIGATION.has(id));
+            if (mine.length === 0) return null;
+            return (
+              <div key={section} class="nav-section">
+                {pages.length > 3 && <h2 class="nav-heading">{section}</h2>}
+                <ul>
+                  {mine.map((id) => (
+                    <li key={id}>
+                      <a href={`#/${id}`} aria-current={id === page ? "page" : undefined}>{PAGE_TITLES[id]}</a>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            );
+          })}
+        </nav>
+        <main id="main" tabIndex={-1}>
+          <Page page={page} user={user} />
+        </main>
+      </div>
       {live && <Toasts />}
     </div>
   );

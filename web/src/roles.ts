@@ -39,6 +39,16 @@ export const PAGE_TITLES: Record<PageId, string> = {
 /** Pages reached from another page (the daily report from analytics), not from the navigation. */
 export const NOT_IN_NAVIGATION: ReadonlySet<PageId> = new Set(["report"]);
 
+/** The navigation's sections, in order; a section with none of the role's pages is left out. */
+export const NAV_SECTIONS: [string, PageId[]][] = [
+  ["Front office", ["today", "rooms", "frontdesk", "bookings", "messages"]],
+  ["Operations", ["tasks", "alerts"]],
+  ["Food & beverage", ["kitchen", "menu"]],
+  ["Insight", ["analytics", "audit"]],
+  ["Administration", ["users", "settings"]],
+  ["Staff", ["staff"]],
+];
+
 export function pagesFor(user: User): PageId[] {
   switch (user.role) {
     case "hotelAdmin":

@@ -19,9 +19,22 @@ export function useRoute(): Route {
   useEffect(() => {
     const update = () => setRoute(currentRoute());
     window.addEventListener("hashchange", update);
-    return () => window.removeEventListener("hashchange", update);
+    window.addEventListener(REPLACED, update);
+    return () => {
+      window.removeEventListener("hashchange", update);
+      window.removeEventListener(REPLACED, update);
+    };
   }, []);
   return route;
+}
+
+// replaceState fires no hashchange: this event tells useRoute instead.
+const REPLACED = "hotel:route-replaced";
+
+/** Change the filters of the current page without a history entry per click. */
+export function replaceRoute(link: string): void {
+  window.history.replaceState(window.history.state, "", link);
+  window.dispatchEvent(new Event(REPLACED));
 }
 
 /** The link to a page with filters (empty values are left out). */

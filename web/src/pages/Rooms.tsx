@@ -1,6 +1,7 @@
 // The live room grid by floor: two status axes never merged, colour always with glyph and text,
 // filters, and the housekeeping moves this role may make (PATCH with If-Match).
 import { useMemo, useState } from "preact/hooks";
+import { linkTo, replaceRoute, useRoute } from "../route";
 import { api, ApiError, type Page, type User } from "../api";
 import { describeError, useResource } from "../live";
 import { allowedMoves } from "../roles";
@@ -47,6 +48,22 @@ interface Filters {
 
 const NO_FILTERS: Filters = { status: "", occupancy: "", floor: "", type: "", discrepancies: false, outOfOrder: false };
 
+// The filters live in the hash (`#/rooms?status=Dirty&floor=2`), so another page can link to them.
+function filtersFrom(params: URLSearchParams): Filters {
+  return {
+    status: params.get("status") ?? "",
+    occupancy: params.get("occupancy") ?? "",
+    floor: params.get("floor") ?? "",
+    type: params.get("type") ?? "",
+    discrepancies: params.get("discrepancies") === "1",
+    outOfOrder: params.get("outOfOrder") === "1",
+  };
+}
+
+function linkFor(f: Filters): string {
+  return linkTo("rooms", { ...f, discrepancies: f.discrepancies ? 1 : undefined, outOfOrder: f.outOfOrder ? 1 : undefined });
+}
+
 function matches(room: Room, f: Filters): boolean {
   return (
     (!f.status || room.housekeepingStatus === f.status) &&
@@ -60,7 +77,8 @@ function matches(room: Room, f: Filters): boolean {
 
 export function Rooms({ user }: { user: User }) {
   const rooms = useResource(() => api<Page<Room>>("GET", "/api/rooms", { query: { limit: 500 } }), ["room.", "customer."]);
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const filters = filtersFrom(useRoute().params);
+  const setFilters = (next: Filters) => replaceRoute(linkFor(next));
   const [pending, setPending] = useState<Record<string, string>>({});
   const [message, setMessage] = useState("");
   const [drawer, setDrawer] = useState<string | null>(null);
