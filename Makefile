@@ -105,7 +105,7 @@ test: install web browser
 	for name in "$${failed[@]}"; do echo "  FAILED  $$name"; done; \
 	[ $${#failed[@]} -eq 0 ]
 
-bench: install
+bench: install web browser
 	@command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
 	$(PY) bench/run.py
 
