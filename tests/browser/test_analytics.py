@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import datetime
 import re
+import time
+import uuid
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -44,6 +46,66 @@ def work_a_request_to_completion(gateway, room: str, job_type: str, worker: str)
         )
         assert moved.status_code == 200, moved.text
     return task_id
+
+
+def deliver_an_order(gateway, room: str) -> dict:
+    """A guest checked in to `room` orders a club sandwich and the kitchen delivers it."""
+    today = datetime.date.today()
+    booked = gateway.request(
+        "POST",
+        "/api/bookings",
+        as_user="frontdesk",
+        json={
+            "roomNumber": room,
+            "customerName": "Grace Hopper",
+            "customerEmail": "grace@example.com",
+            "checkInDate": today.isoformat(),
+            "checkOutDate": (today + 2 * DAY).isoformat(),
+        },
+    )
+    assert booked.status_code == 201, booked.text
+    stay = gateway.request(
+        "POST", "/api/customers", as_user="frontdesk", json={"bookingId": booked.json()["id"]}
+    )
+    assert stay.status_code == 201, stay.text
+    guest = None
+    deadline = time.monotonic() + 15
+    # auth and fnb learn the check-in from its event: poll until both know the stay.
+    while guest is None and time.monotonic() < deadline:
+        signed_in = gateway.request(
+            "POST",
+            "/api/auth/guest-login",
+            json={"roomNumber": room, "specialId": booked.json()["specialId"]},
+        )
+        if signed_in.status_code == 200:
+            headers = {"Authorization": f"Bearer {signed_in.json()['accessToken']}"}
+            cart = gateway.request("GET", f"/api/carts/{room}", headers=headers)
+            guest = headers if cart.status_code == 200 else None
+        if guest is None:
+            time.sleep(0.2)
+    assert guest is not None, "the guest could not order within 15 s of the check-in"
+    menu = gateway.request("GET", "/api/menu", headers=guest).json()["items"]
+    club = next(food for food in menu if food["name"] == "Club sandwich")
+    added = gateway.request(
+        "POST",
+        f"/api/carts/{room}/items",
+        headers=guest,
+        json={"foodId": club["id"], "quantity": 2},
+    )
+    assert added.status_code == 201, added.text
+    placed = gateway.request(
+        "POST",
+        f"/api/carts/{room}/checkout",
+        headers={**guest, "Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert placed.status_code == 201, placed.text
+    order = placed.json()
+    for status in ("acknowledged", "preparing", "on the way", "delivered"):
+        moved = gateway.request(
+            "PATCH", f"/api/orders/{order['id']}/status", as_user="chef", json={"status": status}
+        )
+        assert moved.status_code == 200, moved.text
+    return order
 
 
 def body_rows(table) -> list[list[str]]:
@@ -194,7 +256,8 @@ def test_a_custom_range_asks_the_services_for_those_days(open_session, gateway):
     assert admin.console_errors == []
 
 
-def test_the_restaurant_admin_sees_fnb_only(open_session, gateway):
+def test_the_restaurant_admin_sees_fnb_only_with_the_api_numbers(open_session, gateway):
+    deliver_an_order(gateway, "110")
     chef = open_session()
     page = chef.sign_in("chef")
     refused = []
@@ -204,19 +267,40 @@ def test_the_restaurant_admin_sees_fnb_only(open_session, gateway):
     expect(fnb).to_be_visible()
     first, last = last_seven_days()
     report = analytics(gateway, "chef", "fnb", first, last)
+    assert report["delivered"] >= 1
     expect(kpi(page, "F&B orders")).to_have_text(re.compile(rf"^F&B orders\s*{report['orders']}$"))
-    expect(kpi(page, "F&B revenue")).to_contain_text(report["revenue"])
-    expect(
-        page.get_by_role("main").get_by_role("heading", name="Department performance")
-    ).to_have_count(0)
-    expect(page.get_by_role("main").get_by_role("heading", name="Rooms", level=2)).to_have_count(0)
+    expect(kpi(page, "F&B revenue")).to_have_text(
+        re.compile(rf"^F&B revenue\s*{re.escape(report['revenue'])}\b")
+    )
+    expect(kpi(page, "Avg delivery")).to_have_text(
+        re.compile(rf"^Avg delivery\s*{re.escape(minutes(report['avgDeliveryMinutes']))}$")
+    )
+    top = page.get_by_role("table", name="Top items by quantity")
+    assert body_rows(top)[: len(report["topItems"])] == [
+        [
+            item["name"],
+            item["kind"],
+            str(item["quantity"]),
+            f"{item['revenue']} {report['currency']}",
+        ]
+        for item in report["topItems"]
+    ]
+    name, exported = downloaded_rows(page, "Export CSV of F&B orders and revenue per day")
+    assert name == f"f-b-orders-and-revenue-per-day_{first}_to_{last}.csv"
+    assert exported == [["day", "Orders", "Delivered", "Cancelled", "Revenue"]] + [
+        [d["day"], str(d["orders"]), str(d["delivered"]), str(d["cancelled"]), d["revenue"]]
+        for d in report["byDay"]
+    ]
+    main = page.get_by_role("main")
+    expect(main.get_by_role("heading", name="Department performance")).to_have_count(0)
+    expect(main.get_by_role("heading", name="Rooms", level=2)).to_have_count(0)
     expect(page.get_by_role("link", name="Daily operations report")).to_have_count(0)
     assert refused == []
     assert chef.axe_violations() == []
     assert chef.console_errors == []
 
 
-def test_a_supervisor_sees_their_department_first(open_session, gateway):
+def test_a_supervisor_sees_their_department_first_and_numbers_move_live(open_session, gateway):
     created = gateway.request(
         "POST",
         "/api/requests",
@@ -227,10 +311,25 @@ def test_a_supervisor_sees_their_department_first(open_session, gateway):
     supervisor = open_session()
     page = supervisor.sign_in("supervisor")
     page.get_by_role("link", name="Analytics").click()
+    supervisor.wait_live()
     departments = page.get_by_role("table", name="Departments")
     first_row = departments.get_by_role("row").nth(1)
     expect(first_row.get_by_role("rowheader")).to_have_text("housekeeping (yours)")
     expect(page.get_by_role("main").get_by_role("heading", name="Food & beverage")).to_have_count(0)
+
+    first, last = last_seven_days()
+    before = analytics(gateway, "supervisor", "departments", first, last)
+    total = sum(d["requests"] for d in before["departments"])
+    expect(kpi(page, "Requests")).to_have_text(re.compile(rf"^Requests\s*{total}$"))
+    # A new request elsewhere: the supervisor's figures follow without a reload.
+    another = gateway.request(
+        "POST",
+        "/api/requests",
+        as_user="frontdesk",
+        json={"roomNumber": "210", "jobType": "linen", "priority": "low"},
+    )
+    assert another.status_code == 201, another.text
+    expect(kpi(page, "Requests")).to_have_text(re.compile(rf"^Requests\s*{total + 1}$"))
     assert supervisor.console_errors == []
 
 

@@ -39,7 +39,6 @@ export function chartRows(labelHeader: string, labels: string[], series: Series[
 export function Chart({ id, title, labelHeader, labels, series, fileTail, summary }: ChartProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const data = JSON.stringify([labels, series]);
-
   const [failed, setFailed] = useState(false);
 
   useEffect(() => {

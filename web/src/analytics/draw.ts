@@ -52,5 +52,6 @@ export function draw(canvas: HTMLCanvasElement, labels: string[], series: DrawSe
       },
     },
   });
+  canvas.dataset.drawn = "true"; // for screenshots: the chart is on the canvas
   return () => chart.destroy();
 }

@@ -224,7 +224,7 @@ function DepartmentSection({ user, resource, range, fileTail }: { user: User; re
                   {employees.map((e) => (
                     <tr key={`${e.department}|${e.employeeId}`}>
                       <th scope="row">{e.employeeId}</th>
-                      <td>{e.department}</td>
+                      <td class="text">{e.department}</td>
                       <td>{e.assigned}</td>
                       <td>{e.acknowledged}</td>
                       <td>{e.completed}</td>
@@ -298,10 +298,10 @@ export function OutOfOrderTable({ rooms }: { rooms: RoomsReport }) {
           {rooms.outOfOrderRooms.map((r) => (
             <tr key={r.roomNumber}>
               <th scope="row">{r.roomNumber}</th>
-              <td>{r.kind}</td>
-              <td>{r.reason}</td>
-              <td>{new Date(r.from).toLocaleString()}</td>
-              <td>{r.to ? new Date(r.to).toLocaleString() : "open-ended"}</td>
+              <td class="text">{r.kind}</td>
+              <td class="text">{r.reason}</td>
+              <td class="text">{new Date(r.from).toLocaleString()}</td>
+              <td class="text">{r.to ? new Date(r.to).toLocaleString() : "open-ended"}</td>
             </tr>
           ))}
         </tbody>
@@ -360,7 +360,7 @@ function FnbSection({ resource, fileTail }: { resource: Resource<FnbReport | nul
                   {report.topItems.map((item) => (
                     <tr key={`${item.kind}|${item.id}`}>
                       <th scope="row">{item.name}</th>
-                      <td>{item.kind}</td>
+                      <td class="text">{item.kind}</td>
                       <td>{item.quantity}</td>
                       <td>{money(item.revenue, report.currency)}</td>
                     </tr>
