@@ -1,9 +1,13 @@
-// Arrivals and in-house stays: check-in with the readiness gate (override needs a reason) and
-// check-out. Live through booking, customer and room hints.
+// Arrivals and in-house stays: check-in with the readiness gate (override needs a reason),
+// extend a stay, check-out. `#/frontdesk?filter=waiting` shows only arrivals whose room is not
+// ready. Live through booking, customer and room hints.
 import { useState } from "preact/hooks";
 import { api, ApiError, type Page } from "../api";
+import { addDays, dayLabel, fieldErrors, today } from "../frontoffice/format";
 import { describeError, useResource } from "../live";
+import { linkTo, replaceRoute, useRoute } from "../route";
 import type { Room } from "./Rooms";
+import "../frontoffice/frontoffice.css";
 
 interface Booking {
   id: string;
@@ -24,12 +28,6 @@ interface Stay {
   status: string;
 }
 
-/** The hotel's day as the browser sees it (YYYY-MM-DD). */
-function today(): string {
-  const now = new Date();
-  return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
-}
-
 function isReady(room: Room | undefined): boolean {
   return !!room && room.frontOfficeStatus === "Vacant" && !room.outOfOrder && (room.housekeepingStatus === "Inspected" || room.housekeepingStatus === "Clean");
 }
@@ -45,9 +43,14 @@ export function FrontDesk() {
   const [message, setMessage] = useState("");
   const [overrideFor, setOverrideFor] = useState<string | null>(null);
   const [reason, setReason] = useState("");
+  const [extending, setExtending] = useState<string | null>(null);
 
   const roomByNumber = new Map((rooms.data?.items ?? []).map((r) => [r.roomNumber, r]));
-  const todays = (arrivals.data?.items ?? []).filter((b) => b.checkInDate <= day);
+  const route = useRoute();
+  const onlyWaiting = route.params.get("filter") === "waiting";
+  const allToday = (arrivals.data?.items ?? []).filter((b) => b.checkInDate <= day);
+  const waiting = allToday.filter((b) => !isReady(roomByNumber.get(b.roomNumber)));
+  const todays = onlyWaiting ? waiting : allToday;
   const reloadAll = () => Promise.all([arrivals.reload(), stays.reload(), rooms.reload()]);
 
   async function checkIn(booking: Booking, override?: string) {
@@ -95,7 +98,12 @@ export function FrontDesk() {
       <p class="status-line" role="status" aria-live="polite">{message}</p>
       {(arrivals.error || stays.error) && <p class="form-error" role="alert">{describeError((arrivals.error || stays.error)!)}</p>}
 
-      <h2 id="arrivals-title">Arriving today ({todays.length})</h2>
+      <div class="page-head">
+        <h2 id="arrivals-title">{onlyWaiting ? `Arriving today, room not ready (${todays.length} of ${allToday.length})` : `Arriving today (${todays.length})`}</h2>
+        <button type="button" aria-pressed={onlyWaiting} onClick={() => replaceRoute(linkTo("frontdesk", { filter: onlyWaiting ? undefined : "waiting" }))}>
+          Only rooms not ready ({rooms.data ? waiting.length : "…"})
+        </button>
+      </div>
       <table class="audit" aria-labelledby="arrivals-title">
         <thead>
           <tr>
@@ -141,7 +149,9 @@ export function FrontDesk() {
           })}
         </tbody>
       </table>
-      {arrivals.data && todays.length === 0 && <p class="muted">No arrival waiting.</p>}
+      {arrivals.data && todays.length === 0 && (
+        <p class="muted">{onlyWaiting && allToday.length > 0 ? "Every arriving guest's room is ready." : "No arrival waiting."}</p>
+      )}
 
       <h2 id="inhouse-title">In house ({stays.data?.items.length ?? 0})</h2>
       <table class="audit" aria-labelledby="inhouse-title">
@@ -160,11 +170,32 @@ export function FrontDesk() {
               <tr key={stay.id}>
                 <td>{stay.name}</td>
                 <td>{stay.roomNumber}</td>
-                <td>{departs}{departs <= day ? " (due out today)" : ""}</td>
+                <td>
+                  {dayLabel(departs)}
+                  {departs <= day ? " (due out today)" : ""}
+                  {stay.updatedCheckoutDate && <div class="muted fo-small">extended from {dayLabel(stay.checkoutDate)}</div>}
+                </td>
                 <td>
                   <button type="button" onClick={() => checkOut(stay)}>
                     Check out<span class="sr-only"> {stay.name}</span>
-                  </button>
+                  </button>{" "}
+                  {extending !== stay.id && (
+                    <button type="button" onClick={() => setExtending(stay.id)}>
+                      Extend stay<span class="sr-only"> {stay.name}</span>
+                    </button>
+                  )}
+                  {extending === stay.id && (
+                    <ExtendStay
+                      stay={stay}
+                      departs={departs}
+                      onDone={async (text) => {
+                        setMessage(text);
+                        setExtending(null);
+                        await reloadAll();
+                      }}
+                      onCancel={() => setExtending(null)}
+                    />
+                  )}
                 </td>
               </tr>
             );
@@ -172,5 +203,48 @@ export function FrontDesk() {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** A new departure date for an in-house guest; refusals (another booking, not in house) explained. */
+function ExtendStay({ stay, departs, onDone, onCancel }: { stay: Stay; departs: string; onDone: (text: string) => Promise<void>; onCancel: () => void }) {
+  const [date, setDate] = useState(addDays(departs, 1));
+  const [error, setError] = useState("");
+  const [saving, setSaving] = useState(false);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setSaving(true);
+    setError("");
+    try {
+      const updated = await api<Stay>("PATCH", `/api/customers/${encodeURIComponent(stay.id)}`, { body: { updatedCheckoutDate: date } });
+      await onDone(`${stay.name} in room ${stay.roomNumber} now departs ${dayLabel(updated.updatedCheckoutDate ?? date)}.`);
+    } catch (caught) {
+      const problem = caught as ApiError;
+      if (problem.code === "room_unavailable") {
+        setError(`Room ${stay.roomNumber} is booked for another guest on some of those nights. Choose an earlier date, or move the guest to another room.`);
+      } else if (problem.code === "customer_not_checked_in") {
+        setError(`${stay.name} is no longer checked in.`);
+      } else if (problem.status === 422) {
+        setError(fieldErrors(problem.errors).updatedCheckoutDate ?? describeError(problem));
+      } else {
+        setError(`Not extended: ${describeError(problem)}`);
+      }
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const errorId = `extend-error-${stay.id}`;
+  return (
+    <form class="fo-inline" aria-label={`Extend the stay of ${stay.name}`} onSubmit={submit}>
+      <label>
+        New departure
+        <input type="date" value={date} min={addDays(departs, 1)} required onInput={(e) => setDate(e.currentTarget.value)} aria-describedby={errorId} aria-invalid={error ? true : undefined} />
+      </label>
+      <button type="submit" class="primary" disabled={saving || !date}>{saving ? "Saving…" : "Save new date"}</button>
+      <button type="button" onClick={onCancel}>Cancel</button>
+      <p class="fo-field-error" id={errorId} role={error ? "alert" : undefined}>{error}</p>
+    </form>
   );
 }
