@@ -1,29 +1,19 @@
 // Requests and tasks: create a request and see where it went; a live board by status with the
-// assignee, the SLA clock written out, and the escalation level.
-import { useEffect, useState } from "preact/hooks";
+// assignee, the SLA clock written out, and the escalation level. Each card opens the task's drawer
+// (priority, reassign, notes, cancel). The needs-attention filters and the open task live in the
+// hash, so other screens link here: `#/tasks?filter=overdue|escalated|waiting|urgent&task=<id>`.
+import { useState } from "preact/hooks";
 import { api, ApiError, type Page, type User } from "../api";
 import { describeError, useResource } from "../live";
 import { mayCancelTasks } from "../roles";
+import { linkTo, replaceRoute, useRoute } from "../route";
+import { CancelTask, type DepartmentSla, TaskDrawer } from "../tasks/TaskDrawer";
+import { isOpen, slaText, type Task, useNow } from "../tasks/model";
+import "./Tasks.css";
 
-interface Task {
-  taskId: string;
-  room: string;
-  type: string;
-  department: string;
-  status: string;
-  priority: string;
-  description: string | null;
-  assignedTo: string | null;
-  employeeId: string | null;
-  dueDate: string;
-  acknowledgeBy: string;
-  escalationLevel: number;
-  version: number;
-}
+export { slaText } from "../tasks/model";
 
-interface Department {
-  code: string;
-  name: string;
+interface Department extends DepartmentSla {
   jobTypes: string[];
 }
 
@@ -42,30 +32,19 @@ const COLUMNS: [string, string][] = [
   ["completed", "Completed"],
 ];
 
-function minutesBetween(a: number, b: number): number {
-  return Math.max(0, Math.round((b - a) / 60000));
-}
+type Filter = "overdue" | "escalated" | "waiting" | "urgent";
+const FILTERS: readonly Filter[] = ["overdue", "escalated", "waiting", "urgent"];
 
-/** "Ack in 3 min" → "Due in 18 min" → "Overdue 4 min": the clock in words. */
-export function slaText(task: Task, now: number): { text: string; late: boolean } {
-  if (task.status === "completed" || task.status === "cancelled") return { text: task.status === "completed" ? "Done" : "Cancelled", late: false };
-  const due = Date.parse(task.dueDate);
-  if (now > due) return { text: `Overdue ${minutesBetween(due, now)} min`, late: true };
-  const ack = Date.parse(task.acknowledgeBy);
-  if ((task.status === "pending" || task.status === "assigned") && ack && now <= ack) return { text: `Ack in ${minutesBetween(now, ack)} min`, late: false };
-  return { text: `Due in ${minutesBetween(now, due)} min`, late: false };
-}
-
-function useNow(intervalMs = 30000): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
-    return () => window.clearInterval(timer);
-  }, [intervalMs]);
-  return now;
+function asFilter(value: string | null): Filter | "" {
+  return FILTERS.includes(value as Filter) ? (value as Filter) : "";
 }
 
 export function Tasks({ user }: { user: User }) {
+  const route = useRoute();
+  const only = asFilter(route.params.get("filter"));
+  const openTaskId = route.params.get("task") ?? "";
+  const go = (filter: Filter | "", task: string) => replaceRoute(linkTo("tasks", { filter, task }));
+
   const ownDepartment = user.role === "supervisor" ? user.department ?? "" : "";
   const [department, setDepartment] = useState(ownDepartment);
   const tasks = useResource(
@@ -78,25 +57,20 @@ export function Tasks({ user }: { user: User }) {
   const now = useNow();
   const [message, setMessage] = useState("");
 
-  async function cancel(task: Task) {
-    setMessage(`Cancelling the ${task.type} task for room ${task.room}…`);
-    try {
-      await api("PATCH", `/api/tasks/${encodeURIComponent(task.taskId)}/status`, { body: { status: "cancelled" }, ifMatch: task.version });
-      setMessage(`Cancelled the ${task.type} task for room ${task.room}.`);
-    } catch (caught) {
-      setMessage(`Not cancelled: ${describeError(caught as ApiError)}`);
-    }
-    await tasks.reload();
-  }
-
-  const [only, setOnly] = useState<"" | "pending" | "overdue" | "escalated">("");
   const all = tasks.data?.items ?? [];
-  const isOpen = (t: Task) => t.status !== "completed" && t.status !== "cancelled";
   const overdue = all.filter((t) => isOpen(t) && slaText(t, now).late);
   const escalated = all.filter((t) => isOpen(t) && t.escalationLevel > 0);
   const waiting = all.filter((t) => t.status === "pending");
-  const items = only === "pending" ? waiting : only === "overdue" ? overdue : only === "escalated" ? escalated : all;
-  const toggle = (what: typeof only) => setOnly(only === what ? "" : what);
+  const urgent = all.filter((t) => isOpen(t) && t.priority === "urgent");
+  const chosen: Record<Filter, Task[]> = { overdue, escalated, waiting, urgent };
+  const items = only ? chosen[only] : all;
+  const toggle = (what: Filter) => go(only === what ? "" : what, openTaskId);
+
+  function cancelled(text: string) {
+    setMessage(text);
+    void tasks.reload();
+  }
+
   return (
     <section aria-labelledby="tasks-title">
       <div class="page-head">
@@ -115,7 +89,12 @@ export function Tasks({ user }: { user: User }) {
           </button>
         </li>
         <li>
-          <button type="button" class="count" aria-pressed={only === "pending"} onClick={() => toggle("pending")}>
+          <button type="button" class="count alert" aria-pressed={only === "urgent"} onClick={() => toggle("urgent")}>
+            <span aria-hidden="true">‼</span> {urgent.length} urgent
+          </button>
+        </li>
+        <li>
+          <button type="button" class="count" aria-pressed={only === "waiting"} onClick={() => toggle("waiting")}>
             <span aria-hidden="true">…</span> {waiting.length} waiting for someone
           </button>
         </li>
@@ -131,9 +110,16 @@ export function Tasks({ user }: { user: User }) {
             ))}
           </select>
         </label>
+        {only && (
+          <p class="task-filter-note">
+            Showing {items.length} {only === "waiting" ? "waiting for someone" : only}.{" "}
+            <a href={linkTo("tasks")} onClick={(e) => { e.preventDefault(); go("", openTaskId); }}>Show all tasks</a>
+          </p>
+        )}
       </form>
       <p class="status-line" role="status" aria-live="polite">{message}</p>
       {tasks.error && <p class="form-error" role="alert">Tasks could not be loaded: {describeError(tasks.error)}</p>}
+      {tasks.data && all.length === 0 && <p class="muted">No requests yet. Use “New request” above when a guest or colleague asks for something.</p>}
       <div class="board">
         {COLUMNS.map(([status, title]) => {
           const column = items.filter((t) => t.status === status);
@@ -145,6 +131,7 @@ export function Tasks({ user }: { user: User }) {
               <ul>
                 {column.map((task) => {
                   const sla = slaText(task, now);
+                  const what = `the ${task.type} task for room ${task.room}`;
                   return (
                     <li key={task.taskId}>
                       <article class={`card priority-${task.priority}${sla.late ? " late" : ""}`} aria-label={`Room ${task.room} ${task.type}`}>
@@ -156,16 +143,18 @@ export function Tasks({ user }: { user: User }) {
                         <p class="muted">
                           {task.department} · {task.assignedTo ? `${task.assignedTo} (${task.employeeId})` : "unassigned"}
                         </p>
-                        <p class={sla.late ? "sla late" : "sla"} role="timer" title={`Due ${new Date(task.dueDate).toLocaleString()}`}>
+                        <p class={sla.late ? "task-clock late" : "task-clock"} role="timer" title={`Due ${new Date(task.dueDate).toLocaleString()}`}>
                           <span aria-hidden="true">{sla.late ? "⚠ " : "◷ "}</span>
                           {sla.text}
                           {task.escalationLevel > 0 && <span class="escalation"> · L{task.escalationLevel} → supervisor</span>}
                         </p>
-                        {mayCancelTasks(user) && status !== "completed" && (
-                          <button type="button" class="link" onClick={() => cancel(task)}>
-                            Cancel<span class="sr-only"> the {task.type} task for room {task.room}</span>
+                        <p class="task-card-actions">
+                          <button type="button" class="link" onClick={() => go(only, task.taskId)}>
+                            Details<span class="sr-only"> of {what}</span>
                           </button>
-                        )}
+                          {task.notes.length > 0 && <span class="muted">{task.notes.length} {task.notes.length === 1 ? "note" : "notes"}</span>}
+                          {mayCancelTasks(user) && isOpen(task) && <CancelTask task={task} onDone={cancelled} />}
+                        </p>
                       </article>
                     </li>
                   );
@@ -175,6 +164,9 @@ export function Tasks({ user }: { user: User }) {
           );
         })}
       </div>
+      {openTaskId && (
+        <TaskDrawer key={openTaskId} taskId={openTaskId} user={user} departments={departmentList} onChanged={() => void tasks.reload()} onClose={() => go(only, "")} />
+      )}
     </section>
   );
 }
