@@ -1,5 +1,6 @@
 // Analytics: department performance, rooms and F&B over a date range, by role; every chart has
 // its numbers as a table and a CSV export, and the figures reload on the events that move them.
+import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import type { User } from "../api";
 import { describeError, useResource, type Resource } from "../live";
@@ -128,6 +129,15 @@ function Kpis({ user, departments, rooms, fnb }: { user: User; departments: Depa
   );
 }
 
+/** A wide table scrolls sideways inside its own box, which the keyboard can reach to scroll it. */
+function TableWrap({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap" role="region" aria-label={`${label} (table)`} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
+
 function Loading<T>({ resource, what }: { resource: Resource<T>; what: string }) {
   if (resource.error) return <p class="form-error" role="alert">{what} could not be loaded: {describeError(resource.error)}</p>;
   if (resource.loading && !resource.data) return <p class="muted" role="status">Loading {what.toLowerCase()}…</p>;
@@ -153,7 +163,7 @@ function DepartmentSection({ user, resource, range, fileTail }: { user: User; re
       )}
       {report && departments.length > 0 && (
         <>
-          <div class="table-wrap">
+          <TableWrap label="Departments">
             <table class="figures">
               <caption>Departments</caption>
               <thead>
@@ -185,7 +195,7 @@ function DepartmentSection({ user, resource, range, fileTail }: { user: User; re
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           <Chart
             id="trend"
             title="Requests per day"
@@ -204,7 +214,7 @@ function DepartmentSection({ user, resource, range, fileTail }: { user: User; re
           {employees.length === 0 ? (
             <p class="empty">No request was assigned to anyone in this period.</p>
           ) : (
-            <div class="table-wrap">
+            <TableWrap label="Employees">
               <table class="figures">
                 <caption>Employees</caption>
                 <thead>
@@ -236,7 +246,7 @@ function DepartmentSection({ user, resource, range, fileTail }: { user: User; re
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )}
         </>
       )}
@@ -282,7 +292,7 @@ function RoomSection({ resource, fileTail }: { resource: Resource<RoomsReport | 
 
 export function OutOfOrderTable({ rooms }: { rooms: RoomsReport }) {
   return (
-    <div class="table-wrap">
+    <TableWrap label="Rooms out of order or out of service">
       <table class="figures">
         <caption>Rooms out of order or out of service</caption>
         <thead>
@@ -306,7 +316,7 @@ export function OutOfOrderTable({ rooms }: { rooms: RoomsReport }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 
@@ -345,7 +355,7 @@ function FnbSection({ resource, fileTail }: { resource: Resource<FnbReport | nul
           {report.topItems.length === 0 ? (
             <p class="empty">Nothing delivered yet in this period.</p>
           ) : (
-            <div class="table-wrap">
+            <TableWrap label="Top items by quantity">
               <table class="figures">
                 <caption>Top items by quantity</caption>
                 <thead>
@@ -367,7 +377,7 @@ function FnbSection({ resource, fileTail }: { resource: Resource<FnbReport | nul
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )}
         </>
       )}
