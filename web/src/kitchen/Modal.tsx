@@ -15,7 +15,7 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
   }, []);
 
   return (
-    <dialog ref={dialog} class="modal" aria-labelledby={titleId} onClose={onClose}>
+    <dialog ref={dialog} class="kt-modal" aria-labelledby={titleId} onClose={onClose}>
       <h2 id={titleId}>{title}</h2>
       {children}
     </dialog>

@@ -192,7 +192,7 @@ export function Kitchen({ user }: { user: User }) {
   const openCount = OPEN.reduce((sum, s) => sum + (board.data?.open[s].length ?? 0), 0);
 
   return (
-    <section aria-labelledby="kitchen-title" class="kitchen">
+    <section aria-labelledby="kitchen-title" class="kt-page">
       <div class="page-head">
         <h1 id="kitchen-title">Kitchen</h1>
         {board.asOf && (
@@ -207,7 +207,7 @@ export function Kitchen({ user }: { user: User }) {
       <ul class="summary" aria-label="Orders by status">
         {OPEN.map((status) => (
           <li key={status}>
-            <button type="button" class={`count order-${status.replace(/ /g, "-")}`} aria-pressed={filter === status} onClick={() => showFilter(status)}>
+            <button type="button" class={`count kt-count-${status.replace(/ /g, "-")}`} aria-pressed={filter === status} onClick={() => showFilter(status)}>
               <span aria-hidden="true">{COLUMNS[status].glyph}</span> {board.data?.open[status].length ?? 0} {COLUMNS[status].title.toLowerCase()}
             </button>
           </li>
@@ -220,14 +220,14 @@ export function Kitchen({ user }: { user: User }) {
       </ul>
 
       <p class="status-line" role="status" aria-live="polite">{message}</p>
-      <p class="announcement" role="status" aria-live="polite" aria-label="New orders">{announcement}</p>
+      <p class="kt-announcement" role="status" aria-live="polite" aria-label="New orders">{announcement}</p>
       {board.error && <p class="form-error" role="alert">Orders could not be loaded: {describeError(board.error)}</p>}
       {board.data && openCount === 0 && filter !== "delivered" && (
-        <p class="empty">No open orders. New room-service orders appear here as guests place them.</p>
+        <p class="kt-empty">No open orders. New room-service orders appear here as guests place them.</p>
       )}
 
       {filter !== "delivered" && (
-        <div class="board kitchen-board">
+        <div class="board kt-board">
           {columns.map((status) => {
             const orders = board.data?.open[status] ?? [];
             return (
@@ -236,7 +236,7 @@ export function Kitchen({ user }: { user: User }) {
                   <span aria-hidden="true">{COLUMNS[status].glyph} </span>
                   {COLUMNS[status].title} <span class="muted">({orders.length})</span>
                 </h2>
-                {orders.length === 0 && <p class="muted column-empty">None.</p>}
+                {orders.length === 0 && <p class="muted kt-column-empty">None.</p>}
                 <ul>
                   {orders.map((order) => (
                     <li key={order.id}>
@@ -259,7 +259,7 @@ export function Kitchen({ user }: { user: User }) {
         </div>
       )}
 
-      <details class="delivered" open={filter === "delivered"}>
+      <details class="kt-delivered" open={filter === "delivered"}>
         <summary>
           Delivered today ({delivered.length}){delivered.length > DELIVERED_SHOWN ? `, the last ${DELIVERED_SHOWN}` : ""}
         </summary>
@@ -295,25 +295,25 @@ function OrderCard(props: {
   const { order, now, isNew } = props;
   const late = isLate(order, now);
   const next = NEXT[order.status as OpenStatus];
-  const classes = ["card", "order-card", isNew ? "new" : "", late ? "late" : ""].filter(Boolean).join(" ");
+  const classes = ["card", "kt-card", isNew ? "kt-new" : "", late ? "kt-late" : ""].filter(Boolean).join(" ");
   return (
     <article class={classes} aria-label={orderName(order)}>
       <p class="card-head">
-        <strong class="order-room">Room {order.roomNumber}</strong>
+        <strong class="kt-room">Room {order.roomNumber}</strong>
         <span class="muted">{ticket(order)}</span>
-        {isNew && <span class="tag tag-new">New</span>}
+        {isNew && <span class="kt-tag kt-tag-new">New</span>}
         {late && (
-          <span class="tag tag-late">
+          <span class="kt-tag kt-tag-late">
             <span aria-hidden="true">⚠ </span>Late
           </span>
         )}
       </p>
-      <ul class="order-items" aria-label="Items">
+      <ul class="kt-items" aria-label="Items">
         {order.items.map((line) => (
           <li key={line.itemId}>
-            <span class="qty">{line.quantity} ×</span> {line.name}
+            <span class="kt-qty">{line.quantity} ×</span> {line.name}
             {line.comboContents && line.comboContents.length > 0 && (
-              <span class="muted combo-contents"> ({line.comboContents.map((c) => `${c.quantity} × ${c.name}`).join(", ")})</span>
+              <span class="muted kt-combo"> ({line.comboContents.map((c) => `${c.quantity} × ${c.name}`).join(", ")})</span>
             )}
           </li>
         ))}
@@ -321,7 +321,7 @@ function OrderCard(props: {
       <p>
         Total <strong>{formatMoney(order.totalPrice, order.currency)}</strong>
       </p>
-      <p class="age" role="timer" title={new Date(order.checkedOutAt).toLocaleString()}>
+      <p class="kt-age" role="timer" title={new Date(order.checkedOutAt).toLocaleString()}>
         <span aria-hidden="true">◷ </span>placed {agoText(order.checkedOutAt, now)}
       </p>
       {(props.mayMove || props.mayCancel) && (
@@ -377,15 +377,15 @@ function CancelDialog({ order, onCancel, onClose }: { order: Order; onCancel: (o
           />
         </label>
         {error && (
-          <p id="cancel-error" class="field-error" role="alert">
+          <p id="cancel-error" class="kt-field-error" role="alert">
             {error}
           </p>
         )}
-        <div class="modal-actions">
+        <div class="kt-modal-actions">
           <button type="button" onClick={onClose}>
             Keep the order
           </button>
-          <button type="submit" class="danger" disabled={busy}>
+          <button type="submit" class="kt-danger" disabled={busy}>
             {busy ? "Cancelling…" : "Cancel the order"}
           </button>
         </div>

@@ -42,7 +42,7 @@ function problemFields(caught: unknown, staleText: string): Record<string, strin
   const problem = caught as ApiError;
   if (problem.status === 412) return { "": staleText };
   const fields = problem.status === 422 ? fieldErrors(problem) : {};
-  return Object.keys(fields).length > 0 ? { "": problem.detail || "Check the fields marked below.", ...fields } : { "": describeError(problem) };
+  return Object.keys(fields).length > 0 ? { "": "Not saved: check the fields marked below.", ...fields } : { "": `Not saved: ${describeError(problem)}` };
 }
 
 export function Menu({ user }: { user: User }) {
@@ -134,7 +134,7 @@ export function Menu({ user }: { user: User }) {
   }
 
   return (
-    <section aria-labelledby="menu-title" class="menu-page">
+    <section aria-labelledby="menu-title" class="mn-page">
       <div class="page-head">
         <h1 id="menu-title">Menu &amp; combos</h1>
         {foods.asOf && <span class="muted">as of {foods.asOf.toLocaleTimeString()}</span>}
@@ -143,7 +143,7 @@ export function Menu({ user }: { user: User }) {
       <p class="status-line" role="status" aria-live="polite">{message}</p>
       {(foods.error || combos.error) && <p class="form-error" role="alert">The menu could not be loaded: {describeError((foods.error || combos.error)!)}</p>}
 
-      <div class="section-head">
+      <div class="mn-section-head">
         <h2 id="items-title">Items ({foodList.length})</h2>
         {mayEdit && (
           <button type="button" class="primary" onClick={() => setEditing({ kind: "food", food: null })}>
@@ -151,37 +151,37 @@ export function Menu({ user }: { user: User }) {
           </button>
         )}
       </div>
-      {foods.data && foodList.length === 0 && <p class="empty">The menu is empty. {mayEdit ? "Add the first item with “New item”." : ""}</p>}
+      {foods.data && foodList.length === 0 && <p class="mn-empty">The menu is empty. {mayEdit ? "Add the first item with “New item”." : ""}</p>}
       {categories.map((category) => {
         const id = `cat-${category.replace(/\W+/g, "-")}`;
         return (
-          <section key={category} aria-labelledby={id} class="category">
+          <section key={category} aria-labelledby={id} class="mn-category">
             <h3 id={id}>{category}</h3>
-            <table class="audit menu-table" aria-labelledby={id}>
+            <table class="audit mn-table" aria-labelledby={id}>
               <thead>
                 <tr>
-                  <th scope="col" class="col-name">Item</th>
-                  <th scope="col" class="num col-price">Price</th>
-                  <th scope="col" class="col-avail">Availability</th>
-                  {mayEdit && <th scope="col" class="col-actions">Actions</th>}
+                  <th scope="col" class="mn-col-name">Item</th>
+                  <th scope="col" class="mn-num mn-col-price">Price</th>
+                  <th scope="col" class="mn-col-avail">Availability</th>
+                  {mayEdit && <th scope="col" class="mn-col-actions">Actions</th>}
                 </tr>
               </thead>
               <tbody>
                 {foodList
                   .filter((f) => f.category === category)
                   .map((food) => (
-                    <tr key={food.id} class={food.available ? "" : "unavailable"}>
+                    <tr key={food.id} class={food.available ? "" : "mn-unavailable"}>
                       <th scope="row">
                         {food.name}
-                        {food.details && <span class="muted details">{food.details}</span>}
+                        {food.details && <span class="muted mn-details">{food.details}</span>}
                       </th>
-                      <td class="num">{formatMoney(food.price, food.currency)}</td>
+                      <td class="mn-num">{formatMoney(food.price, food.currency)}</td>
                       <td>
                         <Availability on={food.available} onText="Available" offText="Unavailable" />
                       </td>
                       {mayEdit && (
                         <td>
-                          <div class="row-actions">
+                          <div class="mn-actions">
                           <button type="button" disabled={busy === food.id} onClick={() => void toggleFood(food)}>
                             {food.available ? "Mark unavailable" : "Mark available"}
                             <span class="sr-only"> {food.name}</span>
@@ -203,7 +203,7 @@ export function Menu({ user }: { user: User }) {
         );
       })}
 
-      <div class="section-head">
+      <div class="mn-section-head">
         <h2 id="combos-title">Combos ({comboList.length})</h2>
         {mayEdit && (
           <button type="button" class="primary" onClick={() => setEditing({ kind: "combo", combo: null })} disabled={foodList.length === 0}>
@@ -211,34 +211,42 @@ export function Menu({ user }: { user: User }) {
           </button>
         )}
       </div>
-      {combos.data && comboList.length === 0 && <p class="empty">No combos yet. {mayEdit ? "Put menu items together with “New combo”." : ""}</p>}
+      {combos.data && comboList.length === 0 && <p class="mn-empty">No combos yet. {mayEdit ? "Put menu items together with “New combo”." : ""}</p>}
       {comboList.length > 0 && (
-        <table class="audit menu-table" aria-labelledby="combos-title">
+        <table class="audit mn-table" aria-labelledby="combos-title">
           <thead>
             <tr>
-              <th scope="col" class="col-name">Combo</th>
-              <th scope="col" class="col-contents">Contents</th>
-              <th scope="col" class="num col-price">Price</th>
-              <th scope="col" class="col-avail">Availability</th>
-              {mayEdit && <th scope="col" class="col-actions">Actions</th>}
+              <th scope="col" class="mn-col-name">Combo</th>
+              <th scope="col" class="mn-col-contents">Contents</th>
+              <th scope="col" class="mn-num mn-col-price">Price</th>
+              <th scope="col" class="mn-col-avail">Availability</th>
+              {mayEdit && <th scope="col" class="mn-col-actions">Actions</th>}
             </tr>
           </thead>
           <tbody>
             {comboList.map((combo) => (
-              <tr key={combo.id} class={combo.orderable ? "" : "unavailable"}>
+              <tr key={combo.id} class={combo.orderable ? "" : "mn-unavailable"}>
                 <th scope="row">
                   {combo.title}
-                  {combo.description && <span class="muted details">{combo.description}</span>}
+                  {combo.description && <span class="muted mn-details">{combo.description}</span>}
                 </th>
-                <td>{combo.items.map((item) => `${item.quantity} × ${item.name}`).join(", ")}</td>
-                <td class="num">{formatMoney(combo.price, combo.currency)}</td>
+                <td>
+                  <ul class="mn-contents">
+                    {combo.items.map((item) => (
+                      <li key={item.foodId}>
+                        {item.quantity} × {item.name}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+                <td class="mn-num">{formatMoney(combo.price, combo.currency)}</td>
                 <td>
                   <Availability on={combo.active} onText="Active" offText="Inactive" />
-                  {combo.active && !combo.orderable && <span class="blocked">Cannot be ordered: one of its items is unavailable</span>}
+                  {combo.active && !combo.orderable && <span class="mn-blocked">Cannot be ordered: one of its items is unavailable</span>}
                 </td>
                 {mayEdit && (
                   <td>
-                    <div class="row-actions">
+                    <div class="mn-actions">
                     <button type="button" disabled={busy === combo.id} onClick={() => void toggleCombo(combo)}>
                       {combo.active ? "Deactivate" : "Activate"}
                       <span class="sr-only"> {combo.title}</span>
@@ -267,7 +275,7 @@ export function Menu({ user }: { user: User }) {
 
 function Availability({ on, onText, offText }: { on: boolean; onText: string; offText: string }) {
   return (
-    <span class={on ? "avail on" : "avail off"}>
+    <span class={on ? "mn-avail mn-on" : "mn-avail mn-off"}>
       <span aria-hidden="true">{on ? "✓ " : "✕ "}</span>
       {on ? onText : offText}
     </span>
@@ -283,7 +291,7 @@ function Field(props: { label: string; name: string; errors: Record<string, stri
       {props.label}
       {props.children({ name: props.name, "aria-invalid": error ? true : undefined, "aria-describedby": error ? errorId : undefined })}
       {error && (
-        <span id={errorId} class="field-error">
+        <span id={errorId} class="kt-field-error">
           {error}
         </span>
       )}
@@ -343,7 +351,7 @@ function FoodForm(props: { food: Food | null; categories: string[]; onSave: (foo
           <input type="checkbox" checked={available} onChange={(e) => setAvailable(e.currentTarget.checked)} />
           Available to order
         </label>
-        <div class="modal-actions">
+        <div class="kt-modal-actions">
           <button type="button" onClick={props.onClose}>
             Close without saving
           </button>
@@ -380,6 +388,11 @@ function ComboForm(props: { combo: Combo | null; foods: Food[]; onSave: (combo: 
 
   async function submit(event: Event) {
     event.preventDefault();
+    const unchosen = rows.map((row, index) => [row, index] as const).filter(([row]) => !row.foodId);
+    if (unchosen.length > 0) {
+      setErrors(Object.fromEntries([["", "Not saved: check the fields marked below."], ...unchosen.map(([, index]) => [`items.${index}.foodId`, "Choose an item, or remove this row."])]));
+      return;
+    }
     setBusy(true);
     const items = rows.map((row) => ({ foodId: row.foodId, quantity: Number(row.quantity) }));
     const result = await props.onSave(combo, { title: title.trim(), description: description.trim(), price: price.trim(), items, active });
@@ -400,17 +413,17 @@ function ComboForm(props: { combo: Combo | null; foods: Food[]; onSave: (combo: 
         <Field label="Description" name="description" errors={errors}>
           {(attrs) => <textarea {...attrs} value={description} onInput={(e) => setDescription(e.currentTarget.value)} maxLength={2000} />}
         </Field>
-        <fieldset class="combo-items" aria-describedby={errors.items ? "combo-items-error" : undefined}>
+        <fieldset class="mn-combo-items" aria-describedby={errors.items ? "combo-items-error" : undefined}>
           <legend>Items in the combo</legend>
           {errors.items && (
-            <p id="combo-items-error" class="field-error">
+            <p id="combo-items-error" class="kt-field-error">
               {errors.items}
             </p>
           )}
           {rows.map((row, index) => {
             const rowError = [errors[`items.${index}.foodId`], errors[`items.${index}.quantity`]].filter(Boolean).join(" ");
             return (
-              <div key={row.key} class="combo-row">
+              <div key={row.key} class="mn-combo-row">
                 <label>
                   Item {index + 1}
                   <select value={row.foodId} onChange={(e) => setRow(row.key, { foodId: e.currentTarget.value })} aria-invalid={rowError ? true : undefined} aria-describedby={rowError ? `combo-row-${row.key}-error` : undefined}>
@@ -423,7 +436,7 @@ function ComboForm(props: { combo: Combo | null; foods: Food[]; onSave: (combo: 
                     ))}
                   </select>
                 </label>
-                <label class="qty-field">
+                <label class="mn-qty">
                   Quantity
                   <input type="number" min={1} max={20} value={row.quantity} onInput={(e) => setRow(row.key, { quantity: e.currentTarget.value })} />
                 </label>
@@ -431,7 +444,7 @@ function ComboForm(props: { combo: Combo | null; foods: Food[]; onSave: (combo: 
                   Remove<span class="sr-only"> item {index + 1}</span>
                 </button>
                 {rowError && (
-                  <span id={`combo-row-${row.key}-error`} class="field-error combo-row-error">
+                  <span id={`combo-row-${row.key}-error`} class="kt-field-error mn-combo-row-error">
                     {rowError}
                   </span>
                 )}
@@ -446,7 +459,7 @@ function ComboForm(props: { combo: Combo | null; foods: Food[]; onSave: (combo: 
           <input type="checkbox" checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />
           Active (guests can order it)
         </label>
-        <div class="modal-actions">
+        <div class="kt-modal-actions">
           <button type="button" onClick={props.onClose}>
             Close without saving
           </button>
@@ -482,11 +495,11 @@ function DeleteDialog({ target, onDelete, onClose }: { target: Deleting; onDelet
           {error}
         </p>
       )}
-      <div class="modal-actions">
+      <div class="kt-modal-actions">
         <button type="button" onClick={onClose}>
           Keep it
         </button>
-        <button type="button" class="danger" disabled={busy} onClick={() => void confirm()}>
+        <button type="button" class="kt-danger" disabled={busy} onClick={() => void confirm()}>
           {busy ? "Deleting…" : `Delete ${name}`}
         </button>
       </div>
