@@ -119,7 +119,7 @@ export function Tasks({ user }: { user: User }) {
       </form>
       <p class="status-line" role="status" aria-live="polite">{message}</p>
       {tasks.error && <p class="form-error" role="alert">Tasks could not be loaded: {describeError(tasks.error)}</p>}
-      {tasks.data && all.length === 0 && <p class="muted">No requests yet. Use “New request” above when a guest or colleague asks for something.</p>}
+      {tasks.data && all.length === 0 && <p class="muted">Nothing on the board. When a guest or colleague asks for something, add it with the form above.</p>}
       <div class="board">
         {COLUMNS.map(([status, title]) => {
           const column = items.filter((t) => t.status === status);
