@@ -109,7 +109,7 @@ export function Settings({ user }: { user: User }) {
               people={staff.filter((e) => e.department === department.code)}
               onChanged={(text) => {
                 setMessage(text);
-                void employees.reload();
+                return employees.reload();
               }}
               onStale={() => void employees.reload()}
             />
@@ -119,7 +119,7 @@ export function Settings({ user }: { user: User }) {
       {!only && elsewhere.length > 0 && (
         <section class="department" aria-labelledby="dept-other">
           <h2 id="dept-other">Staff outside these departments</h2>
-          <Roster title="Other staff" people={elsewhere} onChanged={(text) => { setMessage(text); void employees.reload(); }} onStale={() => void employees.reload()} />
+          <Roster title="Other staff" people={elsewhere} onChanged={(text) => { setMessage(text); return employees.reload(); }} onStale={() => void employees.reload()} />
         </section>
       )}
     </section>
@@ -263,7 +263,7 @@ function DepartmentEditor({ department, mayEdit, onSaved, onStale }: { departmen
     <form class="department-form" onSubmit={review} noValidate aria-label={`${department.name} settings`}>
       <Field id={id("name")} label="Name" value={draft.name} onInput={set("name")} error={errors.name} maxLength={100} disabled={!mayEdit} />
       <Field id={id("jobTypes")} label="Job types" value={draft.jobTypes} onInput={set("jobTypes")} error={errors.jobTypes} disabled={!mayEdit} hint="Comma separated; each type belongs to one department." class="wide" />
-      <fieldset class="sla">
+      <fieldset class="sla-minutes">
         <legend>Done within (minutes) by priority</legend>
         {PRIORITIES.map((priority) => (
           <Field
@@ -323,17 +323,18 @@ function DepartmentEditor({ department, mayEdit, onSaved, onStale }: { departmen
   );
 }
 
-function Roster({ title, people, onChanged, onStale }: { title: string; people: Employee[]; onChanged: (text: string) => void; onStale: () => void }) {
-  const [pending, setPending] = useState<string | null>(null);
+function Roster({ title, people, onChanged, onStale }: { title: string; people: Employee[]; onChanged: (text: string) => Promise<void>; onStale: () => void }) {
+  // The duty being saved shows at once; the reloaded list then confirms it.
+  const [pending, setPending] = useState<{ code: string; onDuty: boolean } | null>(null);
   const [problem, setProblem] = useState("");
   const onDuty = people.filter((p) => p.onDuty).length;
 
   async function toggle(person: Employee, next: boolean) {
-    setPending(person.employeeCode);
+    setPending({ code: person.employeeCode, onDuty: next });
     setProblem("");
     try {
       await api("PATCH", `/api/employees/${encodeURIComponent(person.employeeCode)}`, { body: { onDuty: next }, ifMatch: person.version });
-      onChanged(
+      await onChanged(
         next
           ? `${person.name} is on duty: new tasks can go to them, and tasks waiting for someone are assigned.`
           : `${person.name} is off duty: their assigned tasks not yet started go to colleagues on duty (or wait).`,
@@ -379,13 +380,13 @@ function Roster({ title, people, onChanged, onStale }: { title: string; people: 
                     <label class="check duty">
                       <input
                         type="checkbox"
-                        checked={person.onDuty}
-                        disabled={pending === person.employeeCode}
+                        checked={pending?.code === person.employeeCode ? pending.onDuty : person.onDuty}
+                        disabled={pending !== null}
                         onChange={(e) => void toggle(person, e.currentTarget.checked)}
                       />
-                      On duty<span class="sr-only">: {person.name}</span>
+                      On duty<span class="sr-only"> for {person.name}</span>
                     </label>
-                    {pending === person.employeeCode && <span class="muted"> saving…</span>}
+                    {pending?.code === person.employeeCode && <span class="muted"> saving…</span>}
                   </td>
                 </tr>
               ))}
