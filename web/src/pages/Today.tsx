@@ -47,7 +47,6 @@ interface ContactMessage {
   name: string;
   message: string;
   createdAt?: string;
-  handled?: boolean;
 }
 
 /** The browser's calendar day (YYYY-MM-DD), as the front desk pages use it. */
@@ -137,7 +136,7 @@ export function Today({ user }: { user: User }) {
   );
   const stays = useResource(() => api<Page<Stay>>("GET", "/api/customers", { query: { status: "checked in", limit: 500 } }), ["customer."]);
   const tasks = useResource(() => api<Page<Task>>("GET", "/api/tasks", { query: { limit: 500 } }), ["task.", "request."]);
-  const messages = useResource(() => api<Page<ContactMessage>>("GET", "/api/contact-messages", { query: { limit: 100 } }), ["contact_message."]);
+  const messages = useResource(() => api<Page<ContactMessage>>("GET", "/api/contact-messages", { query: { handled: false, limit: 100 } }), ["contact_message."]);
   const orders = useResource(
     () => (admin ? api<Page<Order>>("GET", "/api/orders", { query: { status: "pending", limit: 200 } }) : Promise.resolve(null)),
     admin ? ["order."] : [],
@@ -152,8 +151,7 @@ export function Today({ user }: { user: User }) {
   const urgent = openTasks.filter((t) => t.priority === "urgent" || t.escalationLevel > 0);
   const discrepancies = roomList.filter((r) => r.discrepancy);
   const outOfOrder = roomList.filter((r) => r.outOfOrder);
-  const midnight = new Date(now).setHours(0, 0, 0, 0);
-  const unhandled = (messages.data?.items ?? []).filter((m) => !m.handled && (!m.createdAt || Date.parse(m.createdAt) >= midnight));
+  const unhandled = messages.data?.items ?? [];
   const pendingOrders = orders.data?.items ?? [];
 
   const loaded = <T,>(resource: Resource<T>, count: number) => (resource.data === null ? null : count);
@@ -225,7 +223,7 @@ export function Today({ user }: { user: User }) {
         <Card
           title="Guest messages"
           count={loaded(messages, unhandled.length)}
-          what="messages from guests today not handled yet"
+          what="guest messages nobody has handled yet"
           href={linkTo("messages")}
           tone="warn"
           lines={unhandled.map((m) => `Room ${m.roomNumber} · ${m.name}: ${m.message.length > 60 ? `${m.message.slice(0, 60)}…` : m.message}`)}
