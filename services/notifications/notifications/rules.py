@@ -247,7 +247,12 @@ def build_alert(
         "room": room,
         "message": message,
         "priority": priority,
-        "sentBy": {"userId": sender.user_id, "username": sender.username, "role": sender.role},
+        "sentBy": {
+            "userId": sender.user_id,
+            "username": sender.username,
+            "role": sender.role,
+            "employeeCode": sender.employee_code,
+        },
         "createdAt": created_at,
     }
 

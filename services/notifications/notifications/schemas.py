@@ -77,6 +77,7 @@ class AlertSenderSchema(Schema):
     userId = fields.String()
     username = fields.String()
     role = fields.String()
+    employeeCode = fields.String(allow_none=True)
 
 
 class ReadReceiptSchema(Schema):

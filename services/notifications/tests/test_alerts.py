@@ -49,7 +49,12 @@ def test_a_supervisor_alerts_their_department_and_each_member_finds_it_unread(cl
     body = sent(client, demo_callers.supervisor)
     assert body["audience"] == {"kind": "department", "value": "housekeeping"}
     assert (body["priority"], body["readCount"], body["readBy"]) == ("high", 0, [])
-    assert body["sentBy"]["username"] == "supervisor"
+    assert body["sentBy"] == {
+        "userId": "u-supervisor",
+        "username": "supervisor",
+        "role": "supervisor",
+        "employeeCode": "HK-SUP-01",
+    }
     [item] = inbox(client, demo_callers.housekeeper)
     assert (item["id"], item["event"], item["read"]) == (body["id"], "alert.sent", False)
     assert item["raw"]["message"] == TO_HOUSEKEEPING["message"]
