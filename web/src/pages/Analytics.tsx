@@ -48,19 +48,25 @@ export function Analytics({ user }: { user: User }) {
   const fnb = useResource(() => (sections.fnb ? loadFnb(range) : Promise.resolve(null)), sections.fnb ? FNB_HINTS : [], key);
   const asOf = [departments.asOf, rooms.asOf, fnb.asOf].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0];
 
+  function show(next: DateRange) {
+    setRange(next);
+    // The range stays in the address, so a reload or a shared link shows the same days.
+    window.history.replaceState(null, "", linkTo("analytics", { from: next.from, to: next.to }));
+  }
+
   function choose(next: Preset) {
     setPreset(next);
     if (next === "custom") return;
     const chosen = presetRange(next);
     setDraft(chosen);
-    setRange(chosen);
+    show(chosen);
   }
 
   function applyCustom(event: Event) {
     event.preventDefault();
     if (problem) return;
     setPreset(presetOf(draft));
-    setRange(draft);
+    show(draft);
   }
 
   const fileTail = `${range.from}_to_${range.to}`;
