@@ -157,6 +157,43 @@ def test_a_guest_order_appears_live_and_the_chef_moves_it_to_delivered(open_sess
         assert out.status_code == 200, out.text
 
 
+def test_a_move_made_elsewhere_is_explained_and_the_board_catches_up(open_session, gateway):
+    room, token, stay_id = check_in_a_guest(gateway)
+    try:
+        order = place_order(gateway, room, token)
+        name = f"Room {room} order #{order['id'][-4:].upper()}"
+        chef = open_session()
+        # No hints reach this screen (as when one is lost): it shows what it fetched last.
+        chef.page.route_web_socket(re.compile(r"/socket\.io/"), lambda ws: None)
+        page = chef.sign_in("chef")
+        card = page.get_by_role("article", name=name)
+        pending = page.get_by_role("region", name=re.compile("^Pending"))
+        expect(pending.get_by_role("article", name=name)).to_be_visible()
+        moved = gateway.request(
+            "PATCH",
+            f"/api/orders/{order['id']}/status",
+            as_user="chef",
+            json={"status": "acknowledged"},
+        )
+        assert moved.status_code == 200, moved.text
+
+        card.get_by_role("button", name=f"Acknowledge {name}").click()
+        expect(
+            page.get_by_role("status").filter(
+                has_text=f"{name} was not moved: it changed elsewhere"
+            )
+        ).to_be_visible()
+        acknowledged = page.get_by_role("region", name=re.compile("^Acknowledged"))
+        expect(acknowledged.get_by_role("article", name=name)).to_be_visible()
+        stored = gateway.request("GET", f"/api/orders/{order['id']}", as_user="chef").json()
+        assert stored["status"] == "acknowledged"
+        # Chromium reports the refused request itself; nothing else may reach the console.
+        assert [e for e in chef.console_errors if "status of 412" not in e] == []
+    finally:
+        out = gateway.request("POST", f"/api/customers/{stay_id}/checkout", as_user="frontdesk")
+        assert out.status_code == 200, out.text
+
+
 def test_the_chef_cancels_an_order_with_a_reason(open_session, gateway):
     chef = open_session()
     page = chef.sign_in("chef")

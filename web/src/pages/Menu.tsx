@@ -182,16 +182,16 @@ export function Menu({ user }: { user: User }) {
                       {mayEdit && (
                         <td>
                           <div class="mn-actions">
-                          <button type="button" disabled={busy === food.id} onClick={() => void toggleFood(food)}>
-                            {food.available ? "Mark unavailable" : "Mark available"}
-                            <span class="sr-only"> {food.name}</span>
-                          </button>
-                          <button type="button" onClick={() => setEditing({ kind: "food", food })}>
-                            Edit<span class="sr-only"> {food.name}</span>
-                          </button>
-                          <button type="button" onClick={() => setDeleting({ kind: "food", food })}>
-                            Delete<span class="sr-only"> {food.name}</span>
-                          </button>
+                            <button type="button" disabled={busy === food.id} onClick={() => void toggleFood(food)}>
+                              {food.available ? "Mark unavailable" : "Mark available"}
+                              <span class="sr-only"> {food.name}</span>
+                            </button>
+                            <button type="button" onClick={() => setEditing({ kind: "food", food })}>
+                              Edit<span class="sr-only"> {food.name}</span>
+                            </button>
+                            <button type="button" onClick={() => setDeleting({ kind: "food", food })}>
+                              Delete<span class="sr-only"> {food.name}</span>
+                            </button>
                           </div>
                         </td>
                       )}
@@ -247,16 +247,16 @@ export function Menu({ user }: { user: User }) {
                 {mayEdit && (
                   <td>
                     <div class="mn-actions">
-                    <button type="button" disabled={busy === combo.id} onClick={() => void toggleCombo(combo)}>
-                      {combo.active ? "Deactivate" : "Activate"}
-                      <span class="sr-only"> {combo.title}</span>
-                    </button>
-                    <button type="button" onClick={() => setEditing({ kind: "combo", combo })}>
-                      Edit<span class="sr-only"> {combo.title}</span>
-                    </button>
-                    <button type="button" onClick={() => setDeleting({ kind: "combo", combo })}>
-                      Delete<span class="sr-only"> {combo.title}</span>
-                    </button>
+                      <button type="button" disabled={busy === combo.id} onClick={() => void toggleCombo(combo)}>
+                        {combo.active ? "Deactivate" : "Activate"}
+                        <span class="sr-only"> {combo.title}</span>
+                      </button>
+                      <button type="button" onClick={() => setEditing({ kind: "combo", combo })}>
+                        Edit<span class="sr-only"> {combo.title}</span>
+                      </button>
+                      <button type="button" onClick={() => setDeleting({ kind: "combo", combo })}>
+                        Delete<span class="sr-only"> {combo.title}</span>
+                      </button>
                     </div>
                   </td>
                 )}
