@@ -9,6 +9,7 @@ from hotel_shared.openapi import register_openapi
 from hotel_shared.web import init_service
 from pms_adapter import api
 from pms_adapter.config import Config
+from pms_adapter.rooms_api import RoomsApi
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -16,6 +17,8 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__)
     app.extensions[api.CONFIG_KEY] = config
     app.extensions[api.CLIENT_KEY] = config.opera_client()
+    if config.rooms_url:
+        app.extensions[api.ROOMS_KEY] = RoomsApi(config.rooms_url)
     init_service(app, config.service)
     init_auth(app, TokenVerifier.from_settings(config.service))
     app.register_blueprint(api.blueprint)

@@ -33,6 +33,8 @@ class Config:
     transaction_code: str = "2000"
     breaker_threshold: int = 5
     breaker_cooldown_s: float = 5.0
+    # ROOMS_URL: the rooms service, read as the caller for drift and reconcile (optional).
+    rooms_url: str | None = None
 
     @classmethod
     def from_env(
@@ -64,6 +66,7 @@ class Config:
             transaction_code=env_str("PMS_TRANSACTION_CODE", "2000", environ),
             breaker_threshold=env_int("PMS_BREAKER_THRESHOLD", 5, environ),
             breaker_cooldown_s=env_float("PMS_BREAKER_COOLDOWN_S", 5.0, environ),
+            rooms_url=env_str("ROOMS_URL", None, environ),
         )
 
     def opera_client(self) -> OperaClient:

@@ -212,7 +212,17 @@ def our_rooms(stores: PmsStores) -> dict[str, Document]:
     }
 
 
-def drift_report(stores: PmsStores, client: OperaClient) -> list[Document]:
+def refresh_rooms(stores: PmsStores, rooms: list[Document] | None) -> None:
+    """Bring the projection up to date from a read of the rooms API (newer versions only)."""
+    for room in rooms or []:
+        follow_room(stores, Context(), room, False)
+
+
+def drift_report(
+    stores: PmsStores, client: OperaClient, rooms: list[Document] | None = None
+) -> list[Document]:
+    """Drift per room; `rooms`, when read from the rooms API, refreshes our side first."""
+    refresh_rooms(stores, rooms)
     try:
         return rules.drift(our_rooms(stores), pms_rooms(client))
     except PmsUnavailable as error:
@@ -234,10 +244,16 @@ def _repair(stores: PmsStores, ctx: Context, item: Document, actions: list[str])
             tx.record(events.room_status_changed(number, pms, item["ours"], "reconcile", ctx))
 
 
-def reconcile(stores: PmsStores, client: OperaClient, ctx: Context, today: date) -> Document:
+def reconcile(
+    stores: PmsStores,
+    client: OperaClient,
+    ctx: Context,
+    today: date,
+    rooms: list[Document] | None = None,
+) -> Document:
     """Repair drift by the policy (ours win on housekeeping, the PMS on occupancy), re-read the
     PMS's reservations, and record what was done."""
-    items = drift_report(stores, client)
+    items = drift_report(stores, client, rooms)
     actions = []
     for item in items:
         repairs = rules.repairs(item)

@@ -90,3 +90,39 @@ def test_drift_is_503_while_the_pms_is_down(client, callers, opera):
     answer = client.get("/api/pms/drift", headers=callers.admin)
     assert answer.status_code == 503
     assert answer.get_json()["code"] == "pms_unreachable"
+
+
+def test_drift_reads_our_rooms_from_the_rooms_api_as_the_caller(config, stores, callers, opera):
+    """With ROOMS_URL set, our side is read from rooms as the person asking (a fake rooms)."""
+    import dataclasses
+
+    from flask import Flask, jsonify, request
+
+    from pms_adapter.app import create_app
+    from pms_adapter.mock_opera.server import serve_app
+
+    seen = []
+    rooms = Flask("fake_rooms")
+
+    @rooms.get("/api/rooms")
+    def list_rooms():
+        seen.append(request.headers.get("Authorization"))
+        items = [
+            {
+                "roomNumber": "110",
+                "housekeepingStatus": "Dirty",
+                "frontOfficeStatus": "Vacant",
+                "hkOccupancy": None,
+                "outOfOrder": None,
+                "version": 3,
+            }
+        ]
+        return jsonify(items=items, total=1, limit=500, offset=0)
+
+    with serve_app(rooms) as url:
+        app = create_app(dataclasses.replace(config, rooms_url=url))
+        answer = app.test_client().get("/api/pms/drift", headers=callers.admin)
+    assert answer.status_code == 200
+    [item] = answer.get_json()["items"]
+    assert (item["roomNumber"], item["ours"]["housekeepingStatus"]) == ("110", "Dirty")
+    assert seen == [callers.admin["Authorization"]]

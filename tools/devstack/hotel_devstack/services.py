@@ -15,6 +15,10 @@ DEFAULT_PORTS = {
     "notifications": 8005,
     "pms-adapter": 8006,
 }
+# A database named otherwise than hotel_<package> (the design's names).
+DATABASES = {"pms-adapter": "hotel_pms"}
+# Where a service's mock of an outside system listens under `make up` (pms-adapter's OPERA).
+MOCK_PORTS = {"pms-adapter": 8090}
 
 
 @dataclass(frozen=True)
@@ -47,13 +51,18 @@ class Service:
 
     @property
     def database(self) -> str:
-        return f"hotel_{self.package}"
+        return DATABASES.get(self.name, f"hotel_{self.package}")
+
+    @property
+    def has_mock(self) -> bool:
+        """The service ships a mock of the outside system it talks to (`<pkg>/mock_opera`)."""
+        return (self.package_dir / "mock_opera" / "__main__.py").is_file()
 
 
 # The services the stack starts. A new service joins this list in the commit that makes it run
 # (web process, worker, seed, gateway route): until then, its half-written directory must not
 # stop every other service's stack.
-STARTED = ("auth", "rooms", "fnb", "tasks", "notifications")
+STARTED = ("auth", "rooms", "fnb", "tasks", "notifications", "pms-adapter")
 
 
 def discover_services(services_root: Path) -> list[Service]:
@@ -90,3 +99,15 @@ def worker_argv(venv_bin: Path, service: Service) -> list[str]:
 
 def seed_argv(venv_bin: Path, service: Service) -> list[str]:
     return [str(venv_bin / "python"), "-m", f"{service.package}.seed", "--demo"]
+
+
+def mock_argv(venv_bin: Path, service: Service, port: int) -> list[str]:
+    return [
+        str(venv_bin / "python"),
+        "-m",
+        f"{service.package}.mock_opera",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]

@@ -16,14 +16,16 @@ from hotel_devstack.infra import Infrastructure, StackError
 from hotel_devstack.processes import ProcessStatus, ProcessTable
 from hotel_devstack.services import (
     DEFAULT_PORTS,
+    MOCK_PORTS,
     Service,
     discover_services,
+    mock_argv,
     seed_argv,
     web_argv,
     worker_argv,
 )
 from hotel_shared.demo import DEMO_PEOPLE
-from hotel_shared.testing.servers import find_repo_root, port_answers
+from hotel_shared.testing.servers import find_repo_root, free_port, port_answers
 
 
 def tail(path: Path, lines: int = 25) -> str:
@@ -68,10 +70,17 @@ class Stack:
         ready_timeout: float = 60.0,
         services_root: Path | None = None,
         venv_bin: Path | None = None,
+        mock_ports: Mapping[str, int] | None = None,
     ):
         self.repo_root = Path(repo_root or find_repo_root() or Path.cwd()).resolve()
         self.var_dir = Path(var_dir or self.repo_root / "var").resolve()
         self.ports = {**DEFAULT_PORTS, **(ports or {})}
+        # A stack on its own ports (tests) puts its mocks on free ports too, beside `make up`'s.
+        self.mock_ports = {
+            name: port if self.ports.get(name) == DEFAULT_PORTS.get(name) else free_port()
+            for name, port in MOCK_PORTS.items()
+        }
+        self.mock_ports.update(mock_ports or {})
         self.gateway_port = gateway_port
         self.login_rate = login_rate
         self.login_burst = login_burst
@@ -128,6 +137,13 @@ class Stack:
 
     def service_url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
+
+    def has_mock(self, service: Service) -> bool:
+        return service.has_mock and service.name in self.mock_ports
+
+    def mock_url(self, name: str) -> str:
+        """The URL of a service's mock of an outside system (pms-adapter: the mock OPERA)."""
+        return f"http://127.0.0.1:{self.mock_ports[name]}"
 
     def __enter__(self) -> Stack:
         try:
@@ -189,6 +205,12 @@ class Stack:
         )
         if service.name == "auth":
             env["AUTH_PRIVATE_KEY_FILE"] = str(self.private_key_file)
+        if self.has_mock(service):
+            # The adapter talks to the mock unless the environment names a real PMS.
+            env.setdefault("PMS_BASE_URL", self.mock_url(service.name))
+            env["MOCK_OPERA_STATE_FILE"] = str(self.var_dir / "pms" / "mock-opera.json")
+            # Drift and reconcile read our rooms from the rooms API as the person asking.
+            env.setdefault("ROOMS_URL", self.service_url("rooms"))
         if self.web_concurrency:
             env["WEB_CONCURRENCY"] = str(self.web_concurrency)
         env.update(self.extra_env)
@@ -211,6 +233,16 @@ class Stack:
 
     def _start_service(self, service: Service) -> None:
         env = self.service_env(service)
+        mock_name = f"{service.name}-mock"
+        if self.has_mock(service) and not self.processes.alive_pid(mock_name):
+            (self.var_dir / "pms").mkdir(parents=True, exist_ok=True)
+            self.processes.spawn(
+                mock_name,
+                mock_argv(self.venv_bin, service, self.mock_ports[service.name]),
+                env=env,
+                cwd=service.directory,
+                log_path=self.log_dir / f"{mock_name}.log",
+            )
         web_name = f"{service.name}-web"
         if not self.processes.alive_pid(web_name):
             if service.has_seed:
@@ -277,6 +309,10 @@ class Stack:
             checks.append(
                 ("gateway", f"{self.gateway_url}/api/health/{service.name}", self.gateway.error_log)
             )
+            if self.has_mock(service):
+                name = f"{service.name}-mock"
+                url = f"{self.mock_url(service.name)}/control/faults"
+                checks.append((name, url, self.log_dir / f"{name}.log"))
         if not checks:
             checks.append(("gateway", f"{self.gateway_url}/", self.gateway.error_log))
         deadline = time.monotonic() + self.ready_timeout
@@ -328,6 +364,11 @@ class Stack:
                 f"{service.name:<14} {self.service_url(service.name)}   "
                 f"docs {self.gateway_url}/api/docs/{service.name}/openapi.json"
             )
+        for service in self.services:
+            if self.has_mock(service):
+                lines.append(
+                    f"{service.name + ' mock':<14} {self.mock_url(service.name)}/control/state"
+                )
         lines += ["", f"Mongo:  {self.mongo_url}", f"AMQP:   {self.amqp_url}", "", "Demo logins:"]
         lines.append(f"  {'username':<12} {'password':<24} role")
         lines += [f"  {p.username:<12} {p.password:<24} {p.role}" for p in DEMO_PEOPLE]

@@ -33,5 +33,5 @@ def test_a_service_may_bring_its_own_gunicorn_settings(tmp_path):
         Service("pms-adapter", tmp_path).database,
     ) == (
         "pms_adapter",
-        "hotel_pms_adapter",
+        "hotel_pms",
     )

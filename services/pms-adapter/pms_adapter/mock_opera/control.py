@@ -29,6 +29,10 @@ def register_control(app: Flask, state: OperaState) -> None:
             state.add_room(str(room["roomId"]), room.get("roomType", "STDK"), room.get("floor"))
         return jsonify({"rooms": state.overview()})
 
+    @app.get("/control/rooms/<room_id>")
+    def control_get_room(room_id: str) -> Response:
+        return jsonify(state.room_copy(room_id))
+
     @app.put("/control/rooms/<room_id>")
     def control_set_room(room_id: str) -> Response:
         """A PMS user changes the room on OPERA's housekeeping board."""
@@ -62,6 +66,10 @@ def register_control(app: Flask, state: OperaState) -> None:
     @app.post("/control/reservations/<reservation_id>/checkOut")
     def control_check_out(reservation_id: str) -> Response:
         return jsonify(state.check_out(reservation_id, request_body().get("roomStatus")))
+
+    @app.get("/control/faults")
+    def control_get_faults() -> Response:
+        return jsonify(state.faults.as_json())
 
     @app.put("/control/faults")
     def control_set_faults() -> Response:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from flask import Flask
 from werkzeug.serving import make_server
 
 from pms_adapter.mock_opera.app import create_mock_app
@@ -24,3 +27,16 @@ class MockOperaServer:
     def __exit__(self, *_exc: object) -> None:
         self._server.shutdown()
         self._thread.join(timeout=5)
+
+
+@contextmanager
+def serve_app(app: Flask) -> Iterator[str]:
+    """Any Flask app on a free local port for the block (a fake neighbour in tests); its URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)

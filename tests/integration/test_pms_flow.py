@@ -1,0 +1,217 @@
+"""The PMS sync through the gateway and the real broker, against the mock OPERA the stack starts:
+a housekeeper's change reaches the PMS, a PMS reservation becomes one booking that follows it, a
+room-service bill lands on the guest's PMS folio once, and drift set in the PMS is shown and
+repaired by the policy."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+from conftest import eventually
+
+HOUSEKEEPER_ROOM, DRIFT_ROOM, IN_HOUSE_ROOM, RESERVATION_ROOM = "101", "102", "106", "203"
+KITCHEN_STEPS = ("acknowledged", "preparing", "on the way", "delivered")
+
+
+@pytest.fixture(scope="module")
+def opera(stack):
+    """The mock OPERA's control API."""
+    base = stack.mock_url("pms-adapter")
+
+    def control(method: str, path: str, **kwargs):
+        answer = requests.request(method, f"{base}/control/{path}", timeout=10, **kwargs)
+        assert answer.status_code < 300, answer.text
+        return answer.json() if answer.content else None
+
+    return control
+
+
+def day(offset: int) -> str:
+    return (datetime.now(UTC).date() + timedelta(days=offset)).isoformat()
+
+
+def charges_with_reference(opera, reference: str) -> list[dict]:
+    return [
+        call
+        for call in opera("GET", "calls")["calls"]
+        if call["method"] == "POST"
+        and call["path"].endswith("/charges")
+        and call["status"] == 201
+        and call["body"]["criteria"]["charges"][0]["postingReference"] == reference
+    ]
+
+
+def test_the_sync_reports_the_pms_reachable(gateway):
+    def reachable():
+        """/api/pms/status to say the PMS answers and the breaker is closed"""
+        body = gateway.request("GET", "/api/pms/status", as_user="admin").json()
+        return body if body["pmsReachable"] and body["breaker"] == "closed" else None
+
+    status = eventually(reachable, timeout=30)
+    assert status["failed"] == 0
+
+
+def test_a_housekeepers_change_reaches_the_pms(gateway, opera):
+    started = time.monotonic()
+    changed = gateway.request(
+        "PATCH",
+        f"/api/rooms/{HOUSEKEEPER_ROOM}/status",
+        as_user="housekeeper",
+        json={"housekeepingStatus": "Dirty"},
+    )
+    assert changed.status_code == 200, changed.text
+
+    def pms_has_it():
+        """the mock OPERA's room 101 to be Dirty"""
+        return opera("GET", f"rooms/{HOUSEKEEPER_ROOM}")["housekeepingRoomStatus"] == "Dirty"
+
+    eventually(pms_has_it, timeout=10, interval=0.05)
+    # The issue's goal is 2 s; asserted on time only in benches, reported here.
+    print(f"housekeeper's change reached the PMS in {time.monotonic() - started:.2f} s")
+
+
+def test_a_pms_reservation_becomes_one_booking_that_follows_it(gateway, opera):
+    made = opera(
+        "POST",
+        "reservations",
+        json={
+            "roomId": RESERVATION_ROOM,
+            "givenName": "Edsger",
+            "surname": "Dijkstra",
+            "email": "edsger@example.org",
+            "arrivalDate": day(20),
+            "departureDate": day(22),
+        },
+    )
+
+    def bookings():
+        found = gateway.request(
+            "GET", f"/api/bookings?roomNumber={RESERVATION_ROOM}", as_user="frontdesk"
+        ).json()["items"]
+        return [b for b in found if b.get("pmsReservationId") == made["reservationId"]]
+
+    def booked():
+        """rooms to hold a booking for the PMS reservation"""
+        return bookings()
+
+    [booking] = eventually(booked, timeout=20)
+    assert (booking["customerName"], booking["checkOutDate"][:10]) == ("Edsger Dijkstra", day(22))
+
+    opera("PATCH", f"reservations/{made['reservationId']}", json={"departureDate": day(23)})
+
+    def followed():
+        """the booking to follow the PMS's new departure"""
+        found = bookings()
+        return found if found and found[0]["checkOutDate"][:10] == day(23) else None
+
+    [moved] = eventually(followed, timeout=20)
+    assert moved["id"] == booking["id"]
+
+    opera("POST", f"reservations/{made['reservationId']}/cancel")
+
+    def cancelled():
+        """the booking to be cancelled with the PMS reservation"""
+        found = bookings()
+        return found if found and found[0]["bookingStatus"] == "cancelled" else None
+
+    assert len(eventually(cancelled, timeout=20)) == 1
+
+
+def test_a_room_service_bill_is_posted_once_to_the_pms_folio(gateway, opera):
+    def imported_stay():
+        """the PMS's in-house guest of room 106 to be a booking on our side"""
+        found = gateway.request(
+            "GET", f"/api/bookings?roomNumber={IN_HOUSE_ROOM}", as_user="frontdesk"
+        ).json()["items"]
+        return next((b for b in found if b.get("pmsReservationId")), None)
+
+    booking = eventually(imported_stay, timeout=30)
+    stay = gateway.request(
+        "POST", "/api/customers", as_user="frontdesk", json={"bookingId": booking["id"]}
+    )
+    assert stay.status_code == 201, stay.text
+
+    def guest_token():
+        """the guest of room 106 to sign in with the booking's code"""
+        answer = gateway.request(
+            "POST",
+            "/api/auth/guest-login",
+            json={"roomNumber": IN_HOUSE_ROOM, "specialId": booking["specialId"]},
+        )
+        return answer.json()["accessToken"] if answer.status_code == 200 else None
+
+    guest = {"Authorization": f"Bearer {eventually(guest_token)}"}
+
+    def cart_open():
+        """fnb to know the stay"""
+        return (
+            gateway.request("GET", f"/api/carts/{IN_HOUSE_ROOM}", headers=guest).status_code == 200
+        )
+
+    eventually(cart_open)
+    menu = gateway.request("GET", "/api/menu", headers=guest).json()["items"]
+    club = next(food for food in menu if food["name"] == "Club sandwich")
+    added = gateway.request(
+        "POST",
+        f"/api/carts/{IN_HOUSE_ROOM}/items",
+        headers=guest,
+        json={"foodId": club["id"], "quantity": 2},
+    )
+    assert added.status_code == 201, added.text
+    order = gateway.request("POST", f"/api/carts/{IN_HOUSE_ROOM}/checkout", headers=guest).json()
+    for step in KITCHEN_STEPS:
+        moved = gateway.request(
+            "PATCH", f"/api/orders/{order['id']}/status", as_user="chef", json={"status": step}
+        )
+        assert moved.status_code == 200, moved.text
+    [bill] = gateway.request(
+        "GET", f"/api/bills?roomNumber={IN_HOUSE_ROOM}", as_user="frontdesk"
+    ).json()["items"]
+
+    def posted():
+        """the bill's charge on the PMS folio"""
+        return charges_with_reference(opera, bill["id"])
+
+    [charge] = eventually(posted, timeout=20)
+    sent = charge["body"]["criteria"]["charges"][0]
+    assert sent["price"] == {"amount": float(bill["totalPrice"]), "currencyCode": bill["currency"]}
+    folio = [p for p in opera("GET", "state")["postings"] if p["reference"] == bill["id"]]
+    assert len(folio) == 1
+
+    # Barrier: a later change has reached the PMS, so the sender has passed the bill by.
+    gateway.request(
+        "PATCH",
+        "/api/rooms/110/status",
+        as_user="housekeeper",
+        json={"housekeepingStatus": "Dirty"},
+    )
+    eventually(lambda: opera("GET", "rooms/110")["housekeepingRoomStatus"] == "Dirty")
+    assert len(charges_with_reference(opera, bill["id"])) == 1
+
+
+def test_drift_set_in_the_pms_shows_and_reconcile_repairs_it(gateway, opera):
+    opera("PUT", f"rooms/{DRIFT_ROOM}", json={"housekeepingRoomStatus": "Dirty"})
+    drift = gateway.request("GET", "/api/pms/drift", as_user="supervisor")
+    assert drift.status_code == 200, drift.text
+    [item] = [i for i in drift.json()["items"] if i["roomNumber"] == DRIFT_ROOM]
+    assert (item["ours"]["housekeepingStatus"], item["pms"]["housekeepingStatus"]) == (
+        "Inspected",
+        "Dirty",
+    )
+
+    assert gateway.request("POST", "/api/pms/reconcile", as_user="supervisor").status_code == 403
+    run = gateway.request("POST", "/api/pms/reconcile", as_user="admin")
+    assert run.status_code == 200, run.text
+    [repair] = [a for a in run.json()["actions"] if a["roomNumber"] == DRIFT_ROOM]
+    assert repair["actions"] == ["send_ours"]
+
+    def repaired():
+        """the PMS to have our housekeeping status back (we win on housekeeping)"""
+        return opera("GET", f"rooms/{DRIFT_ROOM}")["housekeepingRoomStatus"] == "Inspected"
+
+    eventually(repaired, timeout=20)
+    after = gateway.request("GET", "/api/pms/drift", as_user="admin").json()["items"]
+    assert DRIFT_ROOM not in {i["roomNumber"] for i in after}
