@@ -31,7 +31,7 @@ export function Field(props: FieldProps) {
   const hint = props.required ? `Required.${props.hint ? ` ${props.hint}` : ""}` : props.hint;
   const describedBy = [hint ? `${props.id}-hint` : "", props.error ? `${props.id}-error` : ""].filter(Boolean).join(" ");
   return (
-    <div class={`field${props.error ? " invalid" : ""}${props.class ? ` ${props.class}` : ""}`}>
+    <div class={`adm-field${props.error ? " adm-invalid" : ""}${props.class ? ` ${props.class}` : ""}`}>
       <label for={props.id}>{props.label}</label>
       <input
         id={props.id}
@@ -49,8 +49,8 @@ export function Field(props: FieldProps) {
         aria-invalid={props.error ? "true" : undefined}
         aria-describedby={describedBy || undefined}
       />
-      {hint && <span id={`${props.id}-hint`} class="field-hint">{hint}</span>}
-      {props.error && <span id={`${props.id}-error`} class="field-error"><span aria-hidden="true">✕ </span>{props.error}</span>}
+      {hint && <span id={`${props.id}-hint`} class="adm-field-hint">{hint}</span>}
+      {props.error && <span id={`${props.id}-error`} class="adm-field-error"><span aria-hidden="true">✕ </span>{props.error}</span>}
     </div>
   );
 }
@@ -69,7 +69,7 @@ interface SelectProps {
 export function SelectField(props: SelectProps) {
   const describedBy = [props.hint ? `${props.id}-hint` : "", props.error ? `${props.id}-error` : ""].filter(Boolean).join(" ");
   return (
-    <div class={`field${props.error ? " invalid" : ""}`}>
+    <div class={`adm-field${props.error ? " adm-invalid" : ""}`}>
       <label for={props.id}>{props.label}</label>
       <select
         id={props.id}
@@ -81,8 +81,8 @@ export function SelectField(props: SelectProps) {
       >
         {props.children}
       </select>
-      {props.hint && <span id={`${props.id}-hint`} class="field-hint">{props.hint}</span>}
-      {props.error && <span id={`${props.id}-error`} class="field-error"><span aria-hidden="true">✕ </span>{props.error}</span>}
+      {props.hint && <span id={`${props.id}-hint`} class="adm-field-hint">{props.hint}</span>}
+      {props.error && <span id={`${props.id}-error`} class="adm-field-error"><span aria-hidden="true">✕ </span>{props.error}</span>}
     </div>
   );
 }

@@ -50,7 +50,7 @@ export function Settings({ user }: { user: User }) {
   const route = useRoute();
   const [only, setOnly] = useState(route.params.get("department") ?? "");
   const departments = useResource(() => api<Page<Department>>("GET", "/api/departments"), []);
-  const employees = useResource(() => api<Page<Employee>>("GET", "/api/employees", { query: { limit: 500 } }), ["task.assigned", "task.completed"]);
+  const employees = useResource(() => api<Page<Employee>>("GET", "/api/employees", { query: { limit: 500 } }), []);
   const [message, setMessage] = useState("");
 
   useEffect(() => {
@@ -66,13 +66,13 @@ export function Settings({ user }: { user: User }) {
   const mayEdit = user.role === "hotelAdmin";
 
   return (
-    <section aria-labelledby="settings-title" class="settings">
+    <section aria-labelledby="settings-title" class="adm-settings">
       <div class="page-head">
         <h1 id="settings-title">Departments &amp; SLAs</h1>
         {departments.asOf && <span class="muted">as of {departments.asOf.toLocaleTimeString()}</span>}
         <button type="button" onClick={() => { void departments.reload(); void employees.reload(); }}>Refresh</button>
       </div>
-      <p class="muted intro">
+      <p class="muted adm-intro">
         A request goes to the department whose job types include it, to the on-duty staff member with the fewest open tasks. It must be done within the
         department's SLA for its priority; late tasks escalate.
       </p>
@@ -88,13 +88,13 @@ export function Settings({ user }: { user: User }) {
       <p class="status-line" role="status" aria-live="polite">{message}</p>
       {departments.error && <p class="form-error" role="alert">Departments could not be loaded: {describeError(departments.error)}</p>}
       {employees.error && <p class="form-error" role="alert">Staff could not be loaded: {describeError(employees.error)}</p>}
-      {departments.data && all.length === 0 && <p class="empty">No departments yet: the tasks service's seed creates them (make up does).</p>}
+      {departments.data && all.length === 0 && <p class="adm-empty">No departments yet: the tasks service's seed creates them (make up does).</p>}
       {shown.map((department) => (
-        <section key={department.code} class="department" aria-labelledby={`dept-${department.code}`}>
+        <section key={department.code} class="adm-department" aria-labelledby={`dept-${department.code}`}>
           <h2 id={`dept-${department.code}`}>
-            {department.name} <span class="muted code-name">({department.code})</span>
+            {department.name} <span class="muted adm-code-name">({department.code})</span>
           </h2>
-          <div class="department-body">
+          <div class="adm-department-body">
             <DepartmentEditor
               department={department}
               mayEdit={mayEdit}
@@ -117,7 +117,7 @@ export function Settings({ user }: { user: User }) {
         </section>
       ))}
       {!only && elsewhere.length > 0 && (
-        <section class="department" aria-labelledby="dept-other">
+        <section class="adm-department" aria-labelledby="dept-other">
           <h2 id="dept-other">Staff outside these departments</h2>
           <Roster title="Other staff" people={elsewhere} onChanged={(text) => { setMessage(text); return employees.reload(); }} onStale={() => void employees.reload()} />
         </section>
@@ -260,10 +260,10 @@ function DepartmentEditor({ department, mayEdit, onSaved, onStale }: { departmen
   }
 
   return (
-    <form class="department-form" onSubmit={review} noValidate aria-label={`${department.name} settings`}>
+    <form class="adm-department-form" onSubmit={review} noValidate aria-label={`${department.name} settings`}>
       <Field id={id("name")} label="Name" value={draft.name} onInput={set("name")} error={errors.name} maxLength={100} disabled={!mayEdit} />
-      <Field id={id("jobTypes")} label="Job types" value={draft.jobTypes} onInput={set("jobTypes")} error={errors.jobTypes} disabled={!mayEdit} hint="Comma separated; each type belongs to one department." class="wide" />
-      <fieldset class="sla-minutes">
+      <Field id={id("jobTypes")} label="Job types" value={draft.jobTypes} onInput={set("jobTypes")} error={errors.jobTypes} disabled={!mayEdit} hint="Comma separated; each type belongs to one department." class="adm-wide" />
+      <fieldset class="adm-sla-minutes">
         <legend>Done within (minutes) by priority</legend>
         {PRIORITIES.map((priority) => (
           <Field
@@ -294,24 +294,24 @@ function DepartmentEditor({ department, mayEdit, onSaved, onStale }: { departmen
         error={errors.acknowledgeMinutes}
         disabled={!mayEdit}
       />
-      <p class="muted escalation-line">
+      <p class="muted adm-escalation-line">
         Escalation: {department.escalation.map((level) => `${level.notify === "hotelAdmin" ? "hotel admin" : level.notify} ${level.afterMinutes ? `after ${minutesText(level.afterMinutes)}` : "at once"}`).join(", then ") || "none"}
       </p>
       <p class="form-error" role="alert">{problem}</p>
       {mayEdit && !reviewing && (
-        <div class="row-actions">
+        <div class="adm-row-actions">
           <button type="submit" disabled={changes.length === 0}>Review changes</button>
           {changes.length > 0 && <button type="button" onClick={() => { setDraft(saved); setErrors({}); setProblem(""); }}>Undo edits</button>}
         </div>
       )}
       {mayEdit && reviewing && (
-        <div class="confirm-changes" role="group" aria-label={`Confirm ${department.name} changes`}>
+        <div class="adm-confirm-changes" role="group" aria-label={`Confirm ${department.name} changes`}>
           <p>Save these changes to {department.name}?</p>
           <ul>
             {changes.map((c) => <li key={c.label}>{c.label}: {c.from} → <strong>{c.to}</strong></li>)}
           </ul>
           <p class="muted">New tasks use the new values; tasks already open keep their due time.</p>
-          <div class="row-actions">
+          <div class="adm-row-actions">
             <button type="button" class="primary" ref={confirmButton} disabled={busy} onClick={() => void save()}>
               {busy ? "Saving…" : `Save ${department.name}`}
             </button>
@@ -349,16 +349,16 @@ function Roster({ title, people, onChanged, onStale }: { title: string; people: 
   }
 
   return (
-    <div class="roster">
+    <div class="adm-roster">
       <h3>{title}</h3>
       {people.length === 0 ? (
-        <p class="empty">Nobody on this department's roster: add staff from Users (with an employee code), then switch them on duty here.</p>
+        <p class="adm-empty">Nobody on this department's roster: add staff from Users (with an employee code), then switch them on duty here.</p>
       ) : (
         <>
-          <p class={onDuty === 0 ? "warning" : "muted"}>
+          <p class={onDuty === 0 ? "adm-warning" : "muted"}>
             {onDuty === 0 ? <><span aria-hidden="true">⚠ </span>Nobody on duty: new tasks wait and the supervisor is alerted.</> : `${onDuty} of ${people.length} on duty`}
           </p>
-          <table class="audit roster-table">
+          <table class="audit adm-roster-table">
             <caption class="sr-only">{title}: who is on duty</caption>
             <thead>
               <tr>
@@ -371,13 +371,13 @@ function Roster({ title, people, onChanged, onStale }: { title: string; people: 
             </thead>
             <tbody>
               {people.map((person) => (
-                <tr key={person.employeeCode} class={person.onDuty ? "" : "off-duty"}>
+                <tr key={person.employeeCode} class={person.onDuty ? "" : "adm-off-duty"}>
                   <th scope="row">{person.name}{person.jobTitle && <span class="muted"> · {person.jobTitle}</span>}</th>
                   <td>{person.employeeCode}</td>
                   <td>{ROLE_NAMES[person.role] ?? person.role}</td>
                   <td>{person.openTasks}</td>
                   <td>
-                    <label class="check duty">
+                    <label class="check adm-duty">
                       <input
                         type="checkbox"
                         checked={pending?.code === person.employeeCode ? pending.onDuty : person.onDuty}

@@ -80,7 +80,7 @@ export function Users({ user }: { user: User }) {
   }
 
   return (
-    <section aria-labelledby="users-title" class="users">
+    <section aria-labelledby="users-title" class="adm-users">
       <div class="page-head">
         <h1 id="users-title">Users</h1>
         {accounts.asOf && <span class="muted">as of {accounts.asOf.toLocaleTimeString()}</span>}
@@ -121,9 +121,9 @@ export function Users({ user }: { user: User }) {
       <p class="status-line" role="status" aria-live="polite">{message}</p>
       {accounts.error && <p class="form-error" role="alert">Users could not be loaded: {describeError(accounts.error)}</p>}
       {accounts.data && shownAccounts.length === 0 ? (
-        <p class="empty">No user matches these filters. Clear the search or choose “All roles” and “All departments”, or add someone with “New user”.</p>
+        <p class="adm-empty">No user matches these filters. Clear the search or choose “All roles” and “All departments”, or add someone with “New user”.</p>
       ) : (
-        <table class="audit users-table">
+        <table class="audit adm-users-table">
           <caption class="sr-only">Users by username</caption>
           <thead>
             <tr>
@@ -140,27 +140,29 @@ export function Users({ user }: { user: User }) {
             {shownAccounts.map((account) => {
               const self = account.id === user.id;
               return (
-                <tr key={account.id} class={account.active ? "" : "inactive"}>
+                <tr key={account.id} class={account.active ? "" : "adm-inactive"}>
                   <th scope="row">{account.username}{self && <span class="muted"> (you)</span>}</th>
                   <td>{account.name ?? "—"}</td>
                   <td>{roleName(account.role)}</td>
                   <td>{account.department ? departmentName(account.department) : "—"}</td>
                   <td>{account.employeeCode ?? "—"}</td>
                   <td>
-                    <span class={account.active ? "state active" : "state inactive"}>
+                    <span class={account.active ? "adm-state adm-active" : "adm-state adm-inactive"}>
                       <span aria-hidden="true">{account.active ? "✓ " : "✕ "}</span>
                       {account.active ? "Active" : "Inactive"}
                     </span>
                   </td>
-                  <td class="row-actions">
-                    <button type="button" onClick={() => setEditing(account)}>
-                      Edit<span class="sr-only"> {account.username}</span>
-                    </button>
-                    {account.active && !self && (
-                      <button type="button" class="danger" onClick={() => setDeactivating(account)}>
-                        Deactivate<span class="sr-only"> {account.username}</span>
+                  <td>
+                    <div class="adm-row-actions">
+                      <button type="button" onClick={() => setEditing(account)}>
+                        Edit<span class="sr-only"> {account.username}</span>
                       </button>
-                    )}
+                      {account.active && !self && (
+                        <button type="button" class="adm-danger" onClick={() => setDeactivating(account)}>
+                          Deactivate<span class="sr-only"> {account.username}</span>
+                        </button>
+                      )}
+                    </div>
                   </td>
                 </tr>
               );
@@ -265,7 +267,7 @@ function NewUser({ onCreated }: { onCreated: (text: string) => void }) {
   return (
     <details class="new-request">
       <summary>New user</summary>
-      <form onSubmit={submit} aria-label="New user" noValidate class="user-form">
+      <form onSubmit={submit} aria-label="New user" noValidate class="adm-user-form">
         <Field id="new-username" label="Username" value={form.username} onInput={set("username")} error={errors.username} required autoComplete="off" maxLength={64} hint="3–64 letters, digits or . _ @ -" />
         <Field id="new-name" label="Full name" value={form.name} onInput={set("name")} error={errors.name} maxLength={128} autoComplete="off" />
         <SelectField id="new-role" label="Role" value={form.role} onChange={set("role")} error={errors.role}>
@@ -275,8 +277,8 @@ function NewUser({ onCreated }: { onCreated: (text: string) => void }) {
         <Field id="new-employee-code" label="Employee code" value={form.employeeCode} onInput={set("employeeCode")} error={errors.employeeCode} maxLength={32} autoComplete="off" />
         <Field id="new-email" label="Email" type="email" value={form.email} onInput={set("email")} error={errors.email} maxLength={254} autoComplete="off" />
         <Field id="new-password" label="Initial password" type="password" value={form.password} onInput={set("password")} error={errors.password} required autoComplete="new-password" maxLength={256} hint={`At least ${PASSWORD_MIN} characters; give it to them in person.`} />
-        <label class="check roster">
-          <input type="checkbox" checked={roster} disabled={!mayJoinRoster} onChange={(e) => setRoster(e.currentTarget.checked)} />
+        <label class="check adm-roster">
+          <input type="checkbox" checked={roster && mayJoinRoster} disabled={!mayJoinRoster} onChange={(e) => setRoster(e.currentTarget.checked)} />
           Add to the department's duty roster (needs full name, department and employee code)
         </label>
         <p class="form-error" role="alert">{problem}</p>
@@ -370,7 +372,7 @@ function EditUser({ account, self, onClose, onSaved }: { account: Account; self:
         <h2 id="edit-user-title">Edit {account.username}</h2>
         <button type="button" onClick={() => dialog.current?.close()}>Close</button>
       </div>
-      <form onSubmit={save} noValidate class="user-form edit" aria-label={`Edit ${account.username}`}>
+      <form onSubmit={save} noValidate class="adm-user-form adm-edit" aria-label={`Edit ${account.username}`}>
         <SelectField id="edit-role" label="Role" value={form.role} onChange={set("role")} error={errors.role} disabled={self} hint={self ? "You cannot change your own role." : undefined}>
           {ROLES.map((r) => <option key={r} value={r}>{roleName(r)}</option>)}
         </SelectField>
@@ -383,7 +385,7 @@ function EditUser({ account, self, onClose, onSaved }: { account: Account; self:
           Active (may sign in)
         </label>
         <Field id="edit-password" label="New password" type="password" value={password} onInput={setPassword} error={errors.password} autoComplete="new-password" maxLength={256} hint="Leave empty to keep the current one." />
-        <div class="changes" aria-live="polite">
+        <div class="adm-changes" aria-live="polite">
           {changes.length === 0 ? (
             <p class="muted">No changes yet.</p>
           ) : (
@@ -392,12 +394,12 @@ function EditUser({ account, self, onClose, onSaved }: { account: Account; self:
               <ul>
                 {changes.map((c) => <li key={c.label}>{c.label}: {c.from} → <strong>{c.to}</strong></li>)}
               </ul>
-              {reason && <p class="warning"><span aria-hidden="true">⚠ </span>{reason}</p>}
+              {reason && <p class="adm-warning"><span aria-hidden="true">⚠ </span>{reason}</p>}
             </>
           )}
         </div>
         <p class="form-error" role="alert">{problem}</p>
-        <div class="row-actions">
+        <div class="adm-row-actions">
           <button type="submit" class="primary" disabled={busy || changes.length === 0}>{busy ? "Saving…" : "Save changes"}</button>
           <button type="button" onClick={() => dialog.current?.close()}>Cancel</button>
         </div>
@@ -427,15 +429,15 @@ function ConfirmDeactivate({ account, onClose, onDone }: { account: Account; onC
   }
 
   return (
-    <dialog ref={dialog} class="confirm" role="alertdialog" aria-labelledby="deactivate-title" aria-describedby="deactivate-text" onClose={onClose}>
+    <dialog ref={dialog} class="adm-confirm" role="alertdialog" aria-labelledby="deactivate-title" aria-describedby="deactivate-text" onClose={onClose}>
       <h2 id="deactivate-title">Deactivate {account.username}?</h2>
       <div id="deactivate-text">
         <p>{account.name ?? account.username} is signed out on every device at once and can no longer sign in.</p>
         <p>Nothing is erased: their history stays, and an admin can make them active again.</p>
       </div>
       <p class="form-error" role="alert">{problem}</p>
-      <div class="row-actions">
-        <button type="button" class="danger-solid" disabled={busy} onClick={() => void deactivate()}>
+      <div class="adm-row-actions">
+        <button type="button" class="adm-danger-solid" disabled={busy} onClick={() => void deactivate()}>
           {busy ? "Deactivating…" : `Deactivate ${account.username}`}
         </button>
         <button type="button" onClick={() => dialog.current?.close()} autoFocus>Keep active</button>
