@@ -80,6 +80,9 @@ def test_admin_creates_a_user_who_can_then_sign_in(open_session, gateway):
     )
     expect(form.get_by_role("alert")).to_contain_text("Not saved")
 
+    # An admin cannot lock themself out: no deactivation on their own row.
+    expect(page.get_by_role("row", name=re.compile(r"^admin \(you\)"))).to_be_visible()
+    expect(page.get_by_role("button", name="Deactivate admin", exact=True)).to_have_count(0)
     assert admin.axe_violations() == []
     # Chromium logs the 409 this test provoked as a failed resource; nothing else may appear.
     assert [e for e in admin.console_errors if "status of 409" not in e] == []
