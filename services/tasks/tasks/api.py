@@ -113,7 +113,7 @@ def create_employee(body: dict):
 
 @blueprint.patch("/api/employees/<employee_code>")
 @require(*STAFF_ROLES)
-@operation(body=EmployeeUpdateSchema, response=EmployeeSchema, errors=(412,))
+@operation(body=EmployeeUpdateSchema, response=EmployeeSchema, errors=(409, 412))
 def update_employee(employee_code: str, body: dict):
     """Edit an employee; a staff member may set their own duty."""
     employee = service.update_employee(

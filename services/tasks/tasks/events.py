@@ -21,6 +21,8 @@ TASK_UPDATED = "tasks.task.updated.v1"
 # Events in: handlers.py names the fields of each that this service reads.
 CUSTOMER_CHECKED_OUT = "rooms.customer.checked_out.v1"
 ROOM_STATUS_CHANGED = "rooms.room.status_changed.v1"
+USER_UPDATED = "auth.user.updated.v1"
+USER_DEACTIVATED = "auth.user.deactivated.v1"
 
 # The fields of a task whose moves tasks.task.status_changed.v1 lists in `changes`.
 STATUS_CHANGE_FIELDS = ("status",)

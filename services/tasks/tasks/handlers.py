@@ -1,4 +1,5 @@
-"""Reactions to rooms' events: a departure clean per checkout, a clean for a room set Dirty.
+"""Reactions to rooms' events: a departure clean per checkout, a clean for a room set Dirty;
+and to auth's: a deactivated account's employee leaves duty and hands back their open tasks.
 
 Auth's `auth.access.revoked.v1` is kept in the service's own `revoked_access`
 (hotel_shared.revocations), so the web processes refuse the subject's earlier tokens.
@@ -32,8 +33,17 @@ def on_room_status_changed(stores: TasksStores, event: InboundEvent) -> None:
     service.open_dirty_room_clean(stores, event.context, str(event.data["roomNumber"]))
 
 
+def on_user_account_changed(stores: TasksStores, event: InboundEvent) -> None:
+    active = event.change_of("active")
+    if event.type == events.USER_UPDATED and active is None:
+        return  # a name, role or password change: nothing for the duty roster
+    service.follow_account(stores, event.context, event.data)
+
+
 HANDLERS = {
     events.CUSTOMER_CHECKED_OUT: on_customer_checked_out,
     events.ROOM_STATUS_CHANGED: on_room_status_changed,
+    events.USER_UPDATED: on_user_account_changed,
+    events.USER_DEACTIVATED: on_user_account_changed,
     **REVOCATION_HANDLERS,
 }

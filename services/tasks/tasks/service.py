@@ -90,6 +90,7 @@ def update_employee(
     with stores.transaction() as tx:
         before = tx.require_employee(code)
         check_version(before, expected_version, f"employee {code}")
+        employee_rules.check_may_go_on_duty(before, changes)
         tx.guard_department(before["department"])
         employee = tx.save_employee(before, {**changes, "updatedAt": utc_now()})
         if employee["department"] != before["department"]:
@@ -102,6 +103,27 @@ def update_employee(
                 _auto_assign(tx, ctx, task, alert=False)
         employee = tx.require_employee(code)
     return employee
+
+
+@unit_of_work
+def follow_account(stores: TasksStores, ctx: Context, user: Mapping[str, Any]) -> None:
+    """Auth deactivated or reactivated a person's account: a deactivated person leaves duty and
+    every open task of theirs, started or not, goes back to the pool (nobody can finish it
+    under their name any more)."""
+    code = user.get("employeeCode")
+    if not code:
+        return
+    with stores.transaction() as tx:
+        before = tx.get_employee(code)
+        if before is None:
+            return
+        changes = employee_rules.account_changes(user)
+        if all(before.get(field) == value for field, value in changes.items()):
+            return
+        tx.save_employee(before, {**changes, "updatedAt": utc_now()})
+        if changes.get("active") is False:
+            for task in tx.tasks_of(code, task_rules.LOADED_STATUSES):
+                _return_to_pool(tx, ctx, task)
 
 
 # --- requests and assignment -------------------------------------------------------------------

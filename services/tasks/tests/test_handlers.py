@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import outbox_events
+from conftest import add_staff, outbox_events
 
 from hotel_shared.inbox import bind_handlers
 from tasks.handlers import HANDLERS
@@ -83,3 +83,73 @@ def test_a_room_event_where_housekeeping_did_not_move_makes_no_task(stores, hand
     }
     handle(make_envelope(STATUS_CHANGED, data))
     assert stores.tasks.count_documents({"room": "111"}) == 0
+
+
+DEACTIVATED = "auth.user.deactivated.v1"
+UPDATED = "auth.user.updated.v1"
+
+
+def account(code: str, active: bool) -> dict:
+    return {
+        "userId": "u-1",
+        "username": "hk2",
+        "role": "staff",
+        "employeeCode": code,
+        "active": active,
+    }
+
+
+def test_a_deactivated_account_leaves_duty_and_hands_back_every_open_task(
+    stores, handle, make_envelope
+):
+    add_staff(stores, "HK-002", "housekeeping")
+    stores.employees.update_one({"employeeCode": "HK-001"}, {"$set": {"onDuty": False}})
+    handle(make_envelope(STATUS_CHANGED, status_changed("204", "Inspected", "Dirty")))
+    [task] = stores.tasks.find({"room": "204"})
+    assert task["employeeId"] == "HK-002"
+    stores.tasks.update_one({"_id": task["_id"]}, {"$set": {"status": "in_progress"}})
+
+    envelope = make_envelope(DEACTIVATED, account("HK-002", active=False), subject="user/u-1")
+    handle(envelope)
+    handle(envelope)  # redelivered: applied once
+
+    employee = stores.employees.find_one({"employeeCode": "HK-002"})
+    assert (employee["onDuty"], employee["active"]) == (False, False)
+    task = stores.tasks.find_one({"room": "204"})
+    # Nobody else on duty in housekeeping: the task waits in the pool, visible as such.
+    assert (task["status"], task["employeeId"]) == ("pending", None)
+    assert outbox_events(stores, "tasks.task.unassigned.v1")
+
+
+def test_a_deactivated_person_cannot_be_put_back_on_duty_until_reactivated(
+    stores, handle, make_envelope, client, callers
+):
+    add_staff(stores, "HK-002", "housekeeping")
+    handle(make_envelope(DEACTIVATED, account("HK-002", active=False)))
+    refused = client.patch("/api/employees/HK-002", json={"onDuty": True}, headers=callers.admin)
+    assert refused.status_code == 409
+    assert refused.get_json()["code"] == "employee_inactive"
+
+    reactivated = {
+        **account("HK-002", active=True),
+        "changes": [{"field": "active", "oldValue": False, "newValue": True}],
+    }
+    handle(make_envelope(UPDATED, reactivated))
+    employee = stores.employees.find_one({"employeeCode": "HK-002"})
+    assert (employee["onDuty"], employee["active"]) == (False, True)  # back, but not on duty
+    assert (
+        client.patch(
+            "/api/employees/HK-002", json={"onDuty": True}, headers=callers.admin
+        ).status_code
+        == 200
+    )
+
+
+def test_a_role_or_name_change_leaves_the_roster_alone(stores, handle, make_envelope):
+    add_staff(stores, "HK-002", "housekeeping")
+    renamed = {
+        **account("HK-002", active=True),
+        "changes": [{"field": "name", "oldValue": "A", "newValue": "B"}],
+    }
+    handle(make_envelope(UPDATED, renamed))
+    assert stores.employees.find_one({"employeeCode": "HK-002"})["onDuty"] is True

@@ -43,6 +43,27 @@ def new_employee(details: Mapping[str, Any], now: datetime) -> Document:
     }
 
 
+class EmployeeInactive(Conflict):
+    code = "employee_inactive"
+
+    def __init__(self, employee_code: str) -> None:
+        super().__init__(f"{employee_code}'s account is deactivated: they cannot go on duty")
+
+
+def check_may_go_on_duty(employee: Mapping[str, Any], changes: Mapping[str, Any]) -> None:
+    """A person whose account auth deactivated stays off duty until it is active again."""
+    if changes.get("onDuty") and employee.get("active") is False:
+        raise EmployeeInactive(employee["employeeCode"])
+
+
+def account_changes(user: Mapping[str, Any]) -> Document:
+    """What an auth user's change means for their employee record: a deactivated account leaves
+    duty (and must not be put back on it); reactivation alone does not put anyone on duty."""
+    if user.get("active") is False:
+        return {"active": False, "onDuty": False}
+    return {"active": True}
+
+
 def check_may_edit(principal: Principal, employee_code: str, changes: Mapping[str, Any]) -> None:
     """Admins and supervisors edit anyone; a staff member may only set their own duty."""
     is_self = principal.employee_code == employee_code
