@@ -22,14 +22,18 @@ CHROMIUM_FLAGS = [
 TILE = "[role=group][aria-label^='Room ']"
 
 
-def warm_reloads(gateway_url: str, username: str, password: str, room_count: int, reloads: int) -> list[float]:
+def warm_reloads(
+    gateway_url: str, username: str, password: str, room_count: int, reloads: int
+) -> list[float]:
     """Milliseconds per warm reload of `#/rooms` until `room_count` tiles are shown."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} is missing: apt-get install -y chromium (make bench does)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
         try:
             page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
             page.goto(f"{gateway_url}/")

@@ -480,6 +480,7 @@ def measure_f1(ctx: Context) -> dict:
 @figure("W1", "warm reload of the dashboard's room grid in headless Chromium: median ms")
 def measure_w1(ctx: Context) -> dict:
     import requests
+
     from dashboard import summary, warm_reloads
     from fixtures import DEMO_LOGIN
 
