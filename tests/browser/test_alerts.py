@@ -6,22 +6,10 @@ from __future__ import annotations
 import re
 import uuid
 
-import pytest
 from playwright.sync_api import expect
 
 
-@pytest.fixture
-def alerts_routed(gateway):
-    # Until the gateway sends /api/alerts to notifications, nginx answers its own 404.
-    probe = gateway.request("GET", "/api/alerts", as_user="supervisor")
-    if probe.status_code == 404 and probe.json().get("code") == "not_found":
-        pytest.skip("the gateway does not route /api/alerts to notifications yet")
-    assert probe.status_code == 200, probe.text
-
-
-def test_supervisor_alerts_housekeeping_and_sees_the_housekeeper_read_it(
-    open_session, gateway, alerts_routed
-):
+def test_supervisor_alerts_housekeeping_and_sees_the_housekeeper_read_it(open_session, gateway):
     supervisor = open_session()
     page = supervisor.sign_in("supervisor")
     page.get_by_role("link", name="Alerts").click()
@@ -57,7 +45,7 @@ def test_supervisor_alerts_housekeeping_and_sees_the_housekeeper_read_it(
     assert supervisor.console_errors == []
 
 
-def test_a_supervisor_cannot_alert_another_department_through_the_api(gateway, alerts_routed):
+def test_a_supervisor_cannot_alert_another_department_through_the_api(gateway):
     body = {
         "audience": {"kind": "department", "value": "maintenance"},
         "message": "not yours to alert",

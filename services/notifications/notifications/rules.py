@@ -74,6 +74,17 @@ def audiences_for(event_type: str, data: Mapping[str, Any]) -> list[str]:
     return []
 
 
+def watchers_for(event_type: str, data: Mapping[str, Any]) -> list[str]:
+    """Who hears an event live without an inbox entry: the hotel admin's screens (task board,
+    kitchen, analytics, Today) follow every task and order, but their bell is kept for what is
+    theirs to act on (late escalations, alerts, the front desk's events)."""
+    if event_type in TASK_EVENTS + TASK_UPDATE_EVENTS + ESCALATION_EVENTS + ORDER_EVENTS:
+        return [
+            room for room in ("role:hotelAdmin",) if room not in audiences_for(event_type, data)
+        ]
+    return []
+
+
 def audiences_of(principal: Principal) -> list[str]:
     """The rooms a caller's socket joins, which are also the inbox audiences it may read."""
     audiences = [f"role:{principal.role}", f"user:{principal.user_id}"]

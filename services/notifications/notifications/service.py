@@ -50,12 +50,14 @@ def notify(
         created_at=created_at,
     )
 
+    live_audiences = notification["audiences"] + rules.watchers_for(event_type, data)
+
     def push() -> None:
-        emit(notification["event"], rules.socket_payload(notification), notification["audiences"])
+        emit(notification["event"], rules.socket_payload(notification), live_audiences)
         log.info(
             "notified %s to %s",
             notification["event"],
-            ",".join(notification["audiences"]),
+            ",".join(live_audiences),
             extra={"correlationId": ctx.correlation_id},
         )
 

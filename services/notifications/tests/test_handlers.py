@@ -55,7 +55,8 @@ def test_an_event_is_stored_with_its_audiences_then_pushed(stores, handlers, pus
     [(name, payload, audiences)] = pushes
     assert name == "task.status_changed"
     assert payload["eventId"] == envelope["id"]
-    assert audiences == stored["audiences"]
+    # The inbox's audiences, and the hotel admin's screens watching live (no inbox entry).
+    assert audiences == [*stored["audiences"], "role:hotelAdmin"]
 
 
 def test_the_push_waits_for_the_commit_and_a_rollback_pushes_nothing(
@@ -135,5 +136,6 @@ def test_a_task_update_is_always_hinted_and_kept_only_when_its_priority_rose_to_
         "role:frontOffice",
         "dept:maintenance",
         "employee:MT-001",
+        "role:hotelAdmin",
     }
     assert stores.notifications.count_documents({"_id": envelope["id"]}) == int(kept)

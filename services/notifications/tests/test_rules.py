@@ -191,6 +191,17 @@ def test_a_supervisors_alert_stays_within_their_department():
             rules.alert_room(SUPERVISOR, kind, value, DEPARTMENTS)
 
 
+def test_the_admin_watches_tasks_and_orders_live_without_an_inbox_entry():
+    assigned = {"department": "maintenance", "employeeId": "MT-001"}
+    assert rules.watchers_for("tasks.task.assigned.v1", assigned) == ["role:hotelAdmin"]
+    assert "role:hotelAdmin" not in rules.audiences_for("tasks.task.assigned.v1", assigned)
+    assert rules.watchers_for("fnb.order.placed.v1", {"roomNumber": "205"}) == ["role:hotelAdmin"]
+    assert rules.watchers_for("tasks.task.escalated.v1", {"level": 1}) == ["role:hotelAdmin"]
+    # A late escalation is already the admin's to act on: in the inbox, not watched twice.
+    assert rules.watchers_for("tasks.task.escalated.v1", {"level": 2}) == []
+    assert rules.watchers_for("rooms.room.status_changed.v1", {"roomNumber": "204"}) == []
+
+
 @pytest.mark.parametrize(
     ("kind", "value"), [("department", "spa"), ("role", "guest"), ("floor", "2")]
 )
