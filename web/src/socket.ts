@@ -18,6 +18,8 @@ export interface Notification {
   createdAt: string;
   timestamp: string;
   read: boolean;
+  /** The event's data as published (an alert's message and priority are here). */
+  raw?: Record<string, unknown>;
 }
 
 /** The pseudo-event views get after a reconnect: refetch whatever you show. */

@@ -6,7 +6,18 @@ import type { Notification } from "../socket";
 
 const ALL = ["room.", "task.", "request.", "alert.", "order.", "booking.", "customer.", "contact_message."];
 
+const PRIORITY_MARK: Record<string, string> = { urgent: "‼ Urgent", high: "! High" };
+
 function describe(item: Notification): string {
+  const raw = item.raw ?? {};
+  if (item.event === "alert.sent") {
+    const mark = PRIORITY_MARK[String(raw.priority)];
+    const from = (raw.sentBy as { username?: string } | undefined)?.username;
+    return `${mark ? `${mark} alert` : "Alert"}${from ? ` from ${from}` : ""}: ${String(raw.message ?? "")}`;
+  }
+  if (item.event === "contact_message.created") {
+    return `Message from room ${item.roomNumber ?? "?"}: ${String(raw.message ?? "")}`;
+  }
   const what = item.event.replace(/[._]/g, " ");
   const where = item.roomNumber ? ` · room ${item.roomNumber}` : "";
   const change = typeof item.newStatus === "string" ? ` → ${item.newStatus}` : "";

@@ -7,7 +7,7 @@ interface Toast {
   text: string;
 }
 
-const SHOWN = ["room.status_changed", "task.assigned", "task.escalated", "task.completed", "alert.sent", "customer.checked_in", "customer.checked_out"];
+const SHOWN = ["room.status_changed", "task.assigned", "task.escalated", "task.completed", "alert.sent", "customer.checked_in", "customer.checked_out", "order.placed", "contact_message.created"];
 
 function describe(event: string, payload: Record<string, unknown>): string {
   const room = payload.roomNumber ? `Room ${payload.roomNumber}` : "";
@@ -26,6 +26,10 @@ function describe(event: string, payload: Record<string, unknown>): string {
       return `Alert: ${payload.message ?? ""}`;
     case "customer.checked_in":
       return `${room} checked in`;
+    case "order.placed":
+      return `New room-service order: ${room}`;
+    case "contact_message.created":
+      return `Guest message from ${room.toLowerCase() || "a room"}`;
     default:
       return `${room} checked out`;
   }
