@@ -58,9 +58,16 @@ export function useResource<T>(load: () => Promise<T>, hints: string[], key = ""
   return { data, error, loading, asOf, reload };
 }
 
+/** Field errors as "field: message" pairs; nested fields (`audience.value`) are spelled out. */
+function fieldMessages(errors: unknown, prefix = ""): string[] {
+  if (Array.isArray(errors)) return [`${prefix}: ${errors.map(String).join(", ")}`];
+  if (errors && typeof errors === "object") {
+    return Object.entries(errors as Record<string, unknown>).flatMap(([field, value]) => fieldMessages(value, prefix ? `${prefix}.${field}` : field));
+  }
+  return errors === undefined || errors === null ? [] : [`${prefix}: ${String(errors)}`];
+}
+
 export function describeError(error: ApiError): string {
-  const fields = Object.entries(error.errors)
-    .map(([field, messages]) => `${field}: ${messages.join(", ")}`)
-    .join("; ");
+  const fields = fieldMessages(error.errors).join("; ");
   return fields ? `${error.detail || error.title} (${fields})` : error.detail || error.title;
 }
