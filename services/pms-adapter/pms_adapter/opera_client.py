@@ -177,6 +177,7 @@ class OperaClient:
     def _succeeded(self) -> None:
         self.breaker.record_success()
         self.last_success_at = time.time()
+        self.last_error = None
 
     def _failed(self, reason: str) -> None:
         self.breaker.record_failure()

@@ -225,3 +225,31 @@ def test_the_sync_loop_records_its_health(opera, sync, stores):
     health = stores.health()
     assert health["breaker"] == "closed"
     assert health["reachable"] is True
+
+
+def test_an_expired_token_is_renewed_once_and_the_call_goes_through(opera, deliver, sync):
+    deliver("rooms.room.status_changed.v1", room_event("103", "Dirty", 2))
+    sync.client.housekeeping_overview(limit=1)  # a token is held
+    control(opera, "POST", "tokens/expire")
+    assert sync.send_due() == 1
+    assert opera.state.rooms["103"]["housekeepingRoomStatus"] == "Dirty"
+    statuses = [c["status"] for c in calls(opera, "PUT", "/rooms/status")]
+    assert statuses == [401, 200]
+    assert sync.client.breaker.failures == 0
+
+
+def test_wrong_credentials_keep_the_work_and_say_why(opera, deliver, stores, config):
+    import dataclasses
+
+    from pms_adapter.breaker import CircuitBreaker
+    from pms_adapter.opera_client import OperaClient
+    from pms_adapter.sync import PmsSync
+
+    bad = OperaClient(dataclasses.replace(config.pms, client_secret="wrong"), CircuitBreaker())
+    sync = PmsSync(stores, bad, "2000", config.timing)
+    deliver("rooms.room.status_changed.v1", room_event("104", "Dirty", 2))
+    sync.send_due()
+    entry = stores.find_outbox("room:104")
+    assert (entry["state"], entry["attempts"]) == ("pending", 1)
+    assert "token refused: HTTP 401" in entry["lastError"]
+    assert opera.state.rooms["104"]["housekeepingRoomStatus"] == "Inspected"
