@@ -5,6 +5,14 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 
+class FailedItemSchema(Schema):
+    id = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"enum": ["roomStatus", "charge"]})
+    roomNumber = fields.String(allow_none=True)
+    lastError = fields.String(allow_none=True)
+    failedAt = fields.String(allow_none=True, metadata={"format": "date-time"})
+
+
 class SyncStatusSchema(Schema):
     pmsReachable = fields.Boolean(required=True)
     breaker = fields.String(required=True, metadata={"enum": ["closed", "open", "half_open"]})
@@ -15,6 +23,7 @@ class SyncStatusSchema(Schema):
     lastError = fields.String(allow_none=True)
     pending = fields.Integer(required=True)
     failed = fields.Integer(required=True)
+    failedItems = fields.List(fields.Nested(FailedItemSchema), required=True)
 
 
 class RoomSideSchema(Schema):
@@ -49,3 +58,4 @@ class ReconcileSchema(Schema):
     drifted = fields.Integer()
     actions = fields.List(fields.Nested(RepairSchema))
     reservationsImported = fields.Integer()
+    requeued = fields.Integer()

@@ -265,6 +265,8 @@ def reconcile(
         imported = import_reservation_window(stores, client, today)
     except PmsUnavailable as error:
         raise rules.PmsUnreachable(f"the PMS cannot be reached: {error}") from None
+    # What the PMS refused (a bill before its guest was in house there) gets another round.
+    requeued = stores.requeue_failed(utc_now())
     run = {
         "_id": f"reconcile:{uuid.uuid4()}",
         "at": utc_now(),
@@ -272,6 +274,7 @@ def reconcile(
         "drifted": len(items),
         "actions": actions,
         "reservationsImported": imported,
+        "requeued": requeued,
     }
     stores.record_reconcile(run)
     return run
@@ -290,4 +293,14 @@ def status_report(stores: PmsStores) -> Document:
         "pending": stores.count_work(rules.PENDING),
         "failed": stores.count_work(rules.FAILED),
         "lastReconcileAt": to_iso(last["at"]) if last else None,
+        "failedItems": [
+            {
+                "id": entry["_id"],
+                "kind": entry["kind"],
+                "roomNumber": entry.get("roomNumber"),
+                "lastError": entry.get("lastError"),
+                "failedAt": to_iso(entry.get("failedAt")),
+            }
+            for entry in stores.list_failed()
+        ],
     }

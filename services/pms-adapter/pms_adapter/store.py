@@ -143,6 +143,15 @@ class PmsStores(MongoStores):
             {"_id": entry_id}, {"$set": {"claimedUntil": None}}, session=self.session
         )
 
+    def requeue_failed(self, now: datetime) -> int:
+        """Give every failed entry another round of attempts; returns how many."""
+        result = self.outbox.update_many(
+            {"state": FAILED},
+            {"$set": {"state": PENDING, "attempts": 0, "nextAttemptAt": now, "claimedUntil": None}},
+            session=self.session,
+        )
+        return result.modified_count
+
     def count_work(self, state: str) -> int:
         return self.outbox.count_documents({"state": state}, session=self.session)
 

@@ -30,6 +30,7 @@ def test_status_reports_backlog_and_health(client, callers, deliver, sync):
     assert answer.status_code == 200
     body = answer.get_json()
     assert (body["pending"], body["failed"], body["breaker"]) == (1, 0, "closed")
+    assert body["failedItems"] == []
     assert body["lastSyncAt"] is None
     sync.send_due()
     sync._record_health()

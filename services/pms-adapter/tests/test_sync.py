@@ -85,6 +85,36 @@ def test_a_bill_without_an_in_house_guest_fails_visibly(opera, deliver, sync):
     assert entry["state"] == "failed"
     assert "no in-house reservation" in entry["lastError"]
     assert calls(opera, "POST", "/charges") == []
+    # The guest arrives in the PMS; a reconcile gives the bill another round and it posts.
+    made = control(
+        opera,
+        "POST",
+        "reservations",
+        json={
+            "roomId": "101",
+            "givenName": "Late",
+            "surname": "Guest",
+            "arrivalDate": "2026-12-01",
+            "departureDate": "2026-12-02",
+        },
+    )
+    control(opera, "POST", f"reservations/{made['reservationId']}/checkIn")
+    from datetime import date
+
+    from hotel_shared.principal import Context
+    from pms_adapter import service
+
+    [failed] = service.status_report(sync.stores)["failedItems"]
+    assert (failed["id"], failed["kind"], failed["roomNumber"]) == (
+        "charge:bill-orphan",
+        "charge",
+        "101",
+    )
+    run = service.reconcile(sync.stores, sync.client, Context(), date(2026, 12, 1))
+    assert run["requeued"] == 1
+    drain_outbox(sync)
+    assert sync.stores.find_outbox("charge:bill-orphan")["state"] == "sent"
+    assert len(calls(opera, "POST", "/charges")) == 1
 
 
 def test_an_outage_loses_nothing_and_the_breaker_keeps_calls_low(opera, deliver, sync):
