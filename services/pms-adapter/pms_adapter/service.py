@@ -250,9 +250,11 @@ def reconcile(
     ctx: Context,
     today: date,
     rooms: list[Document] | None = None,
+    *,
+    retry_failed: bool = True,
 ) -> Document:
     """Repair drift by the policy (ours win on housekeeping, the PMS on occupancy), re-read the
-    PMS's reservations, and record what was done."""
+    PMS's reservations, and record what was done; asked by a person, failed work is retried."""
     items = drift_report(stores, client, rooms)
     actions = []
     for item in items:
@@ -266,7 +268,7 @@ def reconcile(
     except PmsUnavailable as error:
         raise rules.PmsUnreachable(f"the PMS cannot be reached: {error}") from None
     # What the PMS refused (a bill before its guest was in house there) gets another round.
-    requeued = stores.requeue_failed(utc_now())
+    requeued = stores.requeue_failed(utc_now()) if retry_failed else 0
     run = {
         "_id": f"reconcile:{uuid.uuid4()}",
         "at": utc_now(),

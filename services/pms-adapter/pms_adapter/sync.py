@@ -193,7 +193,9 @@ class PmsSync:
             stop.wait(self.timing.send_interval_s)
 
     def _scheduled_reconcile(self) -> None:
-        service.reconcile(self.stores, self.client, Context(), hotel_today(self.stores.zone))
+        today = hotel_today(self.stores.zone)
+        # Failed work stays failed until a person reconciles: no endless rounds of refusals.
+        service.reconcile(self.stores, self.client, Context(), today, retry_failed=False)
 
     def _step(self, name: str, action) -> None:
         try:
