@@ -17,6 +17,9 @@ ROOM_CREATED = "rooms.room.created.v1"
 ROOM_STATUS_CHANGED_OURS = "rooms.room.status_changed.v1"
 ROOM_DELETED = "rooms.room.deleted.v1"
 BILL_CREATED = "fnb.bill.created.v1"
+BOOKING_CREATED = "rooms.booking.created.v1"
+CUSTOMER_CHECKED_IN = "rooms.customer.checked_in.v1"
+CUSTOMER_CHECKED_OUT = "rooms.customer.checked_out.v1"
 
 Envelope = dict[str, Any]
 

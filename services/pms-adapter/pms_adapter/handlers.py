@@ -10,6 +10,7 @@ from __future__ import annotations
 from hotel_shared.inbox import InboundEvent
 from hotel_shared.revocations import REVOCATION_HANDLERS
 from pms_adapter import events, service
+from pms_adapter.rules import CHECK_IN, CHECK_OUT
 from pms_adapter.store import PmsStores
 
 # A change rooms made because the PMS told it: sending it back would only echo.
@@ -27,6 +28,26 @@ def on_room_created(stores: PmsStores, event: InboundEvent) -> None:
 
 def on_room_deleted(stores: PmsStores, event: InboundEvent) -> None:
     service.forget_room(stores, event.context, str(event.data["roomNumber"]))
+
+
+def on_booking_created(stores: PmsStores, event: InboundEvent) -> None:
+    pms_reservation_id = event.data.get("pmsReservationId")
+    if pms_reservation_id:
+        service.link_booking(
+            stores, event.context, str(pms_reservation_id), str(event.data["bookingId"])
+        )
+
+
+def on_customer_checked_in(stores: PmsStores, event: InboundEvent) -> None:
+    data = event.data
+    booking = str(data["bookingId"]) if data.get("bookingId") else None
+    service.queue_stay_move(stores, event.context, booking, str(data["roomNumber"]), CHECK_IN)
+
+
+def on_customer_checked_out(stores: PmsStores, event: InboundEvent) -> None:
+    data = event.data
+    booking = str(data["bookingId"]) if data.get("bookingId") else None
+    service.queue_stay_move(stores, event.context, booking, str(data["roomNumber"]), CHECK_OUT)
 
 
 def on_bill_created(stores: PmsStores, event: InboundEvent) -> None:
@@ -50,5 +71,8 @@ HANDLERS = {
     events.ROOM_CREATED: on_room_created,
     events.ROOM_DELETED: on_room_deleted,
     events.BILL_CREATED: on_bill_created,
+    events.BOOKING_CREATED: on_booking_created,
+    events.CUSTOMER_CHECKED_IN: on_customer_checked_in,
+    events.CUSTOMER_CHECKED_OUT: on_customer_checked_out,
     **REVOCATION_HANDLERS,
 }

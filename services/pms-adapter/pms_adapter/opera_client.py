@@ -89,6 +89,14 @@ class OperaClient:
         path = f"/rsv/v1/hotels/{self._hotel}/reservations/{reservation_id}"
         return self._call("GET", path)
 
+    def check_in(self, reservation_id: str, body: dict[str, Any]) -> dict | None:
+        path = f"/fof/v1/hotels/{self._hotel}/reservations/{reservation_id}/checkIns"
+        return self._call("POST", path, json=body)
+
+    def check_out(self, reservation_id: str, body: dict[str, Any]) -> dict | None:
+        path = f"/csh/v1/hotels/{self._hotel}/reservations/{reservation_id}/checkOuts"
+        return self._call("POST", path, json=body)
+
     def post_charges(self, reservation_id: str, body: dict[str, Any]) -> dict | None:
         path = f"/csh/v1/hotels/{self._hotel}/reservations/{reservation_id}/charges"
         return self._call("POST", path, json=body)

@@ -12,7 +12,10 @@ STATUS_ROLES = ("hotelAdmin", "frontOffice", "supervisor")
 RECONCILE_ROLES = ("hotelAdmin",)
 
 # Outbox kinds and states.
-ROOM_STATUS, CHARGE = "roomStatus", "charge"
+ROOM_STATUS, CHARGE, STAY = "roomStatus", "charge", "stay"
+CHECK_IN, CHECK_OUT = "checkIn", "checkOut"
+# OPERA reservation statuses from which each move is due, and the one it ends in.
+STAY_MOVES = {CHECK_IN: (("Reserved", "DueIn"), "InHouse"), CHECK_OUT: (("InHouse",), "CheckedOut")}
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 # A refusal is retried this often (the reservation may not be in house yet), then it is failed.
 MAX_REJECTED_ATTEMPTS = 5
@@ -93,6 +96,14 @@ def repairs(item: Mapping[str, Any]) -> list[str]:
     if any(name in PMS_WINS for name in item["fields"]):
         actions.append("emit_pms")
     return actions
+
+
+def stay_move_needed(action: str, pms_status: str | None) -> bool | None:
+    """True: OPERA must be told; False: it already is where we are; None: it cannot be."""
+    due_from, reached = STAY_MOVES[action]
+    if pms_status == reached:
+        return False
+    return True if pms_status in due_from else None
 
 
 def is_echo(pms_status: str | None, last_sent: Mapping[str, Any] | None) -> bool:

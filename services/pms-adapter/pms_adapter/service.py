@@ -75,13 +75,45 @@ def forget_room(stores: PmsStores, ctx: Context, number: str) -> None:
 def queue_bill(stores: PmsStores, ctx: Context, bill: Document) -> bool:
     """A bill becomes one folio posting to make (a redelivered bill is the same posting)."""
     with stores.transaction() as tx:
-        return tx.add_charge_work(
+        return tx.add_work(
             {
                 "_id": f"charge:{bill['billingId']}",
                 "kind": rules.CHARGE,
                 "billingId": bill["billingId"],
                 "roomNumber": bill["roomNumber"],
                 "bill": bill,
+                "state": rules.PENDING,
+                "attempts": 0,
+                "nextAttemptAt": utc_now(),
+                "claimedUntil": None,
+                "lastError": None,
+                "queuedAt": utc_now(),
+            }
+        )
+
+
+@unit_of_work
+def link_booking(stores: PmsStores, ctx: Context, pms_reservation_id: str, booking_id: str):
+    with stores.transaction() as tx:
+        tx.link_booking(pms_reservation_id, booking_id)
+
+
+@unit_of_work
+def queue_stay_move(
+    stores: PmsStores, ctx: Context, booking_id: str | None, room_number: str, action: str
+) -> bool:
+    """Our front desk checked a PMS guest in or out: OPERA is to be told (others it never knew)."""
+    with stores.transaction() as tx:
+        known = tx.find_reservation_of_booking(booking_id) if booking_id else None
+        if known is None:
+            return False
+        return tx.add_work(
+            {
+                "_id": f"stay:{known['_id']}:{action}",
+                "kind": rules.STAY,
+                "action": action,
+                "pmsReservationId": known["_id"],
+                "roomNumber": room_number,
                 "state": rules.PENDING,
                 "attempts": 0,
                 "nextAttemptAt": utc_now(),

@@ -34,6 +34,7 @@ class PmsStores(MongoStores):
         )
         self.sync_state.create_index("kind", name="by_kind")
         self.id_map.create_index("roomNumber", name="by_room")
+        self.id_map.create_index("bookingId", name="by_booking", sparse=True)
 
     # --- the PMS outbox --------------------------------------------------------------------------
 
@@ -44,8 +45,8 @@ class PmsStores(MongoStores):
         """The room's one entry now asks for this state (a newer one replaces the older)."""
         self.outbox.replace_one({"_id": entry["_id"]}, entry, upsert=True, session=self.session)
 
-    def add_charge_work(self, entry: Document) -> bool:
-        """Queue a bill's posting unless it is queued already; True when added."""
+    def add_work(self, entry: Document) -> bool:
+        """Queue one-off work (a bill's posting, a stay's move) unless queued already."""
         if self.find_outbox(entry["_id"]) is not None:
             return False
         self.outbox.insert_one(entry, session=self.session)
@@ -96,14 +97,15 @@ class PmsStores(MongoStores):
             self.release_work(entry_id)
         return result.modified_count == 1
 
-    def finish_charge_work(self, entry_id: str, posting: Document, now: datetime) -> None:
+    def finish_work(self, entry_id: str, result: Document, now: datetime) -> None:
+        """Mark one-off work done, with what OPERA answered (a posting's number, ...)."""
         self.outbox.update_one(
             {"_id": entry_id},
             {
                 "$set": {
                     "state": SENT,
                     "sentAt": now,
-                    "posting": posting,
+                    "result": result,
                     "claimedUntil": None,
                     "lastError": None,
                 }
@@ -225,6 +227,18 @@ class PmsStores(MongoStores):
 
     def find_reservation(self, pms_reservation_id: str) -> Document | None:
         return self.id_map.find_one({"_id": pms_reservation_id}, session=self.session)
+
+    def link_booking(self, pms_reservation_id: str, booking_id: str) -> None:
+        """Our booking of a PMS reservation (rooms made it from pms.reservation.imported.v1)."""
+        self.id_map.update_one(
+            {"_id": pms_reservation_id},
+            {"$set": {"bookingId": booking_id}},
+            upsert=True,
+            session=self.session,
+        )
+
+    def find_reservation_of_booking(self, booking_id: str) -> Document | None:
+        return self.id_map.find_one({"bookingId": booking_id}, session=self.session)
 
     def save_reservation(self, pms_reservation_id: str, data: Document, now: datetime) -> None:
         self.id_map.update_one(

@@ -84,8 +84,26 @@ class PmsSync:
     def _deliver(self, entry: Document) -> None:
         if entry["kind"] == rules.ROOM_STATUS:
             self._send_room(entry)
+        elif entry["kind"] == rules.STAY:
+            self._move_stay(entry)
         else:
             self._post_charge(entry)
+
+    def _move_stay(self, entry: Document) -> None:
+        """Check the guest in or out in OPERA, after looking: a repeat finds it done."""
+        reservation_id = entry["pmsReservationId"]
+        found, _ = translate.reservations_page(self.client.get_reservation(reservation_id))
+        status = found[0]["reservationStatus"] if found else None
+        needed = rules.stay_move_needed(entry["action"], status)
+        if needed is None:
+            raise PmsRejected(409, f"{entry['action']} not possible from {status}", "STAY_STATE")
+        if needed and entry["action"] == rules.CHECK_IN:
+            self.client.check_in(reservation_id, translate.check_in_body(entry["roomNumber"]))
+        elif needed:
+            hotel = self.client.settings.hotel_id
+            self.client.check_out(reservation_id, translate.check_out_body(hotel, reservation_id))
+        posting = {"reservationId": reservation_id, "alreadyDone": not needed}
+        self.stores.finish_work(entry["_id"], posting, utc_now())
 
     def _send_room(self, entry: Document) -> None:
         number, desired = entry["roomNumber"], entry["desired"]
@@ -124,7 +142,7 @@ class PmsSync:
 
     def _posted(self, entry: Document, reservation_id: str, trx: int | None, looked: bool) -> None:
         posting = {"reservationId": reservation_id, "transactionNo": trx, "foundOnFolio": looked}
-        self.stores.finish_charge_work(entry["_id"], posting, utc_now())
+        self.stores.finish_work(entry["_id"], posting, utc_now())
 
     def _in_house_reservation(self, room: str) -> str:
         answer = self.client.search_reservations(

@@ -81,6 +81,33 @@ def charge_body(
     }
 
 
+def check_in_body(room_number: str) -> dict[str, Any]:
+    """`postCheckIn` body: the room our front desk gave the guest."""
+    return {
+        "reservation": {
+            "roomId": room_number,
+            "ignoreWarnings": True,
+            "stopCheckin": False,
+            "printRegistration": False,
+        },
+        "fetchReservationInstruction": ["ReservationDetail"],
+        "includeNotifications": False,
+    }
+
+
+def check_out_body(hotel_id: str, reservation_id: str) -> dict[str, Any]:
+    """`postCheckOut` body: the room goes Dirty, as ours does at check-out."""
+    return {
+        "reservation": {
+            "hotelId": hotel_id,
+            "reservationIdList": [{"id": reservation_id, "type": "Reservation"}],
+            "eventType": "CheckOut",
+            "checkoutInstr": {"roomStatus": "Dirty", "ignoreWarnings": True},
+        },
+        "verificationOnly": False,
+    }
+
+
 # --- inbound -------------------------------------------------------------------------------------
 
 

@@ -71,7 +71,7 @@ def test_after_a_lost_answer_the_folio_is_read_before_posting_again(opera, deliv
     assert len(folio_of(opera, "106")) == 1
     assert len(calls(opera, "POST", "/charges")) == 1
     entry = sync.stores.find_outbox("charge:bill-lost")
-    assert (entry["state"], entry["posting"]["foundOnFolio"]) == ("sent", True)
+    assert (entry["state"], entry["result"]["foundOnFolio"]) == ("sent", True)
 
 
 def test_a_bill_without_an_in_house_guest_fails_visibly(opera, deliver, sync):
@@ -283,3 +283,58 @@ def test_wrong_credentials_keep_the_work_and_say_why(opera, deliver, stores, con
     assert (entry["state"], entry["attempts"]) == ("pending", 1)
     assert "token refused: HTTP 401" in entry["lastError"]
     assert opera.state.rooms["104"]["housekeepingRoomStatus"] == "Inspected"
+
+
+def stay_event(booking_id: str, room: str) -> dict:
+    return {
+        "customerId": f"cust-{booking_id}",
+        "roomNumber": room,
+        "name": "Ada Lovelace",
+        "bookingId": booking_id,
+        "status": "checked in",
+    }
+
+
+def test_our_check_in_and_out_of_a_pms_guest_reach_opera_once(opera, deliver, sync, stores):
+    sync.poll_once()  # imports Ada Lovelace's reservation (room 104, arriving tomorrow)
+    ada = next(r for r in opera.state.reservations.values() if r["surname"] == "Lovelace")
+    booking = {
+        "bookingId": "b-ada",
+        "roomNumber": "104",
+        "customerName": "Ada Lovelace",
+        "pmsReservationId": ada["reservationId"],
+    }
+    deliver("rooms.booking.created.v1", booking)
+    deliver("rooms.customer.checked_in.v1", stay_event("b-ada", "104"))
+    deliver("rooms.customer.checked_in.v1", stay_event("b-ada", "104"))  # republished
+    drain_outbox(sync)
+    assert opera.state.reservations[ada["reservationId"]]["reservationStatus"] == "InHouse"
+    assert len(calls(opera, "POST", "/checkIns")) == 1
+    deliver("rooms.customer.checked_out.v1", stay_event("b-ada", "104"))
+    drain_outbox(sync)
+    assert opera.state.reservations[ada["reservationId"]]["reservationStatus"] == "CheckedOut"
+    assert opera.state.rooms["104"]["housekeepingRoomStatus"] == "Dirty"
+    [checkout] = calls(opera, "POST", "/checkOuts")
+    assert checkout["body"]["reservation"]["reservationIdList"] == [
+        {"id": ada["reservationId"], "type": "Reservation"}
+    ]
+
+
+def test_a_guest_already_in_house_in_opera_is_not_checked_in_twice(opera, deliver, sync):
+    grace = next(r for r in opera.state.reservations.values() if r["surname"] == "Hopper")
+    deliver(
+        "rooms.booking.created.v1",
+        {"bookingId": "b-grace", "roomNumber": "106", "pmsReservationId": grace["reservationId"]},
+    )
+    deliver("rooms.customer.checked_in.v1", stay_event("b-grace", "106"))
+    drain_outbox(sync)
+    assert calls(opera, "POST", "/checkIns") == []
+    assert (
+        sync.stores.find_outbox(f"stay:{grace['reservationId']}:checkIn")["result"]["alreadyDone"]
+        is True
+    )
+
+
+def test_a_walk_in_never_known_to_opera_is_not_sent(deliver, stores):
+    deliver("rooms.customer.checked_in.v1", stay_event("b-walk-in", "105"))
+    assert stores.count_work("pending") == 0
