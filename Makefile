@@ -19,7 +19,8 @@ TEST_SUITES  := tests/architecture shared/tests tools/devstack/tests $(patsubst 
 CHROMIUM     := /usr/bin/chromium
 WEB_DEPS     := web/node_modules/.package-lock.json
 WEB_BUILT    := web/dist/index.html
-WEB_SOURCES  := $(shell find web/src -type f 2>/dev/null) web/index.html web/package.json \
+WEB_SOURCES  := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/staff/index.html \
+	web/guest/index.html web/package.json \
 	web/package-lock.json web/vite.config.ts web/tsconfig.json
 
 .PHONY: help install system-packages web browser up down status logs seed lint fmt test bench clean distclean

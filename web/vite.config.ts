@@ -11,6 +11,15 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     target: "es2022",
+    // Three apps, one build: the dashboard at /, the staff app at /staff/, the guest app at
+    // /guest/. They share the API client, the socket and i18n as common chunks.
+    rollupOptions: {
+      input: {
+        dashboard: new URL("index.html", import.meta.url).pathname,
+        staff: new URL("staff/index.html", import.meta.url).pathname,
+        guest: new URL("guest/index.html", import.meta.url).pathname,
+      },
+    },
   },
   server: {
     // `npm run dev` proxies the API and the socket to a running `make up` gateway.

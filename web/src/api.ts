@@ -203,6 +203,16 @@ export async function login(username: string, password: string): Promise<User> {
   return grant.user;
 }
 
+/** A guest signs in with their room number and booking code (specialId); the token is scoped
+ * to that room and lasts while the stay is checked in. The refresh cookie works as for staff. */
+export async function guestLogin(roomNumber: string, specialId: string): Promise<User> {
+  const response = await send("POST", "/api/auth/guest-login", { roomNumber, specialId }, {});
+  if (!response.ok) throw await toError(response);
+  const grant: Grant = await response.json();
+  setSession(grant);
+  return grant.user;
+}
+
 /** Revoke the refresh cookie's family on the server, clear the cookie and the token in memory. */
 export async function logout(): Promise<void> {
   try {
