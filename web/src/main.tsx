@@ -22,6 +22,7 @@ import { Analytics } from "./pages/Analytics";
 import { Report } from "./pages/Report";
 import { Users } from "./pages/Users";
 import { Settings } from "./pages/Settings";
+import { Pms } from "./pages/Pms";
 import "./styles.css";
 
 const CONNECTION_TEXT: Record<ConnectionState, string> = {
@@ -82,6 +83,8 @@ function Page({ page, user }: { page: PageId; user: User }) {
       return <Users user={user} />;
     case "settings":
       return <Settings user={user} />;
+    case "pms":
+      return <Pms user={user} />;
     default:
       return <StaffNotice />;
   }

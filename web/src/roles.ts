@@ -16,6 +16,7 @@ export type PageId =
   | "audit"
   | "users"
   | "settings"
+  | "pms"
   | "staff";
 
 export const PAGE_TITLES: Record<PageId, string> = {
@@ -33,6 +34,7 @@ export const PAGE_TITLES: Record<PageId, string> = {
   audit: "Audit log",
   users: "Users",
   settings: "Departments & SLAs",
+  pms: "PMS sync",
   staff: "Staff app",
 };
 
@@ -45,14 +47,14 @@ export const NAV_SECTIONS: [string, PageId[]][] = [
   ["Operations", ["tasks", "alerts"]],
   ["Food & beverage", ["kitchen", "menu"]],
   ["Insight", ["analytics", "audit"]],
-  ["Administration", ["users", "settings"]],
+  ["Administration", ["users", "settings", "pms"]],
   ["Staff", ["staff"]],
 ];
 
 export function pagesFor(user: User): PageId[] {
   switch (user.role) {
     case "hotelAdmin":
-      return ["today", "rooms", "frontdesk", "bookings", "messages", "tasks", "alerts", "kitchen", "menu", "analytics", "report", "audit", "users", "settings"];
+      return ["today", "rooms", "frontdesk", "bookings", "messages", "tasks", "alerts", "kitchen", "menu", "analytics", "report", "audit", "users", "settings", "pms"];
     case "frontOffice":
       return ["today", "rooms", "frontdesk", "bookings", "messages", "tasks", "audit"];
     case "supervisor":
