@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from hotel_shared.schemas import QueryFlag, UtcDateTime, one_of
 from hotel_shared.web import PageQuerySchema
-from notifications.rules import ALERT_PRIORITIES, AUDIENCE_KINDS, MAX_ALERT_LENGTH
+from notifications.rules.alerts import ALERT_PRIORITIES, AUDIENCE_KINDS, MAX_ALERT_LENGTH
 
 # A department code, a role or an employee code: letters, digits, - and _.
 AUDIENCE_VALUE = validate.Regexp(

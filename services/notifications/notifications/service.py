@@ -12,8 +12,9 @@ from hotel_shared.errors import Unauthorized
 from hotel_shared.principal import Context, Principal
 from hotel_shared.store import unit_of_work
 from hotel_shared.timeutil import utc_now
-from notifications import rules
 from notifications.events import ALERT_READ
+from notifications.rules import alerts as alert_rules
+from notifications.rules import inbox
 from notifications.store import NotificationsStores
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def notify(
 ) -> Document:
     """Store an event's notification for its audiences, then push it to their sockets (a mere
     hint, such as a task update that did not raise its priority, is pushed, not stored)."""
-    notification = rules.build_notification(
+    notification = inbox.build_notification(
         event_id=event_id,
         event_type=event_type,
         time=time,
@@ -50,10 +51,10 @@ def notify(
         created_at=created_at,
     )
 
-    live_audiences = notification["audiences"] + rules.watchers_for(event_type, data)
+    live_audiences = notification["audiences"] + inbox.watchers_for(event_type, data)
 
     def push() -> None:
-        emit(notification["event"], rules.socket_payload(notification), live_audiences)
+        emit(notification["event"], inbox.socket_payload(notification), live_audiences)
         log.info(
             "notified %s to %s",
             notification["event"],
@@ -62,7 +63,7 @@ def notify(
         )
 
     with stores.transaction() as tx:
-        if rules.is_kept_in_inbox(event_type, changes):
+        if inbox.is_kept_in_inbox(event_type, changes):
             tx.insert_notification(notification)
         # Pushed after the commit: a crash in between loses only the push; the inbox has it.
         tx.after_commit(push)
@@ -82,18 +83,18 @@ def list_notifications(
     principal = _reader(ctx)
     state = stores.read_state(principal.user_id)
     items, total = stores.find_notifications(
-        rules.audiences_of(principal),
+        inbox.audiences_of(principal),
         since=since,
         unread_by=state if unread_only else None,
         limit=limit,
         offset=offset,
     )
-    return [rules.with_read_flag(item, state) for item in items], total
+    return [inbox.with_read_flag(item, state) for item in items], total
 
 
 def count_unread(stores: NotificationsStores, ctx: Context) -> int:
     principal = _reader(ctx)
-    return stores.count_unread(rules.audiences_of(principal), stores.read_state(principal.user_id))
+    return stores.count_unread(inbox.audiences_of(principal), stores.read_state(principal.user_id))
 
 
 @unit_of_work
@@ -105,9 +106,9 @@ def mark_read(
     principal = _reader(ctx)
     now = utc_now()
     with stores.transaction() as tx:
-        notification = tx.find_visible(rules.audiences_of(principal), notification_id)
+        notification = tx.find_visible(inbox.audiences_of(principal), notification_id)
         if notification is None:
-            raise rules.NotificationNotFound(notification_id)
+            raise inbox.NotificationNotFound(notification_id)
         tx.add_read(principal.user_id, notification_id, notification["createdAt"])
         _record_receipts(tx, emit, principal, [notification], now)
     return {**notification, "read": True}
@@ -120,7 +121,7 @@ def mark_all_read(stores: NotificationsStores, ctx: Context, emit: Emit) -> None
     principal = _reader(ctx)
     now = utc_now()
     with stores.transaction() as tx:
-        audiences = rules.audiences_of(principal)
+        audiences = inbox.audiences_of(principal)
         unread_alerts = tx.find_unread_alerts(audiences, tx.read_state(principal.user_id), now)
         tx.move_read_mark(principal.user_id, now)
         _record_receipts(tx, emit, principal, unread_alerts, now)
@@ -134,9 +135,9 @@ def _record_receipts(
     read_at: datetime,
 ) -> None:
     for notification in notifications:
-        if not rules.counts_as_receipt(notification, reader):
+        if not alert_rules.counts_as_receipt(notification, reader):
             continue
-        tx.add_receipt(rules.receipt(notification["_id"], reader, read_at))
+        tx.add_receipt(alert_rules.receipt(notification["_id"], reader, read_at))
         sender = notification["raw"]["sentBy"]["userId"]
         hint = {"alertId": notification["_id"], "userId": reader.user_id}
         # A hint only: the sender's page refetches GET /api/alerts, the truth.
@@ -160,8 +161,8 @@ def send_alert(
     """
     sender = _reader(ctx)
     kind, value = fields["audience"]["kind"], fields["audience"]["value"]
-    room = rules.alert_room(sender, kind, value, departments)
-    alert = rules.build_alert(
+    room = alert_rules.alert_room(sender, kind, value, departments)
+    alert = alert_rules.build_alert(
         alert_id=str(uuid.uuid4()),
         sender=sender,
         kind=kind,
@@ -171,16 +172,16 @@ def send_alert(
         priority=fields["priority"],
         created_at=utc_now(),
     )
-    notification = rules.alert_notification(alert)
+    notification = alert_rules.alert_notification(alert)
     with stores.transaction() as tx:
         tx.insert_alert(alert)
         tx.insert_notification(notification)
         tx.add_read(sender.user_id, alert["_id"], alert["createdAt"])
         tx.after_commit(
-            lambda: emit(notification["event"], rules.socket_payload(notification), [room])
+            lambda: emit(notification["event"], inbox.socket_payload(notification), [room])
         )
     log.info("alert %s sent to %s", alert["_id"], room, extra={"correlationId": ctx.correlation_id})
-    return rules.with_receipts(alert, [])
+    return alert_rules.with_receipts(alert, [])
 
 
 def list_alerts(
@@ -191,16 +192,16 @@ def list_alerts(
     sender = None if viewer.role == "hotelAdmin" else viewer.user_id
     alerts, total = stores.find_alerts(sender, limit=limit, offset=offset)
     receipts = stores.receipts_of([alert["_id"] for alert in alerts])
-    return [rules.with_receipts(alert, receipts[alert["_id"]]) for alert in alerts], total
+    return [alert_rules.with_receipts(alert, receipts[alert["_id"]]) for alert in alerts], total
 
 
 def get_alert(stores: NotificationsStores, ctx: Context, alert_id: str) -> Document:
     """One alert with who has read it: for its sender or a hotelAdmin only."""
     viewer = _reader(ctx)
     alert = stores.find_alert(alert_id)
-    if alert is None or not rules.may_see_alert(alert, viewer):
-        raise rules.AlertNotFound(alert_id)
-    return rules.with_receipts(alert, stores.receipts_of([alert_id])[alert_id])
+    if alert is None or not alert_rules.may_see_alert(alert, viewer):
+        raise alert_rules.AlertNotFound(alert_id)
+    return alert_rules.with_receipts(alert, stores.receipts_of([alert_id])[alert_id])
 
 
 def _reader(ctx: Context) -> Principal:

@@ -17,8 +17,8 @@ from flask_socketio import SocketIO, join_room
 
 from hotel_shared.errors import Unauthorized
 from hotel_shared.revocations import RevocationList
-from notifications import rules
 from notifications.config import Config
+from notifications.rules import inbox
 from notifications.service import Emit
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ def on_connect(auth: Any = None) -> None:
     current_app.extensions[WATCH_KEY].open(
         request.sid, principal.user_id, principal.issued_at or 0.0
     )
-    for audience in rules.audiences_of(principal):
+    for audience in inbox.audiences_of(principal):
         join_room(audience)
     log.info("socket connected for %s (%s)", principal.username, principal.role)
 

@@ -9,7 +9,7 @@ from pymongo import DESCENDING
 from pymongo.collection import Collection
 
 from hotel_shared.store import MongoStores
-from notifications.rules import ReadState
+from notifications.rules.inbox import ReadState
 
 Document = dict[str, Any]
 NEWEST_FIRST = [("createdAt", DESCENDING), ("_id", DESCENDING)]

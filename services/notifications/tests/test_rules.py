@@ -5,13 +5,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from hotel_shared.principal import Principal
-from notifications import rules
+from notifications.rules import alerts as alert_rules
+from notifications.rules import inbox
 
 T0 = datetime(2025, 5, 1, 9, 30, 12, 345000, tzinfo=UTC)
 
 
 def record(event_type, data, changes=(), **kwargs):
-    return rules.build_notification(
+    return inbox.build_notification(
         event_id=kwargs.get("event_id", "e1"),
         event_type=event_type,
         time=T0,
@@ -22,12 +23,12 @@ def record(event_type, data, changes=(), **kwargs):
 
 
 def test_event_name_drops_source_and_version():
-    assert rules.event_name("rooms.room.status_changed.v1") == "room.status_changed"
-    assert rules.event_name("tasks.task.assigned.v1") == "task.assigned"
+    assert inbox.event_name("rooms.room.status_changed.v1") == "room.status_changed"
+    assert inbox.event_name("tasks.task.assigned.v1") == "task.assigned"
 
 
 def test_room_events_go_to_management_and_housekeeping():
-    audiences = rules.audiences_for("rooms.room.status_changed.v1", {"roomNumber": "204"})
+    audiences = inbox.audiences_for("rooms.room.status_changed.v1", {"roomNumber": "204"})
     assert set(audiences) == {
         "role:hotelAdmin",
         "role:frontOffice",
@@ -37,13 +38,13 @@ def test_room_events_go_to_management_and_housekeeping():
 
 
 def test_front_desk_events_go_to_front_office_and_admin_only():
-    audiences = rules.audiences_for("rooms.contact_message.created.v1", {"roomNumber": "202"})
+    audiences = inbox.audiences_for("rooms.contact_message.created.v1", {"roomNumber": "202"})
     assert set(audiences) == {"role:hotelAdmin", "role:frontOffice"}
 
 
 def test_task_events_go_to_the_assignee_and_only_its_department():
     data = {"taskId": "T1", "department": "maintenance", "employeeId": "MT-001"}
-    audiences = rules.audiences_for("tasks.task.assigned.v1", data)
+    audiences = inbox.audiences_for("tasks.task.assigned.v1", data)
     assert "employee:MT-001" in audiences
     assert "dept:maintenance" in audiences
     assert "dept:housekeeping" not in audiences
@@ -51,31 +52,31 @@ def test_task_events_go_to_the_assignee_and_only_its_department():
 
 
 def test_second_level_escalation_also_reaches_the_hotel_admin():
-    first = rules.audiences_for("tasks.task.escalated.v1", {"level": 1})
-    second = rules.audiences_for("tasks.task.escalated.v1", {"level": 2})
-    asked = rules.audiences_for("tasks.task.escalated.v1", {"level": 1, "notify": "hotelAdmin"})
+    first = inbox.audiences_for("tasks.task.escalated.v1", {"level": 1})
+    second = inbox.audiences_for("tasks.task.escalated.v1", {"level": 2})
+    asked = inbox.audiences_for("tasks.task.escalated.v1", {"level": 1, "notify": "hotelAdmin"})
     assert first == ["role:supervisor"]
     assert set(second) == {"role:supervisor", "role:hotelAdmin"}
     assert set(asked) == {"role:supervisor", "role:hotelAdmin"}
 
 
 def test_order_events_reach_the_kitchen_and_the_guest_room():
-    audiences = rules.audiences_for("fnb.order.status_changed.v1", {"roomNumber": "205"})
+    audiences = inbox.audiences_for("fnb.order.status_changed.v1", {"roomNumber": "205"})
     assert set(audiences) == {"role:restaurantAdmin", "dept:fnb", "room:205"}
 
 
 def test_an_unknown_event_reaches_nobody():
-    assert rules.audiences_for("rooms.room.painted.v1", {"roomNumber": "205"}) == []
+    assert inbox.audiences_for("rooms.room.painted.v1", {"roomNumber": "205"}) == []
 
 
 def test_a_guest_joins_only_its_role_user_and_room():
     guest = Principal("g1", "guest-205", "guest", department="fnb", room_number="205")
-    assert rules.audiences_of(guest) == ["role:guest", "user:g1", "room:205"]
+    assert inbox.audiences_of(guest) == ["role:guest", "user:g1", "room:205"]
 
 
 def test_staff_join_role_user_department_employee_and_member_of_department():
     tech = Principal("u2", "technician", "staff", "maintenance", "MT-001")
-    assert rules.audiences_of(tech) == [
+    assert inbox.audiences_of(tech) == [
         "role:staff",
         "user:u2",
         "dept:maintenance",
@@ -98,7 +99,7 @@ def test_room_status_notification_reads_the_move_from_changes():
     assert not notification["isTaskNotification"]
     assert notification["roomType"] == "Deluxe"
     assert notification["raw"] == data
-    assert notification["audiences"] == list(rules.ROOM_AUDIENCE)
+    assert notification["audiences"] == list(inbox.ROOM_AUDIENCE)
 
 
 def test_producer_named_previous_fields_are_not_guessed():
@@ -135,7 +136,7 @@ def test_escalations_are_task_notifications():
 
 def test_socket_payload_is_the_data_plus_envelope_and_inbox_times():
     notification = record("tasks.task.assigned.v1", {"taskId": "T1", "roomNumber": "205"})
-    assert rules.socket_payload(notification) == {
+    assert inbox.socket_payload(notification) == {
         "taskId": "T1",
         "roomNumber": "205",
         "eventId": "e1",
@@ -146,16 +147,16 @@ def test_socket_payload_is_the_data_plus_envelope_and_inbox_times():
 
 
 def test_read_state_counts_marked_ids_and_everything_up_to_read_all():
-    state = rules.ReadState(read_all_at=T0, read_ids=frozenset({"late-but-marked"}))
+    state = inbox.ReadState(read_all_at=T0, read_ids=frozenset({"late-but-marked"}))
     assert state.has_read({"_id": "old", "createdAt": T0})
     assert not state.has_read({"_id": "new", "createdAt": T0 + timedelta(milliseconds=1)})
     assert state.has_read({"_id": "late-but-marked", "createdAt": T0 + timedelta(days=1)})
-    assert not rules.ReadState().has_read({"_id": "old", "createdAt": T0})
+    assert not inbox.ReadState().has_read({"_id": "old", "createdAt": T0})
 
 
 def test_read_flag_is_added_without_touching_the_record():
     notification = {"_id": "a", "createdAt": T0}
-    flagged = rules.with_read_flag(notification, rules.ReadState(read_ids=frozenset({"a"})))
+    flagged = inbox.with_read_flag(notification, inbox.ReadState(read_ids=frozenset({"a"})))
     assert flagged == {"_id": "a", "createdAt": T0, "read": True}
     assert "read" not in notification
 
@@ -176,30 +177,30 @@ ADMIN = Principal("u-admin", "admin", "hotelAdmin")
     ],
 )
 def test_an_admins_alert_goes_to_the_one_room_named(kind, value, room):
-    assert rules.alert_room(ADMIN, kind, value, DEPARTMENTS) == room
+    assert alert_rules.alert_room(ADMIN, kind, value, DEPARTMENTS) == room
 
 
 def test_a_supervisors_alert_stays_within_their_department():
-    assert rules.alert_room(SUPERVISOR, "department", "housekeeping", DEPARTMENTS) == (
+    assert alert_rules.alert_room(SUPERVISOR, "department", "housekeeping", DEPARTMENTS) == (
         "dept:housekeeping"
     )
-    assert rules.alert_room(SUPERVISOR, "employee", "HK-001", DEPARTMENTS) == (
+    assert alert_rules.alert_room(SUPERVISOR, "employee", "HK-001", DEPARTMENTS) == (
         "dept:housekeeping/employee:HK-001"
     )
     for kind, value in [("department", "maintenance"), ("role", "staff")]:
-        with pytest.raises(rules.AlertAudienceForbidden):
-            rules.alert_room(SUPERVISOR, kind, value, DEPARTMENTS)
+        with pytest.raises(alert_rules.AlertAudienceForbidden):
+            alert_rules.alert_room(SUPERVISOR, kind, value, DEPARTMENTS)
 
 
 def test_the_admin_watches_tasks_and_orders_live_without_an_inbox_entry():
     assigned = {"department": "maintenance", "employeeId": "MT-001"}
-    assert rules.watchers_for("tasks.task.assigned.v1", assigned) == ["role:hotelAdmin"]
-    assert "role:hotelAdmin" not in rules.audiences_for("tasks.task.assigned.v1", assigned)
-    assert rules.watchers_for("fnb.order.placed.v1", {"roomNumber": "205"}) == ["role:hotelAdmin"]
-    assert rules.watchers_for("tasks.task.escalated.v1", {"level": 1}) == ["role:hotelAdmin"]
+    assert inbox.watchers_for("tasks.task.assigned.v1", assigned) == ["role:hotelAdmin"]
+    assert "role:hotelAdmin" not in inbox.audiences_for("tasks.task.assigned.v1", assigned)
+    assert inbox.watchers_for("fnb.order.placed.v1", {"roomNumber": "205"}) == ["role:hotelAdmin"]
+    assert inbox.watchers_for("tasks.task.escalated.v1", {"level": 1}) == ["role:hotelAdmin"]
     # A late escalation is already the admin's to act on: in the inbox, not watched twice.
-    assert rules.watchers_for("tasks.task.escalated.v1", {"level": 2}) == []
-    assert rules.watchers_for("rooms.room.status_changed.v1", {"roomNumber": "204"}) == []
+    assert inbox.watchers_for("tasks.task.escalated.v1", {"level": 2}) == []
+    assert inbox.watchers_for("rooms.room.status_changed.v1", {"roomNumber": "204"}) == []
 
 
 @pytest.mark.parametrize(
@@ -207,12 +208,12 @@ def test_the_admin_watches_tasks_and_orders_live_without_an_inbox_entry():
 )
 def test_an_unknown_audience_is_refused_before_any_permission_check(kind, value):
     for sender in (ADMIN, SUPERVISOR):
-        with pytest.raises(rules.UnknownAlertAudience):
-            rules.alert_room(sender, kind, value, DEPARTMENTS)
+        with pytest.raises(alert_rules.UnknownAlertAudience):
+            alert_rules.alert_room(sender, kind, value, DEPARTMENTS)
 
 
 def test_only_a_recipient_reading_an_alert_is_a_receipt():
-    alert = rules.build_alert(
+    alert = alert_rules.build_alert(
         alert_id="a1",
         sender=SUPERVISOR,
         kind="department",
@@ -222,8 +223,8 @@ def test_only_a_recipient_reading_an_alert_is_a_receipt():
         priority="normal",
         created_at=T0,
     )
-    notification = rules.alert_notification(alert)
+    notification = alert_rules.alert_notification(alert)
     housekeeper = Principal("u-hk", "housekeeper", "staff", "housekeeping", "HK-001")
-    assert rules.counts_as_receipt(notification, housekeeper)
-    assert not rules.counts_as_receipt(notification, SUPERVISOR)
-    assert not rules.counts_as_receipt({"event": "room.status_changed"}, housekeeper)
+    assert alert_rules.counts_as_receipt(notification, housekeeper)
+    assert not alert_rules.counts_as_receipt(notification, SUPERVISOR)
+    assert not alert_rules.counts_as_receipt({"event": "room.status_changed"}, housekeeper)

@@ -10,7 +10,7 @@ from hotel_shared.errors import Unauthorized
 from hotel_shared.principal import Context, Principal
 from hotel_shared.timeutil import utc_now
 from notifications import service
-from notifications.rules import NotificationNotFound
+from notifications.rules.inbox import NotificationNotFound
 
 ADMIN = Context(Principal("u-admin", "admin", "hotelAdmin"))
 FRONT_DESK = Context(Principal("u-frontdesk", "frontdesk", "frontOffice", "frontOffice", "FO-001"))
