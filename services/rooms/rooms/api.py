@@ -161,8 +161,8 @@ def delete_room(room_number: str):
 @operation(body=RoomStatusUpdateSchema, response=RoomSchema, errors=(409, 412))
 def update_room_status(room_number: str, body: dict):
     """Change a room's statuses; a guest only the guest-service request of their own room."""
-    ctx, version = request_context(), expected_version()
-    room = rooms.update_room_status(stores(), ctx, room_number, body, version, policy())
+    ctx, version, reason = request_context(), expected_version(), body.pop("reason", None)
+    room = rooms.update_room_status(stores(), ctx, room_number, body, version, policy(), reason)
     return room_response(room)
 
 

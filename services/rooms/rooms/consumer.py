@@ -5,7 +5,7 @@ from __future__ import annotations
 from hotel_shared.inbox import bind_handlers
 from hotel_shared.worker import run_worker
 from rooms.config import Config
-from rooms.handlers import HANDLERS
+from rooms.handlers import make_handlers
 from rooms.store import RoomsStores
 
 
@@ -13,7 +13,7 @@ def main() -> None:
     config = Config.from_env(needs_public_key=False)
     stores = RoomsStores.from_settings(config.service)
     stores.ensure_indexes()
-    run_worker(config.service, bind_handlers(stores, HANDLERS))
+    run_worker(config.service, bind_handlers(stores, make_handlers(config.policy)))
 
 
 if __name__ == "__main__":

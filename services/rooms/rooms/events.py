@@ -27,6 +27,7 @@ CONTACT_MESSAGE_CREATED = "rooms.contact_message.created.v1"
 # Consumed.
 TASK_COMPLETED = "tasks.task.completed.v1"
 PMS_RESERVATION_IMPORTED = "pms.reservation.imported.v1"
+PMS_ROOM_STATUS_CHANGED = "pms.room.status_changed.v1"
 
 
 def _event(event_type: str, subject: str, data: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -110,9 +111,14 @@ def status_view(room: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def room_status_changed(
-    before: Mapping[str, Any], room: Mapping[str, Any], ctx: Context, source: str
+    before: Mapping[str, Any],
+    room: Mapping[str, Any],
+    ctx: Context,
+    source: str,
+    reason: str | None = None,
 ) -> dict[str, Any]:
-    """Any status change; `changeSource` says through what (api, frontOffice, tasks)."""
+    """Any status change; `changeSource` says through what (api, frontOffice, tasks, pms),
+    `reason` why, when the person who made it said (null otherwise)."""
     after = status_view(room)
     data = {
         "roomNumber": room["roomNumber"],
@@ -128,6 +134,7 @@ def room_status_changed(
         "status": room["status"],
         "version": room["version"],
         "changeSource": source,
+        "reason": reason,
         "changes": changes_between(status_view(before), after, STATUS_DIMENSIONS),
     }
     return _room_event(ROOM_STATUS_CHANGED, room["roomNumber"], data, ctx)

@@ -98,6 +98,15 @@ class RoomStatusUpdateSchema(ChangeSchema):
     hkOccupancy = fields.Str(allow_none=True, validate=one_of(HK_OCCUPANCIES))
     guestServiceStatus = fields.Str(validate=one_of(GUEST_SERVICE_STATUSES))
     turndownStatus = fields.Str(validate=one_of(TURNDOWN_STATUSES))
+    reason = fields.Str(
+        validate=REASON_LENGTH,
+        metadata={"description": "why (a failed inspection's finding): history and event"},
+    )
+
+    @validates_schema
+    def _reason_of_a_change(self, data: dict[str, Any], **_: Any) -> None:
+        if data and set(data) == {"reason"}:
+            raise ValidationError("a reason goes with a status change; give one", "reason")
 
 
 class RoomListQuerySchema(PageQuerySchema):
@@ -166,6 +175,10 @@ class RoomStatusHistorySchema(Schema):
     version = fields.Int()
     actor = fields.Dict(allow_none=True)
     source = fields.Str()
+    reason = fields.Function(
+        lambda entry: entry.get("reason"),
+        metadata={"type": ["string", "null"], "description": "why, when the change said"},
+    )
     time = UtcDateTime()
 
     def dump_old_value(self, entry: dict[str, Any]) -> Any:
@@ -339,6 +352,10 @@ class StaySchema(Schema):
     )
     status = fields.Str()
     checkedOutAt = UtcDateTime(allow_none=True)
+    checkinSource = fields.Str(metadata={"description": "frontOffice | pms: who checked in"})
+    checkoutSource = fields.Str(
+        allow_none=True, metadata={"description": "frontOffice | pms; null while in house"}
+    )
     override = fields.Dict(allow_none=True)
 
 

@@ -272,6 +272,7 @@ def test_status_change_records_exactly_one_catalogue_event(client, callers, stor
         "status": "available",
         "version": 2,
         "changeSource": "api",
+            "reason": None,
         "changes": [
             {"field": "housekeepingStatus", "oldValue": "Clean", "newValue": "Inspected"},
             {"field": "hkOccupancy", "oldValue": None, "newValue": "Occupied"},

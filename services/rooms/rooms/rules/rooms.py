@@ -45,6 +45,7 @@ ANALYTICS_ROLES = ("hotelAdmin", "frontOffice", "supervisor")
 HOUSEKEEPING_DEPARTMENT = "housekeeping"
 # Where a status change came from, as recorded in the history and the event.
 SOURCE_API, SOURCE_FRONT_OFFICE, SOURCE_TASKS = "api", "frontOffice", "tasks"
+SOURCE_PMS = "pms"  # applied from the PMS (a PMS user's room change, an OPERA check-in/out)
 
 # What a client may set on PATCH …/status.
 STATUS_FIELDS = ("housekeepingStatus", "hkOccupancy", "guestServiceStatus", "turndownStatus")
@@ -361,8 +362,10 @@ def status_history_entries(
     actor: dict[str, Any] | None,
     source: str,
     now: datetime,
+    reason: str | None = None,
 ) -> list[dict[str, Any]]:
-    """One entry per status dimension that changed: old and new value, who, through what, when."""
+    """One entry per status dimension that changed: old and new value, who, through what, when,
+    and why when the caller said (a failed inspection's reason)."""
     return [
         {
             "roomNumber": new["roomNumber"],
@@ -372,6 +375,7 @@ def status_history_entries(
             "version": new["version"],
             "actor": actor,
             "source": source,
+            "reason": reason,
             "time": now,
         }
         for name in STATUS_DIMENSIONS

@@ -10,12 +10,23 @@ from zoneinfo import ZoneInfo
 from hotel_shared.errors import Conflict, NotFound
 from hotel_shared.timeutil import hotel_day
 from rooms.rules.bookings import check_dates, new_id, new_special_id
-from rooms.rules.rooms import OCCUPIED, HousekeepingPolicy, Room, RoomOccupied, is_ready_for_guest
+from rooms.rules.rooms import (
+    OCCUPIED,
+    SOURCE_FRONT_OFFICE,
+    SOURCE_PMS,
+    HousekeepingPolicy,
+    Room,
+    RoomOccupied,
+    is_ready_for_guest,
+)
 
 Stay = dict[str, Any]
 
 STAY_CHECKED_IN, STAY_CHECKED_OUT = "checked in", "checked out"
 STAY_STATUSES = (STAY_CHECKED_IN, STAY_CHECKED_OUT)
+# Where a check-in or check-out was made: our front desk, or the PMS (OPERA's own desk); the
+# same words as the room history's source.
+BY_FRONT_OFFICE, BY_PMS = SOURCE_FRONT_OFFICE, SOURCE_PMS
 FRONT_OFFICE_ROLES = ("hotelAdmin", "frontOffice")
 STAY_READER_ROLES = ("hotelAdmin", "frontOffice", "supervisor")
 
@@ -61,8 +72,10 @@ def new_stay(
     room: Room,
     now: datetime,
     actor: dict[str, Any] | None,
+    source: str = BY_FRONT_OFFICE,
 ) -> Stay:
-    """The stay a check-in opens: from the booking's name, dates and specialId, or a walk-in's."""
+    """The stay a check-in opens: from the booking's name, dates and specialId, or a walk-in's;
+    `source` says whether our front desk or the PMS checked the guest in."""
     stay: Stay = {
         "_id": new_id(),
         "roomNumber": room["roomNumber"],
@@ -72,6 +85,8 @@ def new_stay(
         "updatedCheckoutDate": None,
         "status": STAY_CHECKED_IN,
         "checkedOutAt": None,
+        "checkinSource": source,
+        "checkoutSource": None,
         "override": None,
         "createdAt": now,
         "updatedAt": now,
@@ -100,8 +115,11 @@ def new_stay(
 
 
 def upgraded(stay: Stay) -> Stay:
-    """A stay as the rules know it, also when stored before checkinTime."""
+    """A stay as the rules know it, also when stored before checkinTime or the sources."""
     stay.setdefault("checkinTime", stay.get("checkinDate"))
+    stay.setdefault("checkinSource", BY_FRONT_OFFICE)
+    closed_here = BY_FRONT_OFFICE if stay["status"] == STAY_CHECKED_OUT else None
+    stay.setdefault("checkoutSource", closed_here)
     return stay
 
 
@@ -109,10 +127,11 @@ def departure_date(stay: Mapping[str, Any]) -> str:
     return stay.get("updatedCheckoutDate") or stay["checkoutDate"]
 
 
-def check_out(stay: Stay, now: datetime) -> Stay:
+def check_out(stay: Stay, now: datetime, source: str = BY_FRONT_OFFICE) -> Stay:
     if stay["status"] != STAY_CHECKED_IN:
         raise StayNotCheckedIn(f"customer stay {stay['_id']} is already checked out")
-    return {**stay, "status": STAY_CHECKED_OUT, "checkedOutAt": now, "updatedAt": now}
+    closed = {"status": STAY_CHECKED_OUT, "checkedOutAt": now, "checkoutSource": source}
+    return {**stay, **closed, "updatedAt": now}
 
 
 def extend(stay: Stay, new_departure: date, now: datetime, zone: ZoneInfo) -> Stay:

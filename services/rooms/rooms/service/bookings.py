@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -12,10 +13,16 @@ from hotel_shared.store import unit_of_work
 from hotel_shared.timeutil import utc_now
 from rooms import events
 from rooms.rules import bookings as rules
+from rooms.rules import pms as pms_rules
+from rooms.rules import rooms as room_rules
+from rooms.rules import stays as stay_rules
 from rooms.rules.bookings import Booking, PmsReservation, RoomUnavailable
 from rooms.rules.out_of_order import is_out_of_order_during
-from rooms.rules.rooms import Room
+from rooms.rules.rooms import OCCUPIED, Room
+from rooms.service.stays import close_stay, open_stay
 from rooms.store import RoomsStores
+
+log = logging.getLogger(__name__)
 
 # Many desks booking one room all conflict on its guard: each rerun sees who won.
 CONTENDED_ATTEMPTS = 60
@@ -89,7 +96,8 @@ def find_available_rooms(
 def import_pms_reservation(
     stores: RoomsStores, ctx: Context, reservation: PmsReservation
 ) -> Booking | None:
-    """Create or follow the booking of a PMS reservation (one booking per reservation id)."""
+    """Create or follow the booking of a PMS reservation (one booking per reservation id); a
+    guest the PMS has in house or checked out is checked in or out here too (once)."""
     with stores.transaction() as tx:
         room = tx.find_room(reservation.room_number)
         existing = tx.find_booking_by_pms_id(reservation.reservation_id)
@@ -102,4 +110,38 @@ def import_pms_reservation(
             tx.record(events.booking_created(booking, ctx))
         elif existing["bookingStatus"] != rules.CANCELLED == booking["bookingStatus"]:
             tx.record(events.booking_cancelled(booking, ctx))
+        move = pms_rules.guest_move(reservation.status)
+        if move == pms_rules.CHECK_IN and booking["bookingStatus"] == rules.CONFIRMED:
+            return _checked_in_by_pms(tx, ctx, booking, room)
+        if move == pms_rules.CHECK_OUT and booking["bookingStatus"] == rules.CHECKED_IN:
+            return _checked_out_by_pms(tx, ctx, booking)
+        if move == pms_rules.CHECK_OUT and booking["bookingStatus"] == rules.CONFIRMED:
+            log.info("PMS reservation %s checked out, never in house here", booking["_id"])
     return booking
+
+
+def _checked_in_by_pms(
+    tx: RoomsStores, ctx: Context, booking: Booking, room: Room | None
+) -> Booking:
+    """The PMS has the guest in house: checked in here whatever housekeeping says (the guest is
+    in the room already), unless the room is unknown or another guest is in it (logged)."""
+    if room is None or room["frontOfficeStatus"] == OCCUPIED:
+        why = "no such room here" if room is None else "another guest is in it here"
+        log.warning(
+            "PMS check-in of booking %s into room %s not made: %s",
+            booking["_id"],
+            booking["roomNumber"],
+            why,
+        )
+        return booking
+    now = utc_now()
+    stay = stay_rules.new_stay({}, booking, room, now, ctx.actor, stay_rules.BY_PMS)
+    open_stay(tx, ctx, stay, room, booking, room_rules.SOURCE_PMS, now)
+    return tx.get_booking(booking["_id"])
+
+
+def _checked_out_by_pms(tx: RoomsStores, ctx: Context, booking: Booking) -> Booking:
+    stay = tx.get_stay(booking["customerId"])
+    if stay["status"] == stay_rules.STAY_CHECKED_IN:
+        close_stay(tx, ctx, stay, stay_rules.BY_PMS, utc_now())
+    return tx.get_booking(booking["_id"])

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hotel_shared.errors import Conflict
 from hotel_shared.principal import Context
 from hotel_shared.store import unit_of_work
 from hotel_shared.timeutil import hotel_day, utc_now
 from rooms import events
 from rooms.rules import analytics
 from rooms.rules import out_of_order as out_of_order_rules
+from rooms.rules import pms as pms_rules
 from rooms.rules import rooms as rules
+from rooms.rules.pms import PmsRoomStatus
 from rooms.rules.rooms import HousekeepingPolicy, Room
 from rooms.store import RoomsStores
+
+log = logging.getLogger(__name__)
 
 
 def list_rooms(
@@ -92,9 +98,14 @@ def update_room_status(
     changes: Mapping[str, Any],
     expected_version: int | None,
     policy: HousekeepingPolicy,
+    reason: str | None = None,
 ) -> Room:
-    """Apply a housekeeping/guest-service update; a change to what it already is writes nothing."""
-    rules.check_status_change_allowed(ctx.principal, room_number, changes)
+    """Apply a housekeeping/guest-service update; a change to what it already is writes nothing.
+
+    `reason` (a failed inspection's "Hair in the bathtub") goes into the history and the event.
+    """
+    asked = {**changes, "reason": reason} if reason is not None else changes
+    rules.check_status_change_allowed(ctx.principal, room_number, asked)
     with stores.transaction() as tx:
         room = tx.get_room(room_number)
         rules.check_version(room, expected_version)
@@ -102,7 +113,7 @@ def update_room_status(
         updated = rules.apply_status_changes(room, changes, now, policy)
         if updated is None:
             return room
-        save_status_change(tx, ctx, room, updated, rules.SOURCE_API, now)
+        save_status_change(tx, ctx, room, updated, rules.SOURCE_API, now, reason)
     return updated
 
 
@@ -157,15 +168,59 @@ def mark_room_cleaned(stores: RoomsStores, ctx: Context, room_number: str) -> Ro
     return cleaned
 
 
+@unit_of_work
+def apply_pms_room_status(
+    stores: RoomsStores, ctx: Context, status: PmsRoomStatus, policy: HousekeepingPolicy
+) -> Room | None:
+    """A PMS user's room change, by our rules, with source `pms` (so the adapter sends no echo).
+
+    An unknown room, or a move our rules refuse, leaves everything as it is (logged): we are the
+    authority on housekeeping, and the adapter's reconcile sends our status back to the PMS.
+    """
+    with stores.transaction() as tx:
+        room = tx.find_room(status.room_number)
+        if room is None:
+            log.info("PMS change of room %s ignored: no such room here", status.room_number)
+            return None
+        now = utc_now()
+        arriving = bool(status.out_of_order) and tx.has_arrival(
+            room["roomNumber"], hotel_day(now, tx.zone).isoformat()
+        )
+        try:
+            updated = pms_rules.apply_pms_room_status(
+                room, status, now, has_arrival_today=arriving, policy=policy
+            )
+        except Conflict as refused:
+            log.warning(
+                "PMS change of room %s not applied, ours kept (%s): %s",
+                room["roomNumber"],
+                refused.code,
+                refused,
+            )
+            return None
+        if updated is None:
+            return room
+        save_status_change(tx, ctx, room, updated, rules.SOURCE_PMS, now)
+    return updated
+
+
 def save_status_change(
-    tx: RoomsStores, ctx: Context, room: Room, updated: Room, source: str, now: datetime
+    tx: RoomsStores,
+    ctx: Context,
+    room: Room,
+    updated: Room,
+    source: str,
+    now: datetime,
+    reason: str | None = None,
 ) -> None:
     """Inside the caller's transaction: the room, its history and its status_changed event."""
     tx.save_room(updated, expected_version=room["version"])
     tx.add_history(
-        rules.status_history_entries(room, updated, actor=ctx.actor, source=source, now=now)
+        rules.status_history_entries(
+            room, updated, actor=ctx.actor, source=source, now=now, reason=reason
+        )
     )
-    tx.record(events.room_status_changed(room, updated, ctx, source))
+    tx.record(events.room_status_changed(room, updated, ctx, source, reason))
 
 
 def room_analytics(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,8 @@ from rooms import events
 from rooms.rules import bookings as booking_rules
 from rooms.rules import rooms as room_rules
 from rooms.rules import stays as rules
-from rooms.rules.rooms import HousekeepingPolicy
+from rooms.rules.bookings import Booking
+from rooms.rules.rooms import HousekeepingPolicy, Room
 from rooms.rules.stays import Stay
 from rooms.service.rooms import save_status_change
 from rooms.store import RoomsStores
@@ -43,14 +44,28 @@ def check_in(
             today = hotel_day(now, zone)
             check_walk_in_nights(tx, room["roomNumber"], today, request["checkoutDate"])
         stay = rules.new_stay(request, booking, room, now, ctx.actor)
-        occupied = room_rules.occupy(room, now, stay["name"], stay.get("contactNumber"))
-        save_status_change(tx, ctx, room, occupied, room_rules.SOURCE_FRONT_OFFICE, now)
-        if booking is not None:
-            taken_up = booking_rules.check_in(booking, stay["_id"], now)
-            tx.save_booking(taken_up, expected_status=booking["bookingStatus"])
-        tx.insert_stay(stay)
-        tx.record(events.customer_checked_in(stay, ctx))
+        open_stay(tx, ctx, stay, room, booking, room_rules.SOURCE_FRONT_OFFICE, now)
     return stay
+
+
+def open_stay(
+    tx: RoomsStores,
+    ctx: Context,
+    stay: Stay,
+    room: Room,
+    booking: Booking | None,
+    source: str,
+    now: datetime,
+) -> None:
+    """Inside the caller's transaction: the room Occupied, the booking taken up, the stay stored,
+    with the room's history (`source`) and both events."""
+    occupied = room_rules.occupy(room, now, stay["name"], stay.get("contactNumber"))
+    save_status_change(tx, ctx, room, occupied, source, now)
+    if booking is not None:
+        taken_up = booking_rules.check_in(booking, stay["_id"], now)
+        tx.save_booking(taken_up, expected_status=booking["bookingStatus"])
+    tx.insert_stay(stay)
+    tx.record(events.customer_checked_in(stay, ctx))
 
 
 def check_walk_in_nights(tx: RoomsStores, room_number: str, today: date, departure: date) -> None:
@@ -63,20 +78,22 @@ def check_walk_in_nights(tx: RoomsStores, room_number: str, today: date, departu
 def check_out(stores: RoomsStores, ctx: Context, stay_id: str) -> Stay:
     """Stay and booking checked out, the room Vacant and Dirty, or none of them."""
     with stores.transaction() as tx:
-        stay = tx.get_stay(stay_id)
-        now = utc_now()
-        closed = rules.check_out(stay, now)
-        room = tx.get_room(stay["roomNumber"])
-        save_status_change(
-            tx, ctx, room, room_rules.vacate(room, now), room_rules.SOURCE_FRONT_OFFICE, now
+        return close_stay(tx, ctx, tx.get_stay(stay_id), rules.BY_FRONT_OFFICE, utc_now())
+
+
+def close_stay(tx: RoomsStores, ctx: Context, stay: Stay, source: str, now: datetime) -> Stay:
+    """Inside the caller's transaction: the stay and its booking checked out, the room Vacant
+    and Dirty (history source: `source`), and the checked-out event."""
+    closed = rules.check_out(stay, now, source)
+    room = tx.get_room(stay["roomNumber"])
+    save_status_change(tx, ctx, room, room_rules.vacate(room, now), source, now)
+    tx.save_stay(closed, expected_status=stay["status"])
+    booking = tx.find_booking(stay["bookingId"]) if stay.get("bookingId") else None
+    if booking is not None and booking["bookingStatus"] == booking_rules.CHECKED_IN:
+        tx.save_booking(
+            booking_rules.check_out(booking, now), expected_status=booking["bookingStatus"]
         )
-        tx.save_stay(closed, expected_status=stay["status"])
-        booking = tx.find_booking(stay["bookingId"]) if stay.get("bookingId") else None
-        if booking is not None and booking["bookingStatus"] == booking_rules.CHECKED_IN:
-            tx.save_booking(
-                booking_rules.check_out(booking, now), expected_status=booking["bookingStatus"]
-            )
-        tx.record(events.customer_checked_out(closed, ctx))
+    tx.record(events.customer_checked_out(closed, ctx))
     return closed
 
 
