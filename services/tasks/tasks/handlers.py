@@ -1,5 +1,6 @@
-"""Reactions to rooms' events: a departure clean per checkout, a clean for a room set Dirty;
-and to auth's: a deactivated account's employee leaves duty and hands back their open tasks.
+"""Reactions to rooms' events: a departure clean per checkout, a clean for a room set Dirty, a
+re-clean for a room that failed inspection; and to auth's: a deactivated account's employee
+leaves duty and hands back their open tasks.
 
 Auth's `auth.access.revoked.v1` is kept in the service's own `revoked_access`
 (hotel_shared.revocations), so the web processes refuse the subject's earlier tokens.
@@ -10,9 +11,8 @@ from __future__ import annotations
 from hotel_shared.inbox import InboundEvent
 from hotel_shared.revocations import REVOCATION_HANDLERS
 from tasks import events, service
+from tasks.rules import cleaning
 from tasks.store import TasksStores
-
-DIRTY = "Dirty"  # rooms' housekeeping status of a room that needs cleaning
 
 
 def on_customer_checked_out(stores: TasksStores, event: InboundEvent) -> None:
@@ -27,10 +27,18 @@ def on_customer_checked_out(stores: TasksStores, event: InboundEvent) -> None:
 
 
 def on_room_status_changed(stores: TasksStores, event: InboundEvent) -> None:
+    """Dirty → a clean; Clean or Inspected → Pickup (a failed inspection, `reason` optional, by
+    the envelope's actor) → a re-clean. Other moves make no task."""
     moved = event.change_of("housekeepingStatus")
-    if moved is None or moved.get("newValue") != DIRTY:
+    if moved is None:
         return
-    service.open_dirty_room_clean(stores, event.context, str(event.data["roomNumber"]))
+    room_number = str(event.data["roomNumber"])
+    if moved.get("newValue") == cleaning.DIRTY:
+        service.open_room_clean(stores, event.context, room_number, None)
+    elif cleaning.is_failed_inspection(moved.get("oldValue"), moved.get("newValue")):
+        by = (event.actor or {}).get("username")
+        inspection = cleaning.failed_inspection(event.data.get("reason"), by, event.time)
+        service.open_room_clean(stores, event.context, room_number, inspection)
 
 
 def on_user_account_changed(stores: TasksStores, event: InboundEvent) -> None:

@@ -143,6 +143,14 @@ class NoteSchema(Schema):
     at = UtcDateTime()
 
 
+class FailedInspectionSchema(Schema):
+    """Why a re-clean exists: the inspection the room failed."""
+
+    reason = fields.Str(allow_none=True)
+    by = fields.Str(allow_none=True, metadata={"description": "the inspector's username"})
+    at = UtcDateTime()
+
+
 class TaskSchema(Schema):
     id = alias_of("taskId")
     taskId = fields.Str()
@@ -175,6 +183,8 @@ class TaskSchema(Schema):
     completedAt = UtcDateTime(allow_none=True)
     cancelledAt = UtcDateTime(allow_none=True)
     workMinutes = fields.Float(allow_none=True)
+    reclean = fields.Boolean(dump_default=False)
+    failedInspection = fields.Nested(FailedInspectionSchema, allow_none=True, dump_default=None)
     version = fields.Integer()
 
 

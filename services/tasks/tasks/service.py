@@ -11,7 +11,7 @@ from hotel_shared.store import unit_of_work
 from hotel_shared.timeutil import hotel_today, utc_now
 from hotel_shared.versions import check_version
 from tasks import events
-from tasks.rules import access, stats
+from tasks.rules import access, cleaning, stats
 from tasks.rules import departments as department_rules
 from tasks.rules import employees as employee_rules
 from tasks.rules import tasks as task_rules
@@ -176,6 +176,7 @@ def _open_task(
     *,
     requested_by: str | None = None,
     dedupe_key: str | None = None,
+    preferred: str | None = None,
 ) -> tuple[Document, Document]:
     department = tx.department_for_job_type(details["jobType"])
     if department is None:
@@ -188,12 +189,15 @@ def _open_task(
     tx.insert_task(task)
     tx.record(events.request_created(task, ctx))
     tx.bump_daily_stats(stats.row_key(task, None, tx.zone), {"requests": 1})
-    return request, _auto_assign(tx, ctx, task, alert=True)
+    return request, _auto_assign(tx, ctx, task, alert=True, preferred=preferred)
 
 
-def _auto_assign(tx: TasksStores, ctx: Context, task: Document, *, alert: bool) -> Document:
-    """Give the task to the least-loaded colleague on duty; else leave it pending (and say so)."""
-    employee = employee_rules.choose_assignee(tx.department_staff(task["department"]))
+def _auto_assign(
+    tx: TasksStores, ctx: Context, task: Document, *, alert: bool, preferred: str | None = None
+) -> Document:
+    """Give the task to `preferred` if on duty, else the least-loaded colleague on duty in the
+    department; else leave it pending (and say so)."""
+    employee = employee_rules.choose_assignee(tx.department_staff(task["department"]), preferred)
     if employee is not None:
         return _assign(tx, ctx, task, employee)
     if alert:
@@ -308,27 +312,36 @@ def open_departure_clean(
     stores: TasksStores, ctx: Context, customer_id: str, room_number: str, guest_name: str | None
 ) -> None:
     """One high-priority clean per checkout; an open clean of the room becomes that one."""
-    key = task_rules.departure_clean_key(customer_id)
+    key = cleaning.departure_clean_key(customer_id)
     with stores.transaction() as tx:
         if tx.task_by_dedupe_key(key) is not None:
             return
         existing = tx.open_cleaning_task(room_number)
         if existing is None:
-            details = task_rules.departure_clean_details(room_number, guest_name)
+            details = cleaning.departure_clean_details(room_number, guest_name)
             _open_task(tx, ctx, details, dedupe_key=key)
             return
         department = tx.require_department(existing["department"])
         tx.save_task(
-            existing, task_rules.departure_clean_changes(existing, department, key, utc_now())
+            existing, cleaning.departure_clean_changes(existing, department, key, utc_now())
         )
 
 
 @unit_of_work
-def open_dirty_room_clean(stores: TasksStores, ctx: Context, room_number: str) -> None:
-    """A room set Dirty gets a cleaning task, unless one is open for it already."""
+def open_room_clean(
+    stores: TasksStores, ctx: Context, room_number: str, inspection: Mapping[str, Any] | None
+) -> None:
+    """A room set Dirty gets a clean, one failing inspection ({reason, by, at}) a re-clean for
+    whoever did its last clean if on duty there; neither while a clean of the room is open."""
     with stores.transaction() as tx:
-        if tx.open_cleaning_task(room_number) is None:
-            _open_task(tx, ctx, task_rules.dirty_room_details(room_number))
+        if tx.open_cleaning_task(room_number) is not None:
+            return
+        if inspection is None:
+            _open_task(tx, ctx, cleaning.dirty_room_details(room_number))
+            return
+        last = tx.last_completed_clean(room_number)
+        details = cleaning.reclean_details(room_number, inspection)
+        _open_task(tx, ctx, details, preferred=last and last.get("employeeId"))
 
 
 # --- escalation --------------------------------------------------------------------------------

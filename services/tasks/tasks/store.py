@@ -15,10 +15,11 @@ from hotel_shared.store import MongoStores
 from tasks.rules.departments import DepartmentNotFound
 from tasks.rules.employees import EmployeeExists, EmployeeNotFound
 from tasks.rules.stats import COUNTERS
-from tasks.rules.tasks import ACTIVE_STATUSES, CLEANING, PENDING, TaskNotFound
+from tasks.rules.tasks import ACTIVE_STATUSES, CLEANING, COMPLETED, PENDING, TaskNotFound
 
 Document = dict[str, Any]
 
+LAST_DONE = ("completedAt", DESCENDING)
 TASK_ORDER = [("createdAt", DESCENDING), ("taskId", DESCENDING)]
 REQUEST_ORDER = [("date", DESCENDING), ("taskId", DESCENDING)]
 EMPLOYEE_ORDER = [("department", ASCENDING), ("employeeCode", ASCENDING)]
@@ -64,6 +65,11 @@ class TasksStores(MongoStores):
         )
         self.tasks.create_index(
             [("room", ASCENDING), ("type", ASCENDING), ("status", ASCENDING)], name="by_room_type"
+        )
+        # Who cleaned a room last (its re-clean after a failed inspection goes back to them).
+        self.tasks.create_index(
+            [("room", ASCENDING), ("type", ASCENDING), ("status", ASCENDING), LAST_DONE],
+            name="last_done_of_room",
         )
         self.tasks.create_index("nextEscalationAt", name="escalation_due")
         self.daily_stats.create_index([("day", ASCENDING)], name="by_day")
@@ -201,6 +207,10 @@ class TasksStores(MongoStores):
     def open_cleaning_task(self, room: str) -> Document | None:
         query = {"room": room, "type": CLEANING, "status": {"$in": list(ACTIVE_STATUSES)}}
         return self.tasks.find_one(query, session=self.session)
+
+    def last_completed_clean(self, room: str) -> Document | None:
+        query = {"room": room, "type": CLEANING, "status": COMPLETED}
+        return self.tasks.find_one(query, sort=[LAST_DONE], session=self.session)
 
     def tasks_of(self, employee_code: str, statuses: Iterable[str]) -> list[Document]:
         query = {"employeeId": employee_code, "status": {"$in": list(statuses)}}

@@ -6,6 +6,7 @@ import pytest
 from conftest import add_staff, outbox_events
 
 from hotel_shared.inbox import bind_handlers
+from hotel_shared.testing import load_contract
 from tasks.handlers import HANDLERS
 
 CHECKED_OUT = "rooms.customer.checked_out.v1"
@@ -153,3 +154,153 @@ def test_a_role_or_name_change_leaves_the_roster_alone(stores, handle, make_enve
     }
     handle(make_envelope(UPDATED, renamed))
     assert stores.employees.find_one({"employeeCode": "HK-002"})["onDuty"] is True
+
+
+# --- a failed inspection: the re-clean goes back to who cleaned the room ------------------------
+
+INSPECTOR = {"userId": "u-supervisor", "username": "supervisor", "role": "supervisor"}
+
+
+def inspection_failed(room: str, reason: str | None = None, old: str = "Clean") -> dict:
+    """rooms.room.status_changed.v1 as the contract shows it, for a supervisor's Fail: the room
+    goes from `old` to Pickup, with the reason they gave (an optional field)."""
+    data = {
+        **load_contract(STATUS_CHANGED)["data"],
+        "roomNumber": room,
+        "housekeepingStatus": "Pickup",
+        "previousHousekeepingStatus": old,
+        "changes": [{"field": "housekeepingStatus", "oldValue": old, "newValue": "Pickup"}],
+    }
+    if reason is not None:
+        data["reason"] = reason
+    return data
+
+
+@pytest.fixture
+def cleaned_by(stores, handle, make_envelope, client, callers):
+    """The room set Dirty and its clean worked to completion by `employee_code`."""
+
+    def clean(room: str, employee_code: str) -> dict:
+        handle(make_envelope(STATUS_CHANGED, status_changed(room, "Inspected", "Dirty")))
+        task = stores.tasks.find_one({"room": room, "type": "cleaning", "status": "assigned"})
+        path = f"/api/tasks/{task['taskId']}"
+        if task["employeeId"] != employee_code:
+            moved = client.post(
+                f"{path}/assign", json={"employeeId": employee_code}, headers=callers.supervisor
+            )
+            assert moved.status_code == 200, moved.get_json()
+        for status in ("acknowledged", "in_progress", "completed"):
+            moved = client.patch(
+                f"{path}/status", json={"status": status}, headers=callers.supervisor
+            )
+            assert moved.status_code == 200, moved.get_json()
+        return stores.tasks.find_one({"taskId": task["taskId"]})
+
+    return clean
+
+
+def recleans(stores, room: str) -> list[dict]:
+    return list(stores.tasks.find({"room": room, "reclean": True}))
+
+
+def test_a_failed_inspection_sends_a_re_clean_back_to_the_attendant_who_cleaned_the_room(
+    stores, handle, make_envelope, cleaned_by, client, callers
+):
+    add_staff(stores, "HK-002", "housekeeping")
+    cleaned_by("204", "HK-002")
+    # Busier than HK-001 now: the re-clean still goes back to who cleaned the room.
+    stores.employees.update_one({"employeeCode": "HK-002"}, {"$set": {"openTasks": 3}})
+    envelope = make_envelope(
+        STATUS_CHANGED, inspection_failed("204", "hair in the shower"), actor=INSPECTOR
+    )
+    handle(envelope)
+
+    [task] = recleans(stores, "204")
+    assert (task["type"], task["priority"], task["status"]) == ("cleaning", "high", "assigned")
+    assert task["employeeId"] == "HK-002"
+    assert task["description"] == "Re-clean after inspection: hair in the shower"
+    shown = client.get(f"/api/tasks/{task['taskId']}", headers=callers.housekeeper).get_json()
+    assert shown["reclean"] is True
+    assert shown["failedInspection"] == {
+        "reason": "hair in the shower",
+        "by": "supervisor",
+        "at": envelope["time"],
+    }
+    [assigned] = [
+        e
+        for e in outbox_events(stores, "tasks.task.assigned.v1")
+        if e["data"]["taskId"] == task["taskId"]
+    ]
+    assert (assigned["data"]["employeeId"], assigned["actor"]) == ("HK-002", INSPECTOR)
+
+
+def test_a_redelivered_or_repeated_fail_gives_one_re_clean_while_it_is_open(
+    stores, handle, make_envelope, cleaned_by
+):
+    cleaned_by("204", "HK-001")
+    envelope = make_envelope(STATUS_CHANGED, inspection_failed("204", "dust"), actor=INSPECTOR)
+    handle(envelope)
+    handle(envelope)  # redelivery of the same message
+    again = inspection_failed("204", "still dusty", old="Inspected")
+    handle(make_envelope(STATUS_CHANGED, again, actor=INSPECTOR))
+    [task] = recleans(stores, "204")
+    assert task["failedInspection"]["reason"] == "dust"
+    assert stores.tasks.count_documents({"room": "204", "status": {"$ne": "completed"}}) == 1
+
+
+@pytest.mark.parametrize(
+    "since", [{"onDuty": False}, {"department": "maintenance"}], ids=["off duty", "moved"]
+)
+def test_a_re_clean_goes_to_a_colleague_when_the_attendant_is_off_duty_or_moved(
+    stores, handle, make_envelope, cleaned_by, since
+):
+    add_staff(stores, "HK-002", "housekeeping")
+    cleaned_by("204", "HK-002")
+    stores.employees.update_one({"employeeCode": "HK-002"}, {"$set": since})
+    handle(make_envelope(STATUS_CHANGED, inspection_failed("204", "dust"), actor=INSPECTOR))
+    [task] = recleans(stores, "204")
+    assert (task["status"], task["employeeId"]) == ("assigned", "HK-001")
+
+
+def test_a_re_clean_with_nobody_on_duty_waits_in_the_pool(
+    stores, handle, make_envelope, cleaned_by
+):
+    cleaned_by("204", "HK-001")
+    stores.employees.update_one({"employeeCode": "HK-001"}, {"$set": {"onDuty": False}})
+    handle(make_envelope(STATUS_CHANGED, inspection_failed("204")))  # no reason, no actor
+    [task] = recleans(stores, "204")
+    assert (task["status"], task["employeeId"]) == ("pending", None)
+    assert task["description"] == "Re-clean after inspection"
+    assert (task["failedInspection"]["reason"], task["failedInspection"]["by"]) == (None, None)
+    unassigned = outbox_events(stores, "tasks.task.unassigned.v1")
+    assert [e["data"]["taskId"] for e in unassigned] == [task["taskId"]]
+
+
+def test_a_room_never_cleaned_through_a_task_gets_its_re_clean_auto_assigned(
+    stores, handle, make_envelope
+):
+    handle(make_envelope(STATUS_CHANGED, inspection_failed("305", "towels"), actor=INSPECTOR))
+    [task] = recleans(stores, "305")
+    assert (task["status"], task["employeeId"]) == ("assigned", "HK-001")
+
+
+def test_a_dirty_room_going_to_pickup_is_no_failed_inspection(stores, handle, make_envelope):
+    handle(make_envelope(STATUS_CHANGED, inspection_failed("306", old="Dirty")))
+    assert stores.tasks.count_documents({"room": "306"}) == 0
+
+
+def test_a_completed_re_clean_tells_rooms_the_room_is_cleaned(
+    stores, handle, make_envelope, client, callers
+):
+    handle(make_envelope(STATUS_CHANGED, inspection_failed("204", "dust"), actor=INSPECTOR))
+    [task] = recleans(stores, "204")
+    for status in ("acknowledged", "in_progress", "completed"):
+        moved = client.patch(
+            f"/api/tasks/{task['taskId']}/status",
+            json={"status": status},
+            headers=callers.housekeeper,
+        )
+        assert moved.status_code == 200, moved.get_json()
+    # What rooms' on_task_completed reads to set a Pickup room Clean.
+    [completed] = outbox_events(stores, "tasks.task.completed.v1")
+    assert (completed["data"]["jobType"], completed["data"]["roomNumber"]) == ("cleaning", "204")

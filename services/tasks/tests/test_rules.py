@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hotel_shared.principal import Principal
-from tasks.rules import access, departments, employees, stats
+from tasks.rules import access, cleaning, departments, employees, stats
 from tasks.rules import tasks as task_rules
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
@@ -216,9 +216,75 @@ def test_an_open_clean_becomes_the_departure_clean_with_the_tighter_deadline():
         "slaMinutes": {"normal": 120, "high": 60},
     }
     clean = {**new_task("normal"), "dueDate": NOW + timedelta(minutes=120)}
-    changes = task_rules.departure_clean_changes(clean, housekeeping, "checkout:c-1", NOW)
+    changes = cleaning.departure_clean_changes(clean, housekeeping, "checkout:c-1", NOW)
     assert (changes["priority"], changes["dedupeKey"]) == ("high", "checkout:c-1")
     assert changes["dueDate"] == clean["createdAt"] + timedelta(minutes=60)
+
+
+# --- re-clean after a failed inspection ----------------------------------------------------------
+
+ATTENDANTS = [
+    {"employeeCode": "HK-001", "role": "staff", "onDuty": True, "openTasks": 4},
+    {"employeeCode": "HK-002", "role": "staff", "onDuty": True, "openTasks": 0},
+]
+
+
+def test_the_re_clean_goes_back_to_the_attendant_who_cleaned_the_room_however_busy():
+    assert employees.choose_assignee(ATTENDANTS, "HK-001")["employeeCode"] == "HK-001"
+
+
+@pytest.mark.parametrize(
+    ("cleaner", "staff"),
+    [
+        ("HK-001", [{**ATTENDANTS[0], "onDuty": False}, ATTENDANTS[1]]),  # off duty now
+        ("HK-009", ATTENDANTS),  # not among housekeeping's staff on duty (left the department)
+        (None, ATTENDANTS),  # nobody ever completed a clean of the room
+    ],
+)
+def test_otherwise_the_re_clean_goes_to_the_least_loaded_attendant(cleaner, staff):
+    assert employees.choose_assignee(staff, cleaner)["employeeCode"] == "HK-002"
+
+
+def test_a_re_clean_with_nobody_on_duty_waits_in_the_pool():
+    assert employees.choose_assignee([], "HK-001") is None
+    assert employees.choose_assignee([{**ATTENDANTS[0], "onDuty": False}], "HK-001") is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "failed"),
+    [
+        ("Clean", "Pickup", True),
+        ("Inspected", "Pickup", True),
+        ("Dirty", "Pickup", False),
+        ("Clean", "Dirty", False),
+        ("Clean", "Inspected", False),
+        (None, "Pickup", False),
+    ],
+)
+def test_a_failed_inspection_is_a_room_sent_from_clean_or_inspected_to_pickup(old, new, failed):
+    assert cleaning.is_failed_inspection(old, new) is failed
+
+
+def test_a_re_clean_is_high_priority_and_says_why():
+    inspection = cleaning.failed_inspection("  hair in the shower ", "supervisor", NOW)
+    assert inspection == {"reason": "hair in the shower", "by": "supervisor", "at": NOW}
+    details = cleaning.reclean_details("204", inspection)
+    assert (details["jobType"], details["priority"]) == ("cleaning", "high")
+    assert details["description"] == "Re-clean after inspection: hair in the shower"
+    _, task = task_rules.new_request_and_task(details, MAINTENANCE, NOW)
+    assert (task["reclean"], task["failedInspection"]) == (True, inspection)
+
+
+@pytest.mark.parametrize("reason", [None, "", "   ", 42])
+def test_a_re_clean_without_a_reason_says_only_where_it_comes_from(reason):
+    inspection = cleaning.failed_inspection(reason, None, NOW)
+    assert inspection == {"reason": None, "by": None, "at": NOW}
+    assert cleaning.reclean_details("204", inspection)["description"] == "Re-clean after inspection"
+
+
+def test_an_ordinary_task_carries_no_re_clean_marks():
+    task = new_task()
+    assert not {"reclean", "failedInspection"} & set(task)
 
 
 # --- priority ----------------------------------------------------------------------------------

@@ -75,8 +75,17 @@ def is_assignable(employee: Mapping[str, Any], department: str) -> bool:
     return bool(employee.get("onDuty")) and employee["department"] == department
 
 
-def choose_assignee(candidates: Iterable[Document]) -> Document | None:
-    """The on-duty staff member with the fewest open tasks; ties go to the longest idle."""
+def choose_assignee(
+    candidates: Iterable[Document], preferred: str | None = None
+) -> Document | None:
+    """The on-duty staff member with the fewest open tasks; ties go to the longest idle.
+
+    `candidates` are the department's staff on duty. `preferred` (the attendant who cleaned a
+    room that failed inspection) takes the task whatever their load when among them, on duty."""
+    candidates = list(candidates)
+    returning = [e for e in candidates if preferred and e["employeeCode"] == preferred]
+    if returning and returning[0].get("onDuty"):
+        return returning[0]
     eligible = [
         employee
         for employee in candidates

@@ -40,7 +40,8 @@ PROGRESS_MOVES = {
     (IN_PROGRESS, COMPLETED),
 }
 CLEANING = "cleaning"
-DEPARTURE_CLEAN_PRIORITY = "high"
+# What a task opened by a reaction may carry beyond its request: why it exists (rules/cleaning).
+TASK_MARKS = ("reclean", "failedInspection")
 DEFAULT_DURATION_MINUTES = 30
 
 Document = dict[str, Any]
@@ -113,6 +114,7 @@ def new_request_and_task(
         "version": 1,
         **unassignment_changes(),
     }
+    task.update({name: details[name] for name in TASK_MARKS if name in details})
     if dedupe_key:
         task["dedupeKey"] = dedupe_key
     task["nextEscalationAt"] = next_escalation_at(task, department["escalation"])
@@ -346,47 +348,4 @@ def escalation_changes(
     if step["reason"] == "overdue" and not task.get("slaBreached"):
         changes["slaBreached"] = True
     changes["nextEscalationAt"] = next_escalation_at({**task, **changes}, chain)
-    return changes
-
-
-# --- cleaning tasks from rooms' events ---------------------------------------------------------
-
-
-def departure_clean_key(customer_id: str) -> str:
-    # Keyed by the stay, not the envelope: a re-published checkout is still the same checkout.
-    return f"checkout:{customer_id}"
-
-
-def departure_clean_details(room_number: str, guest_name: str | None) -> Document:
-    return {
-        "roomNumber": room_number,
-        "jobType": CLEANING,
-        "priority": DEPARTURE_CLEAN_PRIORITY,
-        "description": f"Departure clean after {guest_name or 'the guest'} checked out",
-    }
-
-
-def dirty_room_details(room_number: str) -> Document:
-    return {
-        "roomNumber": room_number,
-        "jobType": CLEANING,
-        "priority": "normal",
-        "description": "Room set Dirty",
-    }
-
-
-def departure_clean_changes(
-    task: Mapping[str, Any], department: Mapping[str, Any], key: str, now: datetime
-) -> Document:
-    """An open clean (from the room's Dirty status) becomes the departure clean: one per room."""
-    changes: Document = {
-        "dedupeKey": key,
-        "priority": DEPARTURE_CLEAN_PRIORITY,
-        "dueDate": min(
-            task["dueDate"],
-            due_date(task["createdAt"], department, DEPARTURE_CLEAN_PRIORITY),
-        ),
-        "updatedAt": now,
-    }
-    changes["nextEscalationAt"] = next_escalation_at({**task, **changes}, department["escalation"])
     return changes
