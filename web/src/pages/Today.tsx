@@ -5,6 +5,7 @@ import { api, type Page, type User } from "../api";
 import { describeError, useResource, type Resource } from "../live";
 import { linkTo } from "../route";
 import type { Room } from "./Rooms";
+import { health, when, type SyncStatus } from "./Pms";
 import "./Today.css";
 
 interface Booking {
@@ -83,10 +84,12 @@ interface CardProps {
   tone: "alert" | "warn" | "calm";
   lines: string[];
   error?: string | null;
+  /** Whether the card is quiet; by default when nothing is waiting. */
+  calm?: boolean;
 }
 
-function Card({ title, count, what, href, tone, lines, error }: CardProps) {
-  const quiet = count === 0;
+function Card({ title, count, what, href, tone, lines, error, calm }: CardProps) {
+  const quiet = calm ?? count === 0;
   return (
     <li class={`today-card ${quiet ? "calm" : tone}`}>
       <h2>{title}</h2>
@@ -114,7 +117,7 @@ function Card({ title, count, what, href, tone, lines, error }: CardProps) {
         </>
       )}
       <a class="today-link" href={href}>
-        Show {title.toLowerCase()}
+        Show {title.replace(/^[A-Z][a-z]/, (start) => start.toLowerCase())}
       </a>
     </li>
   );
@@ -137,6 +140,7 @@ export function Today({ user }: { user: User }) {
   const stays = useResource(() => api<Page<Stay>>("GET", "/api/customers", { query: { status: "checked in", limit: 500 } }), ["customer."]);
   const tasks = useResource(() => api<Page<Task>>("GET", "/api/tasks", { query: { limit: 500 } }), ["task.", "request."]);
   const messages = useResource(() => api<Page<ContactMessage>>("GET", "/api/contact-messages", { query: { handled: false, limit: 100 } }), ["contact_message."]);
+  const pms = useResource(() => (admin ? api<SyncStatus>("GET", "/api/pms/status") : Promise.resolve(null)), admin ? ["room."] : []);
   const orders = useResource(
     () => (admin ? api<Page<Order>>("GET", "/api/orders", { query: { status: "pending", limit: 200 } }) : Promise.resolve(null)),
     admin ? ["order."] : [],
@@ -163,6 +167,22 @@ export function Today({ user }: { user: User }) {
         {new Date().toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" })} · what needs someone now. Each box opens the filtered list.
       </p>
       <ul class="today-cards">
+        {admin && (
+          <Card
+            title="PMS sync"
+            count={pms.data ? pms.data.pending + pms.data.failed : null}
+            what={pms.data ? `changes waiting or failed · ${health(pms.data).text}` : ""}
+            href={linkTo("pms")}
+            tone={pms.data && health(pms.data).tone === "bad" ? "alert" : "warn"}
+            calm={pms.data ? health(pms.data).tone === "ok" : false}
+            lines={
+              pms.data
+                ? [`Last successful call with OPERA ${when(pms.data.lastSuccessAt)}`, ...pms.data.failedItems.map((f) => `${f.kind === "charge" ? "Charge" : "Room"} ${f.roomNumber ?? ""}: ${f.lastError ?? "failed"}`)]
+                : []
+            }
+            error={failed(pms)}
+          />
+        )}
         <Card
           title="Arrivals"
           count={rooms.data && arrivals.data ? waitingArrivals.length : null}
