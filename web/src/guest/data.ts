@@ -1,0 +1,204 @@
+// What the guest app reads and writes, always for the signed-in room (never a room typed in).
+import { api, ApiError, getAccessToken, refreshSession, type Page, type User } from "../api";
+import { language } from "../i18n";
+
+/** The guest grant's user: auth adds the room of the stay; the id is `guest:<customerId>`. */
+export type GuestUser = User & { roomNumber?: string };
+
+export function roomOf(user: User): string {
+  return (user as GuestUser).roomNumber ?? "";
+}
+
+/** The stay's customer id (orders carry it), from the guest's user id. */
+export function stayOf(user: User): string {
+  return user.id.startsWith("guest:") ? user.id.slice("guest:".length) : user.id;
+}
+
+export interface Food {
+  id: string;
+  name: string;
+  price: string;
+  category: string;
+  img: string | null;
+  details: string;
+  available: boolean;
+  currency: string;
+}
+
+export interface Combo {
+  id: string;
+  title: string;
+  description: string;
+  price: string;
+  img: string | null;
+  items: { foodId: string; name: string; quantity: number }[];
+  orderable: boolean;
+  currency: string;
+}
+
+export interface Recommendation {
+  kind: "food" | "combo";
+  id: string;
+  name: string;
+  price: string;
+  reason: string;
+}
+
+export interface Line {
+  itemId: string;
+  kind: "food" | "combo";
+  foodId?: string;
+  comboId?: string;
+  name: string;
+  quantity: number;
+  unitPrice: string;
+  lineTotal: string;
+}
+
+export interface Cart {
+  roomNumber: string;
+  items: Line[];
+  subtotal: string;
+  version: number;
+}
+
+export const ORDER_STEPS = ["pending", "acknowledged", "preparing", "on the way", "delivered"] as const;
+export type OrderStatus = (typeof ORDER_STEPS)[number];
+
+export interface Order {
+  id: string;
+  roomNumber: string;
+  customerId: string | null;
+  items: Line[];
+  totalPrice: string;
+  currency: string;
+  status: OrderStatus;
+  checkedOutAt: string;
+  statusTimes: Partial<Record<OrderStatus, string>>;
+}
+
+export interface CancelledOrder {
+  id: string;
+  originalOrderId: string;
+  items: Line[];
+  totalPrice: string;
+  currency: string;
+  cancelledAt: string;
+}
+
+export interface ServiceRequest {
+  taskId: string;
+  roomNumber: string;
+  jobType: string;
+  date: string;
+  description: string | null;
+  requestedBy: string | null;
+  task?: { status: string } | null;
+}
+
+export type GuestServiceStatus = "None" | "DoNotDisturb" | "MakeUpRoom";
+
+/** The short code guests and the kitchen both see for an order ("#0A1F"). */
+export function orderCode(id: string): string {
+  return id.slice(-4).toUpperCase();
+}
+
+export function formatMoney(amount: string, currency: string | undefined): string {
+  const value = Number(amount);
+  if (!currency || !Number.isFinite(value)) return amount;
+  try {
+    return new Intl.NumberFormat(language(), { style: "currency", currency }).format(value);
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}
+
+export function formatTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString(language(), { hour: "2-digit", minute: "2-digit" });
+}
+
+const room = (number: string) => encodeURIComponent(number);
+
+export const loadMenu = () => api<Page<Food>>("GET", "/api/menu", { query: { available: true } }).then((page) => page.items);
+export const loadCombos = () => api<Page<Combo>>("GET", "/api/combos", { query: { active: true } }).then((page) => page.items);
+export const loadRecommendations = (number: string) =>
+  api<Page<Recommendation>>("GET", "/api/menu/recommendations", { query: { roomNumber: number } }).then((page) => page.items);
+
+export const loadCart = (number: string) => api<Cart>("GET", `/api/carts/${room(number)}`);
+export const addToCart = (number: string, item: { foodId: string } | { comboId: string }) =>
+  api<Cart>("POST", `/api/carts/${room(number)}/items`, { body: { ...item, quantity: 1 } });
+export const changeQuantity = (number: string, itemId: string, quantity: number) =>
+  api<Cart>("PATCH", `/api/carts/${room(number)}/items/${encodeURIComponent(itemId)}`, { body: { quantity } });
+export const removeLine = (number: string, itemId: string) =>
+  api<Cart>("DELETE", `/api/carts/${room(number)}/items/${encodeURIComponent(itemId)}`);
+
+// The API client has no option for extra headers yet, so checkout sends its Idempotency-Key
+// here, with the client's token and its one refresh on 401 (the refused attempt changed nothing).
+async function postWithKey(path: string, key: string): Promise<Response> {
+  const attempt = () => {
+    const headers: Record<string, string> = { Accept: "application/json", "Idempotency-Key": key };
+    const token = getAccessToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    return fetch(path, { method: "POST", headers, credentials: "same-origin" });
+  };
+  try {
+    let response = await attempt();
+    if (response.status === 401 && getAccessToken() && (await refreshSession())) response = await attempt();
+    return response;
+  } catch {
+    throw new ApiError({ status: 0, code: "network_error", title: "No connection" });
+  }
+}
+
+/** Checkout with the attempt's Idempotency-Key: the same key again answers the same order. */
+export async function checkout(number: string, key: string): Promise<Order> {
+  const response = await postWithKey(`/api/carts/${room(number)}/checkout`, key);
+  const body = await response.json().catch(() => ({}));
+  if (response.ok) return body as Order;
+  const error = new ApiError({
+    status: response.status,
+    code: typeof body.code === "string" ? body.code : `http_${response.status}`,
+    title: typeof body.title === "string" ? body.title : response.statusText,
+    detail: typeof body.detail === "string" ? body.detail : undefined,
+    errors: body.errors,
+  });
+  // item_unavailable names the item, so the guest is told which one (in their language).
+  throw Object.assign(error, { item: typeof body.item === "string" ? body.item : undefined });
+}
+
+export const loadOrders = (number: string) =>
+  api<Page<Order>>("GET", "/api/orders", { query: { roomNumber: number, limit: 50 } }).then((page) => page.items);
+export const cancelOrder = (id: string, reason: string) =>
+  api<CancelledOrder>("POST", `/api/orders/${encodeURIComponent(id)}/cancel`, { body: { reason } });
+
+export const loadRequests = (number: string) =>
+  api<Page<ServiceRequest>>("GET", "/api/requests", { query: { roomNumber: number, limit: 50 } }).then((page) => page.items);
+export const sendRequest = (number: string, jobType: string, description: string) =>
+  api<ServiceRequest>("POST", "/api/requests", { body: { roomNumber: number, jobType, description, priority: "normal" } });
+
+export const setGuestService = (number: string, guestServiceStatus: GuestServiceStatus) =>
+  api<{ guestServiceStatus: GuestServiceStatus }>("PATCH", `/api/rooms/${room(number)}/status`, { body: { guestServiceStatus } });
+
+export const sendMessage = (number: string, name: string, message: string) =>
+  api<{ id: string; createdAt: string }>("POST", "/api/contact-messages", { body: { name, roomNumber: number, message } });
+
+// Carts and recommendations carry no currency: the hotel's is read once from the menu.
+let currency: Promise<string> | null = null;
+
+export function hotelCurrency(): Promise<string> {
+  currency ??= loadMenu().then(
+    (foods) => foods[0]?.currency ?? "",
+    () => {
+      currency = null;
+      return "";
+    },
+  );
+  return currency;
+}
+
+/** A new random key (randomUUID needs a secure context; a hotel LAN over http may not be one). */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
