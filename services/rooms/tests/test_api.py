@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import add_room, check_in_walk_in, outbox_entries
 
-from hotel_shared.testing import assert_problem
+from hotel_shared.testing import assert_matches_contract, assert_problem
 from rooms.store import RoomsStores
 
 STATUS_CHANGED = "rooms.room.status_changed.v1"
@@ -272,7 +272,7 @@ def test_status_change_records_exactly_one_catalogue_event(client, callers, stor
         "status": "available",
         "version": 2,
         "changeSource": "api",
-            "reason": None,
+        "reason": None,
         "changes": [
             {"field": "housekeepingStatus", "oldValue": "Clean", "newValue": "Inspected"},
             {"field": "hkOccupancy", "oldValue": None, "newValue": "Occupied"},
@@ -484,3 +484,73 @@ def test_housekeeping_reporting_vacant_on_an_occupied_room_is_a_skip(client, cal
         "booked",
         "Occupied",
     )
+
+
+# --- a failed inspection's reason -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["Clean", "Inspected"])
+def test_a_failed_inspection_keeps_its_reason_in_history_and_event(client, callers, stores, status):
+    add_room(stores, "204", housekeepingStatus=status)
+    failed = client.patch(
+        "/api/rooms/204/status",
+        json={"housekeepingStatus": "Pickup", "reason": "Hair in the bathtub"},
+        headers=callers.supervisor,
+    )
+    assert failed.status_code == 200, failed.get_data(as_text=True)
+    assert "reason" not in failed.get_json()  # a reason belongs to the change, not the room
+    history = client.get("/api/rooms/204/history", headers=callers.supervisor).get_json()
+    [entry] = [e for e in history["items"] if e["field"] == "housekeepingStatus"]
+    assert (entry["oldValue"], entry["newValue"], entry["reason"]) == (
+        status,
+        "Pickup",
+        "Hair in the bathtub",
+    )
+    [event] = outbox_entries(stores, STATUS_CHANGED)
+    data = event["envelope"]["data"]
+    assert (data["reason"], data["changeSource"]) == ("Hair in the bathtub", "api")
+    assert_matches_contract(STATUS_CHANGED, data)  # reason: a string, as in the example
+    assert data["changes"][0] == {
+        "field": "housekeepingStatus",
+        "oldValue": status,
+        "newValue": "Pickup",
+    }
+
+
+def test_a_change_without_a_reason_has_a_null_one(client, callers, stores):
+    add_room(stores, "204", housekeepingStatus="Clean")
+    client.patch(
+        "/api/rooms/204/status", json={"housekeepingStatus": "Dirty"}, headers=callers.supervisor
+    )
+    history = client.get("/api/rooms/204/history", headers=callers.supervisor).get_json()
+    assert {entry["reason"] for entry in history["items"]} == {None}
+    [event] = outbox_entries(stores, STATUS_CHANGED)
+    assert event["envelope"]["data"]["reason"] is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"reason": "Hair in the bathtub"},  # a reason with no change
+        {"housekeepingStatus": "Pickup", "reason": ""},
+        {"housekeepingStatus": "Pickup", "reason": "x" * 501},
+        {"housekeepingStatus": "Pickup", "reason": 7},
+    ],
+)
+def test_a_reason_is_1_to_500_characters_with_a_change(client, callers, stores, body):
+    add_room(stores, "204", housekeepingStatus="Clean")
+    response = client.patch("/api/rooms/204/status", json=body, headers=callers.supervisor)
+    problem = assert_problem(response, 422, "validation_failed")
+    assert "reason" in problem["errors"]
+    assert stores.find_room("204")["version"] == 1
+
+
+def test_a_guest_may_not_give_a_reason(client, callers, stores):
+    add_room(stores, "204")
+    check_in_walk_in(stores, "204")
+    response = client.patch(
+        "/api/rooms/204/status",
+        json={"guestServiceStatus": "MakeUpRoom", "reason": "please"},
+        headers=callers.guest,
+    )
+    assert_problem(response, 403, "status_change_not_allowed")

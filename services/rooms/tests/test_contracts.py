@@ -84,6 +84,28 @@ def test_pms_reservation_contract_becomes_a_booking(stores, contract_envelope):
     assert booking["bookingStatus"] == "confirmed"
 
 
+def test_pms_room_status_contract_applies_the_pms_users_change(stores, contract_envelope):
+    example = load_contract("pms.room.status_changed.v1")["data"]
+    [moved] = example["changes"]
+    add_room(stores, example["roomNumber"], housekeepingStatus=moved["oldValue"])
+    bind_handlers(stores, HANDLERS).handle(contract_envelope("pms.room.status_changed.v1"))
+    room = stores.get_room(example["roomNumber"])
+    assert room["housekeepingStatus"] == example["housekeepingStatus"]
+    [entry] = outbox_entries(stores, events.ROOM_STATUS_CHANGED)
+    assert entry["envelope"]["data"]["changeSource"] == "pms"
+
+
+def test_pms_reservation_contract_in_house_checks_the_guest_in(stores, contract_envelope):
+    example = load_contract("pms.reservation.imported.v1")["data"]
+    add_room(stores, example["roomNumber"])
+    bind_handlers(stores, HANDLERS).handle(
+        contract_envelope("pms.reservation.imported.v1", reservationStatus="InHouse")
+    )
+    [booking] = list(stores.db["bookings"].find())
+    assert booking["bookingStatus"] == "checked in"
+    assert stores.get_room(example["roomNumber"])["frontOfficeStatus"] == "Occupied"
+
+
 # --- producer side -------------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from hotel_shared.errors import ValidationFailed
 from hotel_shared.principal import NotYourRoom, Principal
-from rooms.rules import bookings, messages, stays
+from rooms.rules import bookings, messages, pms, stays
 from rooms.rules import rooms as rules
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -359,3 +359,90 @@ def test_a_guest_writes_only_about_their_own_room():
         messages.new_contact_message(guest, "Ada", "101", "Towels", NOW)
     staff = principal("frontOffice", "frontOffice")
     assert messages.new_contact_message(staff, "Ada", "101", "Towels", NOW)["roomNumber"] == "101"
+
+
+# --- what the PMS may change ----------------------------------------------------------------------
+
+
+def pms_change(**fields: Any) -> pms.PmsRoomStatus:
+    return pms.PmsRoomStatus(room_number="204", **fields)
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(ALLOWED))
+def test_a_pms_housekeeping_move_our_table_allows_is_applied(old, new):
+    room = make_room(housekeepingStatus=old)
+    changed = pms.apply_pms_room_status(
+        room,
+        pms_change(housekeeping_status=new),
+        NOW,
+        has_arrival_today=False,
+        policy=rules.DEFAULT_POLICY,
+    )
+    assert (changed["housekeepingStatus"], changed["version"]) == (new, room["version"] + 1)
+
+
+@pytest.mark.parametrize(("old", "new"), REFUSED)
+def test_a_pms_housekeeping_move_our_table_refuses_is_refused(old, new):
+    with pytest.raises(rules.InvalidTransition):
+        pms.apply_pms_room_status(
+            make_room(housekeepingStatus=old),
+            pms_change(housekeeping_status=new),
+            NOW,
+            has_arrival_today=False,
+            policy=rules.DEFAULT_POLICY,
+        )
+
+
+def test_the_hotels_switches_hold_for_the_pms_too():
+    no_inspection = rules.HousekeepingPolicy(inspection_required=False)
+    with pytest.raises(rules.InspectionDisabled):
+        pms.apply_pms_room_status(
+            make_room(housekeepingStatus="Clean"),
+            pms_change(housekeeping_status="Inspected"),
+            NOW,
+            has_arrival_today=False,
+            policy=no_inspection,
+        )
+
+
+def test_the_pms_status_a_room_already_has_changes_nothing():
+    room = make_room(housekeepingStatus="Clean")
+    assert (
+        pms.apply_pms_room_status(
+            room,
+            pms_change(housekeeping_status="Clean"),
+            NOW,
+            has_arrival_today=False,
+            policy=rules.DEFAULT_POLICY,
+        )
+        is None
+    )
+
+
+def test_out_of_order_set_in_the_pms_takes_the_room_off_sale_by_our_rules():
+    taken = pms.apply_pms_room_status(
+        make_room(),
+        pms_change(out_of_order="OutOfService"),
+        NOW,
+        has_arrival_today=False,
+        policy=rules.DEFAULT_POLICY,
+    )
+    assert taken["outOfOrder"]["kind"] == "OutOfService"
+    assert taken["outOfOrder"]["reason"] == pms.PMS_OUT_OF_ORDER_REASON
+    assert taken["status"] == rules.UNDER_MAINTENANCE
+    with pytest.raises(rules.RoomOccupied):
+        pms.apply_pms_room_status(
+            make_room(frontOfficeStatus="Occupied"),
+            pms_change(out_of_order="OutOfOrder"),
+            NOW,
+            has_arrival_today=False,
+            policy=rules.DEFAULT_POLICY,
+        )
+
+
+@pytest.mark.parametrize(
+    ("pms_status", "move"),
+    [("InHouse", "checkIn"), ("CheckedOut", "checkOut"), ("Reserved", None), (None, None)],
+)
+def test_the_guest_moves_a_pms_reservation_status_asks_for(pms_status, move):
+    assert pms.guest_move(pms_status) == move
