@@ -3,10 +3,11 @@ of alerts (send, list the sent ones, who has read one)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, request
 
 from hotel_shared.auth import request_context, require
 from hotel_shared.openapi import operation
+from hotel_shared.principal import STAFF_ROLES
 from hotel_shared.web import PageQuerySchema, paged, split_page
 from notifications import service
 from notifications.schemas import (
@@ -14,17 +15,23 @@ from notifications.schemas import (
     AlertSchema,
     NotificationListQuerySchema,
     NotificationSchema,
+    PushSubscriptionCreateSchema,
+    PushSubscriptionListSchema,
+    PushSubscriptionSchema,
     UnreadCountSchema,
+    VapidPublicKeySchema,
 )
 from notifications.service import Emit
 from notifications.store import NotificationsStores
 
 CONFIG_KEY = "notifications.config"
 EMIT_KEY = "notifications.emit"
+VAPID_KEY = "notifications.vapid"
 
 blueprint = Blueprint("notifications", __name__)
 notification_schema = NotificationSchema()
 alert_schema = AlertSchema()
+subscription_schema = PushSubscriptionSchema()
 
 
 def stores() -> NotificationsStores:
@@ -106,3 +113,48 @@ def list_alerts(query: dict):
 def get_alert(alert_id: str):
     """One sent alert with who has read it and when."""
     return alert_schema.dump(service.get_alert(stores(), request_context(), alert_id))
+
+
+# --- Web Push: the staff app's devices ----------------------------------------------------------
+
+
+@blueprint.get("/api/push/vapid-public-key")
+@require(*STAFF_ROLES)
+@operation(response=VapidPublicKeySchema)
+def get_vapid_public_key():
+    """The key a browser subscribes with (its applicationServerKey)."""
+    key = service.vapid_public_key(request_context(), current_app.extensions[VAPID_KEY])
+    return VapidPublicKeySchema().dump({"publicKey": key})
+
+
+@blueprint.post("/api/push-subscriptions")
+@require(*STAFF_ROLES)
+@operation(body=PushSubscriptionCreateSchema, response=PushSubscriptionSchema, upsert=True)
+def subscribe_device(body: dict):
+    """Push to this device: 201 when new for the caller (or moved from someone else), 200 when
+    the caller had it already."""
+    allow_local = current_app.extensions[CONFIG_KEY].push.allow_local_endpoints
+    user_agent = request.headers.get("User-Agent")
+    device, created = service.subscribe_device(
+        stores(), request_context(), body, user_agent=user_agent, allow_local=allow_local
+    )
+    location = {"Location": f"/api/push-subscriptions/{device['_id']}"}
+    return subscription_schema.dump(device), 201 if created else 200, location
+
+
+@blueprint.get("/api/push-subscriptions")
+@require(*STAFF_ROLES)
+@operation(response=PushSubscriptionListSchema)
+def list_devices():
+    """The caller's own subscribed devices."""
+    devices = service.list_devices(stores(), request_context())
+    return PushSubscriptionListSchema().dump({"items": devices})
+
+
+@blueprint.delete("/api/push-subscriptions/<subscription_id>")
+@require(*STAFF_ROLES)
+@operation(status=204)
+def unsubscribe_device(subscription_id: str):
+    """Stop pushing to one of the caller's devices."""
+    service.unsubscribe_device(stores(), request_context(), subscription_id)
+    return "", 204

@@ -10,6 +10,8 @@ from hotel_shared.web import init_service
 from notifications import api
 from notifications.config import Config
 from notifications.sockets import hint_emitter, init_sockets
+from notifications.store import NotificationsStores
+from notifications.webpush import LazyVapidKeys
 
 SOCKETIO_KEY = "notifications.socketio"
 
@@ -23,5 +25,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(api.blueprint)
     app.extensions[SOCKETIO_KEY] = socketio = init_sockets(app, config)
     app.extensions[api.EMIT_KEY] = hint_emitter(socketio)
+    app.extensions[api.VAPID_KEY] = LazyVapidKeys(
+        config.push, lambda: NotificationsStores.from_settings(config.service)
+    )
     register_openapi(app, title="notifications service")
     return app

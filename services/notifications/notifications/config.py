@@ -6,13 +6,53 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hotel_shared.config import ConfigError, ServiceSettings, env_int, env_str
+from hotel_shared.config import ConfigError, ServiceSettings, env_bool, env_float, env_int, env_str
 
 SERVICE_NAME = "notifications"
 # gunicorn worker class per Socket.IO async mode: switching to gevent is NOTIFICATIONS_ASYNC_MODE.
 WORKER_CLASSES = {"eventlet": "eventlet", "gevent": "gevent", "threading": "gthread"}
 # tasks owns departments and publishes no event about them: alerts check against this list.
 DEFAULT_DEPARTMENTS = ("housekeeping", "maintenance", "fnb", "frontOffice", "concierge")
+
+
+@dataclass(frozen=True)
+class PushSettings:
+    """Web Push (VAPID keys, the sender's pace). Without VAPID_PRIVATE_KEY the service makes one
+    key pair on its first start and keeps it in its database (`push_keys`), so the web and worker
+    processes and every restart sign with the same key."""
+
+    # PEM, or base64url of the raw 32-byte key or of its DER; None: the stored (generated) one.
+    vapid_private_key: str | None = None
+    vapid_subject: str = "mailto:operations@hotel.example"
+    # http://127.0.0.1 / localhost endpoints: for tests pointing at a local recorder. Off.
+    allow_local_endpoints: bool = False
+    ttl_s: int = 3600
+    max_attempts: int = 5
+    backoff_base_s: float = 2.0
+    backoff_cap_s: float = 300.0
+    poll_interval_s: float = 1.0
+    timeout_s: float = 10.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> PushSettings:
+        subject = env_str("VAPID_SUBJECT", cls.vapid_subject, environ)
+        if not subject.startswith(("mailto:", "https://")):
+            raise ConfigError("VAPID_SUBJECT must be a mailto: or https: URL")
+        return cls(
+            vapid_private_key=env_str("VAPID_PRIVATE_KEY", "", environ) or None,
+            vapid_subject=subject,
+            allow_local_endpoints=env_bool(
+                "NOTIFICATIONS_PUSH_ALLOW_LOCAL_ENDPOINTS", False, environ
+            ),
+            ttl_s=env_int("NOTIFICATIONS_PUSH_TTL_S", cls.ttl_s, environ),
+            max_attempts=env_int("NOTIFICATIONS_PUSH_MAX_ATTEMPTS", cls.max_attempts, environ),
+            backoff_base_s=env_float(
+                "NOTIFICATIONS_PUSH_BACKOFF_BASE_S", cls.backoff_base_s, environ
+            ),
+            backoff_cap_s=env_float("NOTIFICATIONS_PUSH_BACKOFF_CAP_S", cls.backoff_cap_s, environ),
+            poll_interval_s=env_float("NOTIFICATIONS_PUSH_POLL_S", cls.poll_interval_s, environ),
+            timeout_s=env_float("NOTIFICATIONS_PUSH_TIMEOUT_S", cls.timeout_s, environ),
+        )
 
 
 @dataclass(frozen=True)
@@ -27,6 +67,7 @@ class Config:
     worker_connections: int = 2000
     # The departments an alert may be addressed to (NOTIFICATIONS_DEPARTMENTS, comma-separated).
     departments: tuple[str, ...] = DEFAULT_DEPARTMENTS
+    push: PushSettings = PushSettings()
 
     @property
     def worker_class(self) -> str:
@@ -50,6 +91,7 @@ class Config:
             message_queue_url=service.amqp_url,
             worker_connections=env_int("NOTIFICATIONS_WORKER_CONNECTIONS", 2000, environ),
             departments=_departments(environ),
+            push=PushSettings.from_env(environ),
         )
 
 

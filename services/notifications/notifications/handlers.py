@@ -15,7 +15,7 @@ from hotel_shared.inbox import EventHandler, InboundEvent
 from hotel_shared.revocations import REVOCATION_HANDLERS
 from hotel_shared.timeutil import utc_now
 from notifications import events, service
-from notifications.service import Emit
+from notifications.service import Emit, Wake, no_wake
 from notifications.store import NotificationsStores
 
 
@@ -35,9 +35,12 @@ class InboxClock:
             return now
 
 
-def make_handlers(emit: Emit, clock: InboxClock | None = None) -> dict[str, EventHandler]:
-    """HANDLERS for every notified event type, pushing through `emit` after each commit, and for
-    the revocations the verifier and the hub read."""
+def make_handlers(
+    emit: Emit, clock: InboxClock | None = None, wake: Wake = no_wake
+) -> dict[str, EventHandler]:
+    """HANDLERS for every notified event type, pushing through `emit` after each commit (and
+    waking the Web Push sender when pushes were queued), and for the revocations the verifier
+    and the hub read."""
     clock = clock or InboxClock()
 
     def on_notified_event(stores: NotificationsStores, event: InboundEvent) -> None:
@@ -51,6 +54,7 @@ def make_handlers(emit: Emit, clock: InboxClock | None = None) -> dict[str, Even
             data=event.data,
             changes=event.changes,
             created_at=clock.next(),
+            wake=wake,
         )
 
     return {**dict.fromkeys(events.NOTIFIED_EVENTS, on_notified_event), **REVOCATION_HANDLERS}

@@ -99,3 +99,53 @@ class AlertSchema(Schema):
         metadata={"description": "each recipient who has read it, first reader first"},
     )
     readCount = fields.Integer()
+
+
+# --- Web Push -----------------------------------------------------------------------------------
+
+
+class VapidPublicKeySchema(Schema):
+    publicKey = fields.String(
+        metadata={
+            "description": "URL-safe base64 of the uncompressed P-256 key: the browser's "
+            "applicationServerKey"
+        }
+    )
+
+
+class PushKeysSchema(Schema):
+    p256dh = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "the browser's P-256 public key, base64url"},
+    )
+    auth = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "the browser's 16-byte auth secret, base64url"},
+    )
+
+
+class PushSubscriptionCreateSchema(Schema):
+    """What `PushSubscription.toJSON()` gives (its expirationTime is accepted and ignored)."""
+
+    endpoint = fields.String(required=True, validate=validate.Length(min=1, max=2048))
+    keys = fields.Nested(PushKeysSchema, required=True)
+    expirationTime = fields.Raw(load_default=None, allow_none=True, load_only=True)
+
+
+class PushSubscriptionSchema(Schema):
+    id = fields.String(attribute="_id")
+    endpoint = fields.String()
+    userId = fields.String()
+    employeeCode = fields.String(allow_none=True)
+    department = fields.String(allow_none=True)
+    role = fields.String()
+    audiences = fields.List(fields.String(), metadata={"description": "who this device hears"})
+    userAgent = fields.String(allow_none=True)
+    createdAt = UtcDateTime()
+    updatedAt = UtcDateTime()
+
+
+class PushSubscriptionListSchema(Schema):
+    items = fields.List(fields.Nested(PushSubscriptionSchema))

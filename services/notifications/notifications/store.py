@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo import DESCENDING
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
 
 from hotel_shared.store import MongoStores
 from notifications.rules.inbox import ReadState
@@ -42,7 +43,26 @@ class NotificationsStores(MongoStores):
     def receipts(self) -> Collection:
         return self.db["alert_receipts"]
 
+    @property
+    def push_subscriptions(self) -> Collection:
+        return self.db["push_subscriptions"]
+
+    @property
+    def push_queue(self) -> Collection:
+        return self.db["push_queue"]
+
+    @property
+    def push_keys(self) -> Collection:
+        return self.db["push_keys"]
+
     def ensure_collection_indexes(self) -> None:
+        # One device is one endpoint: a shared phone's subscription moves to whoever signed in.
+        self.push_subscriptions.create_index("endpoint", unique=True, name="endpoint_unique")
+        self.push_subscriptions.create_index("audiences", name="by_audience")
+        self.push_subscriptions.create_index([("userId", 1), ("createdAt", 1)], name="by_user")
+        self.push_queue.create_index(
+            [("state", ASCENDING), ("nextAttemptAt", ASCENDING)], name="due_first"
+        )
         # Multikey on audiences: "what may this caller see since T" is one index range per audience.
         self.notifications.create_index(
             [("audiences", 1), *NEWEST_FIRST], name="by_audience_newest_first"
@@ -157,6 +177,115 @@ class NotificationsStores(MongoStores):
         for row in rows:
             found[row["alertId"]].append(row)
         return found
+
+    # --- Web Push: devices, the queue of pushes to send, the VAPID key pair ----------------------
+
+    def find_subscription(self, subscription_id: str) -> Document | None:
+        return self.push_subscriptions.find_one({"_id": subscription_id}, session=self.session)
+
+    def find_subscription_by_endpoint(self, endpoint: str) -> Document | None:
+        return self.push_subscriptions.find_one({"endpoint": endpoint}, session=self.session)
+
+    def insert_subscription(self, subscription: Document) -> None:
+        self.push_subscriptions.insert_one(subscription, session=self.session)
+
+    def replace_subscription(self, subscription: Document) -> None:
+        self.push_subscriptions.replace_one(
+            {"_id": subscription["_id"]}, subscription, session=self.session
+        )
+
+    def delete_subscription(self, subscription_id: str) -> bool:
+        result = self.push_subscriptions.delete_one({"_id": subscription_id}, session=self.session)
+        return result.deleted_count == 1
+
+    def user_subscriptions(self, user_id: str) -> list[Document]:
+        cursor = self.push_subscriptions.find({"userId": user_id}, session=self.session)
+        return list(cursor.sort([("createdAt", ASCENDING), ("_id", ASCENDING)]))
+
+    def subscriptions_for(self, audiences: list[str], except_user: str | None) -> list[Document]:
+        """The devices whose owner hears any of `audiences`, but not the one who caused it."""
+        query: Document = {"audiences": {"$in": audiences}}
+        if except_user is not None:
+            query["userId"] = {"$ne": except_user}
+        return list(self.push_subscriptions.find(query, session=self.session))
+
+    def queue_pushes(self, entries: list[Document]) -> None:
+        if entries:
+            self.push_queue.insert_many(entries, session=self.session)
+
+    def due_pushes(self, now: datetime, limit: int = 50) -> list[Document]:
+        query = {
+            "state": "pending",
+            "nextAttemptAt": {"$lte": now},
+            "$or": [{"claimedUntil": None}, {"claimedUntil": {"$lt": now}}],
+        }
+        cursor = self.push_queue.find(query, session=self.session)
+        return list(cursor.sort([("nextAttemptAt", ASCENDING), ("_id", ASCENDING)]).limit(limit))
+
+    def claim_push(self, entry_id: str, now: datetime, lease_s: float) -> Document | None:
+        """Take a push for one send; a crashed sender's lease runs out and another takes it."""
+        return self.push_queue.find_one_and_update(
+            {
+                "_id": entry_id,
+                "state": "pending",
+                "$or": [{"claimedUntil": None}, {"claimedUntil": {"$lt": now}}],
+            },
+            {"$set": {"claimedUntil": now + timedelta(seconds=lease_s)}},
+            return_document=ReturnDocument.AFTER,
+            session=self.session,
+        )
+
+    def finish_push(self, entry_id: str) -> None:
+        """Sent (or no longer wanted): the queue keeps only what is still to do or has failed."""
+        self.push_queue.delete_one({"_id": entry_id}, session=self.session)
+
+    def retry_push(self, entry_id: str, attempts: int, at: datetime, error: str) -> None:
+        self.push_queue.update_one(
+            {"_id": entry_id},
+            {
+                "$set": {
+                    "attempts": attempts,
+                    "nextAttemptAt": at,
+                    "lastError": error,
+                    "claimedUntil": None,
+                }
+            },
+            session=self.session,
+        )
+
+    def fail_push(self, entry_id: str, attempts: int, error: str, now: datetime) -> None:
+        self.push_queue.update_one(
+            {"_id": entry_id},
+            {
+                "$set": {
+                    "state": "failed",
+                    "attempts": attempts,
+                    "lastError": error,
+                    "failedAt": now,
+                    "claimedUntil": None,
+                }
+            },
+            session=self.session,
+        )
+
+    def drop_pushes_to(self, subscription_id: str) -> None:
+        self.push_queue.delete_many(
+            {"subscriptionId": subscription_id, "state": "pending"}, session=self.session
+        )
+
+    def vapid_private_key(self, candidate_pem: str) -> str:
+        """The service's one VAPID key: `candidate_pem` if none was stored yet (first start),
+        otherwise the stored one, so every process of the service signs with the same key."""
+        try:
+            self.push_keys.update_one(
+                {"_id": "vapid"},
+                {"$setOnInsert": {"privateKeyPem": candidate_pem}},
+                upsert=True,
+                session=self.session,
+            )
+        except DuplicateKeyError:  # another process inserted it first: theirs is the key
+            pass
+        return self.push_keys.find_one({"_id": "vapid"}, session=self.session)["privateKeyPem"]
 
 
 def _unread_query(state: ReadState) -> Document:

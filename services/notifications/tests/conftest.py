@@ -6,7 +6,7 @@ import pytest
 
 from hotel_shared.inbox import bind_handlers
 from notifications.app import SOCKETIO_KEY, create_app
-from notifications.config import Config
+from notifications.config import Config, PushSettings
 from notifications.handlers import make_handlers
 from notifications.sockets import WATCH_KEY, socketio_emitter
 from notifications.store import NotificationsStores
@@ -17,7 +17,9 @@ pytest_plugins = ["hotel_shared.testing"]
 @pytest.fixture
 def config(service_settings) -> Config:
     # Threading and no message queue: the test client and the emits share this one process.
-    return Config(service=service_settings("notifications"), async_mode="threading")
+    # Push endpoints on 127.0.0.1 are allowed here only: the tests' local push service.
+    push = PushSettings(allow_local_endpoints=True, max_attempts=3, backoff_base_s=0.01)
+    return Config(service=service_settings("notifications"), async_mode="threading", push=push)
 
 
 @pytest.fixture
