@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # imported by pytest as a plugin: an import here would come t
 
 pytest_plugins = ["hotel_shared.testing"]
 
-SERVICES = ("auth", "rooms", "fnb", "tasks", "notifications")
+SERVICES = ("auth", "rooms", "fnb", "tasks", "notifications", "pms-adapter")
 
 # The guest whose room every room-scoped call aims at, and the guest of another room.
 GUEST_ROOM = "101"
@@ -312,6 +312,31 @@ def _build_notifications(
     return ServiceUnderTest("notifications", app, client, {"notification_id": notification["id"]})
 
 
+def _build_pms_adapter(service_settings, make_stores) -> tuple[ServiceUnderTest, Callable]:
+    """The adapter pointed at a mock OPERA of its own (the demo hotel); with the mock's stop."""
+    from pms_adapter.app import create_app
+    from pms_adapter.config import MOCK_DEFAULTS, Config
+    from pms_adapter.mock_opera.server import MockOperaServer
+    from pms_adapter.mock_opera.state import demo_state
+    from pms_adapter.opera_client import PmsSettings
+    from pms_adapter.store import PmsStores
+
+    opera = MockOperaServer(demo_state()).__enter__()
+    pms = PmsSettings(
+        base_url=opera.url,
+        client_id=MOCK_DEFAULTS["PMS_CLIENT_ID"],
+        client_secret=MOCK_DEFAULTS["PMS_CLIENT_SECRET"],
+        app_key=MOCK_DEFAULTS["PMS_APP_KEY"],
+        hotel_id=MOCK_DEFAULTS["PMS_HOTEL_ID"],
+        timeout_s=2.0,
+    )
+    config = Config(service=service_settings("pms-adapter"), pms=pms)
+    make_stores(PmsStores, config.service)
+    app = create_app(config)
+    built = ServiceUnderTest("pms-adapter", app, app.test_client(), {})
+    return built, lambda: opera.__exit__(None, None, None)
+
+
 @pytest.fixture
 def build_service(
     service_settings, make_stores, demo_callers: DemoCallers, make_envelope
@@ -333,6 +358,10 @@ def build_service(
 
             built = _build_notifications(service_settings, make_stores, demo_callers, make_envelope)
             stops.append(built.app.extensions[WATCH_KEY].stop)
+            return built
+        if name == "pms-adapter":
+            built, stop = _build_pms_adapter(service_settings, make_stores)
+            stops.append(stop)
             return built
         raise ValueError(f"unknown service {name}")
 
