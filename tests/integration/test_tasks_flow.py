@@ -108,3 +108,110 @@ def test_checkout_published_twice_makes_one_departure_clean(gateway, rabbit):
     assert len(cleaning_tasks()) == 1
     assert len(high) == 1
     assert high[0]["employeeId"] == "HK-001"
+
+
+def test_a_room_failed_on_inspection_goes_back_to_the_housekeeper_who_cleaned_it(gateway):
+    """Issue 15: the supervisor fails a room (Clean → Pickup, with a reason); its re-clean is
+    assigned to the attendant who completed its last clean, and completing it makes it Clean."""
+    room = f"R{uuid.uuid4().hex[:6]}"
+    created = gateway.request(
+        "POST",
+        "/api/rooms",
+        as_user="admin",
+        json={
+            "roomNumber": room,
+            "roomType": "Standard",
+            "price": 119,
+            "capacity": 2,
+            "floor": 9,
+            "housekeepingStatus": "Inspected",
+        },
+    )
+    assert created.status_code == 201, created.text
+
+    def set_status(status: str, **extra):
+        body = {"housekeepingStatus": status, **extra}
+        moved = gateway.request(
+            "PATCH", f"/api/rooms/{room}/status", as_user="supervisor", json=body
+        )
+        assert moved.status_code == 200, moved.text
+
+    def housekeeping_status() -> str:
+        return gateway.request("GET", f"/api/rooms/{room}", as_user="supervisor").json()[
+            "housekeepingStatus"
+        ]
+
+    def open_clean(reclean: bool):
+        response = gateway.request("GET", f"/api/tasks?room={room}", as_user="supervisor")
+        return next(
+            (
+                task
+                for task in response.json()["items"]
+                if task["type"] == "cleaning"
+                and task["status"] == "assigned"
+                and task["reclean"] is reclean
+            ),
+            None,
+        )
+
+    def work_through(task: dict) -> None:
+        for status in ("acknowledged", "in_progress", "completed"):
+            moved = gateway.request(
+                "PATCH",
+                f"/api/tasks/{task['taskId']}/status",
+                as_user="housekeeper",
+                json={"status": status},
+            )
+            assert moved.status_code == 200, moved.text
+
+    def room_is_clean():
+        """rooms set the room Clean after its cleaning task was completed"""
+        return housekeeping_status() == "Clean"
+
+    # The housekeeper cleans the room: it was set Dirty, its cleaning task is theirs.
+    set_status("Dirty")
+    clean = eventually(lambda: open_clean(reclean=False))
+    if clean["employeeId"] != "HK-001":
+        assigned = gateway.request(
+            "POST",
+            f"/api/tasks/{clean['taskId']}/assign",
+            as_user="supervisor",
+            json={"employeeId": "HK-001"},
+        )
+        assert assigned.status_code == 200, assigned.text
+        clean = assigned.json()
+    work_through(clean)
+    eventually(room_is_clean)
+
+    # A colleague comes on duty with nothing to do: auto-assignment would now choose them.
+    rival = f"HK-{uuid.uuid4().hex[:6].upper()}"
+    joined = gateway.request(
+        "POST",
+        "/api/employees",
+        as_user="admin",
+        json={
+            "employeeCode": rival,
+            "name": "Rita Rival",
+            "role": "staff",
+            "department": "housekeeping",
+            "jobTitle": "Room Attendant",
+            "onDuty": True,
+        },
+    )
+    assert joined.status_code == 201, joined.text
+    try:
+        set_status("Pickup", reason="Hair in the shower")
+        reclean = eventually(lambda: open_clean(reclean=True))
+        assert reclean["employeeId"] == "HK-001"
+        assert reclean["priority"] == "high"
+        assert reclean["description"] == "Re-clean after inspection: Hair in the shower"
+        assert reclean["failedInspection"]["reason"] == "Hair in the shower"
+        assert reclean["failedInspection"]["by"] == "supervisor"
+        mine = gateway.request("GET", "/api/tasks?assignedTo=me", as_user="housekeeper").json()
+        assert reclean["taskId"] in [task["taskId"] for task in mine["items"]]
+
+        # The re-clean done, rooms sets the Pickup room Clean, ready for the next inspection.
+        work_through(reclean)
+        eventually(room_is_clean)
+    finally:
+        gateway.request("PATCH", f"/api/employees/{rival}", as_user="admin", json={"onDuty": False})
