@@ -9,7 +9,6 @@ from hotel_shared.auth import request_context, require
 from hotel_shared.openapi import operation
 from hotel_shared.principal import STAFF_ROLES
 from hotel_shared.web import PageQuerySchema, paged, split_page
-from notifications import service
 from notifications.schemas import (
     AlertCreateSchema,
     AlertSchema,
@@ -21,7 +20,10 @@ from notifications.schemas import (
     UnreadCountSchema,
     VapidPublicKeySchema,
 )
-from notifications.service import Emit
+from notifications.service import alerts as alert_service
+from notifications.service import inbox as inbox_service
+from notifications.service import push as push_use_cases
+from notifications.service.inbox import Emit
 from notifications.store import NotificationsStores
 
 CONFIG_KEY = "notifications.config"
@@ -50,7 +52,7 @@ def emit() -> Emit:
 def list_notifications(query: dict):
     """The caller's notifications, newest first."""
     filters, limit, offset = split_page(query)
-    items, total = service.list_notifications(
+    items, total = inbox_service.list_notifications(
         stores(),
         request_context(),
         since=filters["since"],
@@ -66,7 +68,9 @@ def list_notifications(query: dict):
 @operation(response=UnreadCountSchema)
 def count_unread_notifications():
     """How many of the caller's notifications the caller has not read."""
-    return UnreadCountSchema().dump({"count": service.count_unread(stores(), request_context())})
+    return UnreadCountSchema().dump(
+        {"count": inbox_service.count_unread(stores(), request_context())}
+    )
 
 
 @blueprint.post("/api/notifications/<notification_id>/read")
@@ -74,7 +78,7 @@ def count_unread_notifications():
 @operation(response=NotificationSchema)
 def mark_notification_read(notification_id: str):
     """Mark one notification read for the caller."""
-    notification = service.mark_read(stores(), request_context(), emit(), notification_id)
+    notification = inbox_service.mark_read(stores(), request_context(), emit(), notification_id)
     return notification_schema.dump(notification)
 
 
@@ -83,7 +87,7 @@ def mark_notification_read(notification_id: str):
 @operation(status=204)
 def mark_all_notifications_read():
     """Mark everything created until now read for the caller."""
-    service.mark_all_read(stores(), request_context(), emit())
+    inbox_service.mark_all_read(stores(), request_context(), emit())
     return "", 204
 
 
@@ -93,7 +97,7 @@ def mark_all_notifications_read():
 def send_alert(body: dict):
     """Alert a department, a role or one employee: their inboxes, and `alert.sent` live."""
     departments = current_app.extensions[CONFIG_KEY].departments
-    alert = service.send_alert(stores(), request_context(), emit(), body, departments)
+    alert = alert_service.send_alert(stores(), request_context(), emit(), body, departments)
     return alert_schema.dump(alert), 201, {"Location": f"/api/alerts/{alert['_id']}"}
 
 
@@ -103,7 +107,9 @@ def send_alert(body: dict):
 def list_alerts(query: dict):
     """The alerts the caller sent (a hotelAdmin: all), newest first, with who has read each."""
     _, limit, offset = split_page(query)
-    items, total = service.list_alerts(stores(), request_context(), limit=limit, offset=offset)
+    items, total = alert_service.list_alerts(
+        stores(), request_context(), limit=limit, offset=offset
+    )
     return paged(alert_schema.dump(items, many=True), total, limit, offset)
 
 
@@ -112,7 +118,7 @@ def list_alerts(query: dict):
 @operation(response=AlertSchema)
 def get_alert(alert_id: str):
     """One sent alert with who has read it and when."""
-    return alert_schema.dump(service.get_alert(stores(), request_context(), alert_id))
+    return alert_schema.dump(alert_service.get_alert(stores(), request_context(), alert_id))
 
 
 # --- Web Push: the staff app's devices ----------------------------------------------------------
@@ -123,7 +129,7 @@ def get_alert(alert_id: str):
 @operation(response=VapidPublicKeySchema)
 def get_vapid_public_key():
     """The key a browser subscribes with (its applicationServerKey)."""
-    key = service.vapid_public_key(request_context(), current_app.extensions[VAPID_KEY])
+    key = push_use_cases.vapid_public_key(request_context(), current_app.extensions[VAPID_KEY])
     return VapidPublicKeySchema().dump({"publicKey": key})
 
 
@@ -135,7 +141,7 @@ def subscribe_device(body: dict):
     the caller had it already."""
     allow_local = current_app.extensions[CONFIG_KEY].push.allow_local_endpoints
     user_agent = request.headers.get("User-Agent")
-    device, created = service.subscribe_device(
+    device, created = push_use_cases.subscribe_device(
         stores(), request_context(), body, user_agent=user_agent, allow_local=allow_local
     )
     location = {"Location": f"/api/push-subscriptions/{device['_id']}"}
@@ -147,7 +153,7 @@ def subscribe_device(body: dict):
 @operation(response=PushSubscriptionListSchema)
 def list_devices():
     """The caller's own subscribed devices."""
-    devices = service.list_devices(stores(), request_context())
+    devices = push_use_cases.list_devices(stores(), request_context())
     return PushSubscriptionListSchema().dump({"items": devices})
 
 
@@ -156,5 +162,5 @@ def list_devices():
 @operation(status=204)
 def unsubscribe_device(subscription_id: str):
     """Stop pushing to one of the caller's devices."""
-    service.unsubscribe_device(stores(), request_context(), subscription_id)
+    push_use_cases.unsubscribe_device(stores(), request_context(), subscription_id)
     return "", 204

@@ -9,7 +9,7 @@ from hotel_shared.inbox import bind_handlers
 from hotel_shared.worker import run_worker
 from notifications.config import Config
 from notifications.handlers import make_handlers
-from notifications.service import send_due_pushes
+from notifications.service.push import send_due_pushes
 from notifications.sockets import message_queue_emitter
 from notifications.store import NotificationsStores
 from notifications.webpush import PushSender, WebPushClient, load_vapid_keys

@@ -3,7 +3,8 @@
 The push is an adapter the process wires in: the worker passes its Socket.IO message-queue
 publisher to `make_handlers`, a test a recorder. `auth.access.revoked.v1` is kept in the
 service's own `revoked_access` (hotel_shared.revocations): the verifier refuses the subject's
-earlier tokens and the hub (sockets.py) closes their open sockets.
+earlier tokens, the hub (sockets.py) closes their open sockets, and their Web Push devices are
+forgotten.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import threading
 from datetime import datetime, timedelta
 
 from hotel_shared.inbox import EventHandler, InboundEvent
-from hotel_shared.revocations import REVOCATION_HANDLERS
+from hotel_shared.revocations import ACCESS_REVOKED, REVOCATION_HANDLERS
 from hotel_shared.timeutil import utc_now
-from notifications import events, service
-from notifications.service import Emit, Wake, no_wake
+from notifications import events
+from notifications.service import inbox as inbox_service
+from notifications.service import push as push_use_cases
+from notifications.service.inbox import Emit
+from notifications.service.push import Wake, no_wake
 from notifications.store import NotificationsStores
 
 
@@ -44,7 +48,7 @@ def make_handlers(
     clock = clock or InboxClock()
 
     def on_notified_event(stores: NotificationsStores, event: InboundEvent) -> None:
-        service.notify(
+        inbox_service.notify(
             stores,
             event.context,
             emit,
@@ -57,4 +61,12 @@ def make_handlers(
             wake=wake,
         )
 
-    return {**dict.fromkeys(events.NOTIFIED_EVENTS, on_notified_event), **REVOCATION_HANDLERS}
+    def on_access_revoked(stores: NotificationsStores, event: InboundEvent) -> None:
+        REVOCATION_HANDLERS[ACCESS_REVOKED](stores, event)
+        push_use_cases.forget_user_devices(stores, event.context, str(event.data["subjectId"]))
+
+    return {
+        **dict.fromkeys(events.NOTIFIED_EVENTS, on_notified_event),
+        **REVOCATION_HANDLERS,
+        ACCESS_REVOKED: on_access_revoked,
+    }

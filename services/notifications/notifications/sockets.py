@@ -19,7 +19,7 @@ from hotel_shared.errors import Unauthorized
 from hotel_shared.revocations import RevocationList
 from notifications.config import Config
 from notifications.rules import inbox
-from notifications.service import Emit
+from notifications.service.inbox import Emit
 
 log = logging.getLogger(__name__)
 VERIFIER_KEY = "hotel_token_verifier"

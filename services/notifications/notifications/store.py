@@ -268,6 +268,12 @@ class NotificationsStores(MongoStores):
             session=self.session,
         )
 
+    def delete_user_subscriptions(self, user_id: str) -> int:
+        """Forget every device of one person and what was still queued for them."""
+        self.push_queue.delete_many({"userId": user_id, "state": "pending"}, session=self.session)
+        result = self.push_subscriptions.delete_many({"userId": user_id}, session=self.session)
+        return result.deleted_count
+
     def drop_pushes_to(self, subscription_id: str) -> None:
         self.push_queue.delete_many(
             {"subscriptionId": subscription_id, "state": "pending"}, session=self.session

@@ -6,9 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+from hotel_shared.events import new_event
+from hotel_shared.revocations import ACCESS_REVOKED, revocation_data
 from hotel_shared.testing.push import BrowserDevice, LocalPushService
 from hotel_shared.timeutil import utc_now
-from notifications import service
+from notifications.service import push as push_use_cases
 from notifications.webpush import WebPushClient, load_vapid_keys
 
 ASSIGNED = (
@@ -41,7 +43,7 @@ def send(stores, config):
     client = WebPushClient(load_vapid_keys(config.push, stores), "mailto:ops@hotel.example", 5)
 
     def run(now=None):
-        return service.send_due_pushes(stores, client, config.push, now=now)
+        return push_use_cases.send_due_pushes(stores, client, config.push, now=now)
 
     return run
 
@@ -209,3 +211,22 @@ def test_a_moved_device_does_not_get_its_previous_owners_pushes(
     subscribe(client, demo_callers.housekeeper, endpoint)
     assert queued(stores) == []
     assert send() == 0
+
+
+def test_revoked_access_forgets_the_persons_devices(
+    client, demo_callers, deliver, make_envelope, push_service, stores
+):
+    subscribe(client, demo_callers.technician, push_service.endpoint("tech"))
+    subscribe(client, demo_callers.housekeeper, push_service.endpoint("hk"))
+    deliver(make_envelope(*ASSIGNED))
+    revoked_at = utc_now()
+    data = revocation_data(
+        "u-technician",
+        reason="claims_changed",
+        revoked_at=revoked_at,
+        expires_at=revoked_at + timedelta(minutes=15),
+    )
+    deliver(new_event(ACCESS_REVOKED, source="auth", subject="user/u-technician", data=data))
+    owners = [device["userId"] for device in stores.push_subscriptions.find({})]
+    assert owners == ["u-housekeeper"]
+    assert queued(stores) == []

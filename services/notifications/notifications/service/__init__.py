@@ -1,0 +1,2 @@
+"""The notifications service's use cases, one module per concern (inbox, alerts, push): callers
+import the submodule."""
