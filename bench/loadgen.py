@@ -34,6 +34,31 @@ class Load:
         lines += [f"{name}: {value}" for name, value in self.headers]
         return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
+    def request_at(self, index: int) -> bytes:
+        return self.request_bytes()
+
+
+@dataclass(frozen=True)
+class RequestCycle:
+    """Several prepared requests to one host, sent in turn (request i is requests[i % n]): a write
+    load whose bodies differ, e.g. a status toggled room by room."""
+
+    url: str  # any URL on the host: only its host and port are used
+    requests: tuple[bytes, ...]
+
+    def request_at(self, index: int) -> bytes:
+        return self.requests[index % len(self.requests)]
+
+
+def json_request(method: str, url: str, body: dict, headers: tuple[tuple[str, str], ...]) -> bytes:
+    """One HTTP/1.1 request with a JSON body, as bytes for RequestCycle."""
+    parts = urlsplit(url)
+    payload = json.dumps(body).encode()
+    lines = [f"{method} {parts.path} HTTP/1.1", f"Host: {parts.netloc}"]
+    lines += [f"{name}: {value}" for name, value in headers]
+    lines += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
+
 
 def require_wrk() -> str:
     found = shutil.which("wrk")
@@ -102,7 +127,7 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 
 
 def fixed_rate(
-    load: Load,
+    load: Load | RequestCycle,
     *,
     rate: float,
     seconds: float,
@@ -136,7 +161,6 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
 async def _open_loop(load, rate, seconds, warmup_s, max_connections, timeout_s) -> dict:
     loop = asyncio.get_running_loop()
     parts = urlsplit(load.url)
-    request = load.request_bytes()
     idle: asyncio.Queue = asyncio.Queue()
     start = loop.time() + 0.05
     measure_from = start + warmup_s
@@ -158,13 +182,13 @@ async def _open_loop(load, rate, seconds, warmup_s, max_connections, timeout_s) 
                 raise
         return await idle.get()
 
-    async def send_one(due: float, counted: bool) -> None:
+    async def send_one(index: int, due: float, counted: bool) -> None:
         nonlocal opened
         connection = None
         try:
             async with asyncio.timeout(timeout_s):
                 connection = await acquire()
-                connection[1].write(request)
+                connection[1].write(load.request_at(index))
                 status, reusable = await _read_response(connection[0])
         except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError) as error:
             if counted:
@@ -195,7 +219,7 @@ async def _open_loop(load, rate, seconds, warmup_s, max_connections, timeout_s) 
         counted = due >= measure_from
         if counted:
             lags.append(loop.time() - due)  # how late this client itself was in sending
-        tasks.append(asyncio.create_task(send_one(due, counted)))
+        tasks.append(asyncio.create_task(send_one(index, due, counted)))
     await asyncio.gather(*tasks)
     while not idle.empty():
         idle.get_nowait()[1].close()
