@@ -45,7 +45,7 @@ export function GuestApp({ user, onSignOut }: { user: User; onSignOut: () => Pro
 
   useEffect(() => {
     if (!message) return;
-    const timer = window.setTimeout(() => setMessage(""), 8000);
+    const timer = window.setTimeout(() => setMessage(""), 5000);
     return () => window.clearTimeout(timer);
   }, [message]);
 

@@ -15,10 +15,10 @@ const SIGNS: GuestServiceStatus[] = ["None", "DoNotDisturb", "MakeUpRoom"];
 
 /** What a guest can ask for, and the job type the tasks service routes it by. */
 const KINDS = [
-  { id: "towels", jobType: "linen", glyph: "🛁" },
-  { id: "amenities", jobType: "amenities", glyph: "🧴" },
-  { id: "cleaning", jobType: "cleaning", glyph: "🧹" },
-  { id: "maintenance", jobType: "maintenance", glyph: "🔧" },
+  { id: "towels", jobType: "linen", glyph: "≋" },
+  { id: "amenities", jobType: "amenities", glyph: "✿" },
+  { id: "cleaning", jobType: "cleaning", glyph: "✧" },
+  { id: "maintenance", jobType: "maintenance", glyph: "⚒" },
 ] as const;
 type Kind = (typeof KINDS)[number]["id"];
 

@@ -114,7 +114,7 @@ export function formatMoney(amount: string, currency: string | undefined): strin
 }
 
 export function formatTime(iso: string): string {
-  return new Date(iso).toLocaleTimeString(language(), { hour: "2-digit", minute: "2-digit" });
+  return new Date(iso).toLocaleTimeString(language(), { hour: "numeric", minute: "2-digit" });
 }
 
 const room = (number: string) => encodeURIComponent(number);
