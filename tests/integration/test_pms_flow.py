@@ -1,7 +1,8 @@
 """The PMS sync through the gateway and the real broker, against the mock OPERA the stack starts:
-a housekeeper's change reaches the PMS, a PMS reservation becomes one booking that follows it, a
-room-service bill lands on the guest's PMS folio once, and drift set in the PMS is shown and
-repaired by the policy."""
+a housekeeper's change reaches the PMS, a PMS user's change reaches our room (and is not sent
+back), a PMS reservation becomes one booking that follows it, a guest checked in and out in the
+PMS is checked in and out here, a room-service bill lands on the guest's PMS folio once, and drift
+set in the PMS is shown and repaired by the policy."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import requests
 from conftest import eventually
 
 HOUSEKEEPER_ROOM, DRIFT_ROOM, IN_HOUSE_ROOM, RESERVATION_ROOM = "101", "102", "106", "203"
+PMS_USER_ROOM, PMS_STAY_ROOM, BARRIER_ROOM = "105", "204", "209"
 KITCHEN_STEPS = ("acknowledged", "preparing", "on the way", "delivered")
 
 
@@ -72,6 +74,101 @@ def test_a_housekeepers_change_reaches_the_pms(gateway, opera):
     print(f"housekeeper's change reached the PMS in {time.monotonic() - started:.2f} s")
 
 
+def room_history(gateway, number: str, field: str) -> list[dict]:
+    history = gateway.request(
+        "GET", f"/api/rooms/{number}/history?limit=200", as_user="supervisor"
+    ).json()["items"]
+    return [entry for entry in history if entry["field"] == field]
+
+
+def status_calls_for(opera, number: str, since: int) -> list[dict]:
+    """The room-status calls our adapter made to OPERA for room `number` after call `since`."""
+    return [
+        call
+        for call in opera("GET", "calls", params={"since": since})["calls"]
+        if call["method"] == "PUT"
+        and call["path"].endswith("/rooms/status")
+        and {"roomId": number} in (call["body"] or {}).get("roomList", [])
+    ]
+
+
+def test_a_pms_users_clean_reaches_our_room_and_is_not_sent_back(gateway, opera):
+    # Ours Dirty first (it reaches OPERA), then a PMS user cleans the room on OPERA's board.
+    changed = gateway.request(
+        "PATCH",
+        f"/api/rooms/{PMS_USER_ROOM}/status",
+        as_user="housekeeper",
+        json={"housekeepingStatus": "Dirty"},
+    )
+    assert changed.status_code == 200, changed.text
+    eventually(lambda: opera("GET", f"rooms/{PMS_USER_ROOM}")["housekeepingRoomStatus"] == "Dirty")
+    since = max((c["seq"] for c in opera("GET", "calls")["calls"]), default=0)
+    opera("PUT", f"rooms/{PMS_USER_ROOM}", json={"housekeepingRoomStatus": "Clean"})
+
+    def ours_clean():
+        """our room 105 to be Clean, as the PMS user set it"""
+        room = gateway.request("GET", f"/api/rooms/{PMS_USER_ROOM}", as_user="supervisor").json()
+        return room if room["housekeepingStatus"] == "Clean" else None
+
+    eventually(ours_clean, timeout=20)
+    [*_, last] = room_history(gateway, PMS_USER_ROOM, "housekeepingStatus")
+    assert (last["oldValue"], last["newValue"], last["source"]) == ("Dirty", "Clean", "pms")
+
+    # Barrier: a later change of another room has reached OPERA, so the sender has passed by
+    # whatever our Clean could have queued; nothing was sent back for room 105.
+    gateway.request(
+        "PATCH",
+        f"/api/rooms/{BARRIER_ROOM}/status",
+        as_user="housekeeper",
+        json={"housekeepingStatus": "Dirty"},
+    )
+    eventually(lambda: status_calls_for(opera, BARRIER_ROOM, since))
+    assert status_calls_for(opera, PMS_USER_ROOM, since) == []
+    assert opera("GET", f"rooms/{PMS_USER_ROOM}")["housekeepingRoomStatus"] == "Clean"
+
+
+def test_a_guest_checked_in_and_out_in_the_pms_is_checked_in_and_out_here(gateway, opera):
+    made = opera(
+        "POST",
+        "reservations",
+        json={
+            "roomId": PMS_STAY_ROOM,
+            "givenName": "Barbara",
+            "surname": "Liskov",
+            "arrivalDate": day(0),
+            "departureDate": day(2),
+        },
+    )
+
+    def booking(status: str):
+        def probe():
+            found = gateway.request(
+                "GET", f"/api/bookings?roomNumber={PMS_STAY_ROOM}", as_user="frontdesk"
+            ).json()["items"]
+            mine = [b for b in found if b.get("pmsReservationId") == made["reservationId"]]
+            return mine[0] if mine and mine[0]["bookingStatus"] == status else None
+
+        probe.__doc__ = f"our booking of the PMS reservation to be {status}"
+        return probe
+
+    eventually(booking("confirmed"), timeout=20)
+    opera("POST", f"reservations/{made['reservationId']}/checkIn")
+    checked_in = eventually(booking("checked in"), timeout=20)
+    stay = gateway.request(
+        "GET", f"/api/customers/{checked_in['customerId']}", as_user="frontdesk"
+    ).json()
+    assert (stay["status"], stay["checkinSource"]) == ("checked in", "pms")
+    [*_, occupied] = room_history(gateway, PMS_STAY_ROOM, "frontOfficeStatus")
+    assert (occupied["newValue"], occupied["source"]) == ("Occupied", "pms")
+
+    opera("POST", f"reservations/{made['reservationId']}/checkOut")
+    eventually(booking("checked out"), timeout=20)
+    stay = gateway.request("GET", f"/api/customers/{stay['id']}", as_user="frontdesk").json()
+    assert (stay["status"], stay["checkoutSource"]) == ("checked out", "pms")
+    room = gateway.request("GET", f"/api/rooms/{PMS_STAY_ROOM}", as_user="frontdesk").json()
+    assert (room["frontOfficeStatus"], room["housekeepingStatus"]) == ("Vacant", "Dirty")
+
+
 def test_a_pms_reservation_becomes_one_booking_that_follows_it(gateway, opera):
     made = opera(
         "POST",
@@ -121,21 +218,20 @@ def test_a_pms_reservation_becomes_one_booking_that_follows_it(gateway, opera):
 
 @pytest.fixture(scope="module")
 def guest(gateway):
-    """The PMS's in-house guest of room 106, imported as a booking, checked in at our front desk
-    and signed in to the in-room app: the guest's headers."""
+    """The PMS's in-house guest of room 106, imported as a booking and checked in here because
+    the PMS has them in house, signed in to the in-room app: the guest's headers."""
 
     def imported_stay():
-        """the PMS's in-house guest of room 106 to be a booking on our side"""
+        """the PMS's in-house guest of room 106 to be checked in on our side"""
         found = gateway.request(
             "GET", f"/api/bookings?roomNumber={IN_HOUSE_ROOM}", as_user="frontdesk"
         ).json()["items"]
-        return next((b for b in found if b.get("pmsReservationId")), None)
+        return next(
+            (b for b in found if b.get("pmsReservationId") and b["bookingStatus"] == "checked in"),
+            None,
+        )
 
     booking = eventually(imported_stay, timeout=30)
-    # The guest is in house already by the PMS: checked in here whatever housekeeping says.
-    body = {"bookingId": booking["id"], "override": True, "reason": "in house in the PMS"}
-    stay = gateway.request("POST", "/api/customers", as_user="frontdesk", json=body)
-    assert stay.status_code == 201, stay.text
 
     def guest_token():
         """the guest of room 106 to sign in with the booking's code"""
