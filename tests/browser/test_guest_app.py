@@ -18,8 +18,8 @@ REPO = Path(__file__).resolve().parents[2]
 AXE_SOURCE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = REPO / "var" / "test-artifacts" / "browser"
 
-# Rooms the other browser test files leave alone, tried first; any vacant room after them.
-PREFERRED_ROOMS = ("110", "210", "105", "103", "101")
+# This file's own rooms (floor 8), created here: no other test file touches them.
+GUEST_ROOM, OTHER_ROOM = "801", "802"
 TIMES = "\u00d7"
 PHONE = {"width": 375, "height": 667}
 KITCHEN_STEPS = (
@@ -54,41 +54,45 @@ class Guest:
         self.room, self.code, self.stay_id, self.name = room, code, stay_id, name
 
 
-def book_a_vacant_room(gateway, name: str) -> tuple[str, dict]:
-    """Book tonight in a vacant room in service; rooms other tests booked meanwhile are skipped."""
-    rooms = gateway.request("GET", "/api/rooms?limit=500", as_user="frontdesk").json()["items"]
-    vacant = [
-        r["roomNumber"]
-        for r in rooms
-        if r["frontOfficeStatus"] == "Vacant" and not r.get("outOfOrder")
-    ]
-    ordered = [n for n in PREFERRED_ROOMS if n in vacant] + [
-        n for n in vacant if n not in PREFERRED_ROOMS
-    ]
-    today = datetime.date.today()
-    for number in ordered:
-        booked = gateway.request(
-            "POST",
-            "/api/bookings",
-            as_user="frontdesk",
-            json={
-                "roomNumber": number,
-                "customerName": name,
-                "customerEmail": "guest-app@example.com",
-                "checkInDate": today.isoformat(),
-                "checkOutDate": (today + datetime.timedelta(days=2)).isoformat(),
-            },
-        )
-        if booked.status_code == 201:
-            return number, booked.json()
-    pytest.fail("no vacant room could be booked for tonight")
+def own_room(gateway, number: str) -> None:
+    """Create room `number` on floor 8, ready for a guest, unless it exists."""
+    created = gateway.request(
+        "POST",
+        "/api/rooms",
+        as_user="admin",
+        json={
+            "roomNumber": number,
+            "roomType": "Standard",
+            "price": 100,
+            "capacity": 2,
+            "floor": 8,
+            "housekeepingStatus": "Inspected",
+        },
+    )
+    assert created.status_code in (201, 409), created.text
 
 
 @pytest.fixture(scope="module")
 def guest(gateway):
     """A guest checked in for this file's tests; checked out after them."""
     name = "Lin Guest"
-    room, booking = book_a_vacant_room(gateway, name)
+    own_room(gateway, GUEST_ROOM)
+    own_room(gateway, OTHER_ROOM)
+    today = datetime.date.today()
+    booked = gateway.request(
+        "POST",
+        "/api/bookings",
+        as_user="frontdesk",
+        json={
+            "roomNumber": GUEST_ROOM,
+            "customerName": name,
+            "customerEmail": "guest-app@example.com",
+            "checkInDate": today.isoformat(),
+            "checkOutDate": (today + datetime.timedelta(days=2)).isoformat(),
+        },
+    )
+    assert booked.status_code == 201, booked.text
+    room, booking = GUEST_ROOM, booked.json()
     stay = gateway.request(
         "POST",
         "/api/customers",
@@ -371,7 +375,7 @@ def test_the_guest_asks_for_towels_hangs_do_not_disturb_and_writes_to_the_desk(
 
 
 def test_a_guest_reaches_nothing_of_another_room(phone, gateway, guest):
-    other = "102" if guest.room != "102" else "103"
+    other = OTHER_ROOM
     guest_auth = {"Authorization": f"Bearer {guest_token(gateway, guest)}"}
     refused = {
         "cart": gateway.request("GET", f"/api/carts/{other}", headers=guest_auth),
