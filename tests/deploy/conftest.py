@@ -60,7 +60,13 @@ class Checkov:
         self.files = files
         self.out = workdir / "checkov.json"
         self.err = workdir / "checkov.err"
-        command = [str(tool("checkov")), "--config-file", str(DEPLOY / "checkov.yaml"), "-o", "json"]
+        command = [
+            str(tool("checkov")),
+            "--config-file",
+            str(DEPLOY / "checkov.yaml"),
+            "-o",
+            "json",
+        ]
         for path in files:
             command += ["-f", str(path)]
         with self.out.open("w") as out, self.err.open("w") as err:
@@ -71,7 +77,9 @@ class Checkov:
         if self._report is None:
             code = self.process.wait(timeout=300)
             text = self.out.read_text()
-            assert text.strip(), f"checkov wrote nothing (exit {code}): {self.err.read_text()[-2000:]}"
+            assert text.strip(), (
+                f"checkov wrote nothing (exit {code}): {self.err.read_text()[-2000:]}"
+            )
             data = json.loads(text)
             reports = data if isinstance(data, list) else [data]
             kubernetes = [r for r in reports if r.get("check_type") == "kubernetes"]

@@ -7,7 +7,6 @@ import re
 
 import pytest
 import yaml
-
 from conftest import REPO, SERVICES, package_of
 
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]
@@ -29,7 +28,11 @@ def test_each_service_has_a_web_and_a_worker_from_its_own_image(service):
         assert name in COMPOSE, f"docker-compose.yml has no {name}"
         assert COMPOSE[name]["build"]["dockerfile"] == f"services/{service}/Dockerfile"
     assert command(COMPOSE[service]) is None  # the image's gunicorn CMD
-    assert command(COMPOSE[f"{service}-worker"]) == ["python", "-m", f"{package_of(service)}.consumer"]
+    assert command(COMPOSE[f"{service}-worker"]) == [
+        "python",
+        "-m",
+        f"{package_of(service)}.consumer",
+    ]
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -39,7 +42,8 @@ def test_each_web_and_worker_has_a_health_check(service):
     worker = COMPOSE[f"{service}-worker"]
     assert "healthcheck" in worker, f"{service}-worker has no healthcheck"
     # The worker has no HTTP port: its check asks whether MongoDB and RabbitMQ answer it.
-    assert "MONGO_URL" in health_test(worker) and "AMQP_URL" in health_test(worker)
+    assert "MONGO_URL" in health_test(worker)
+    assert "AMQP_URL" in health_test(worker)
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -57,7 +61,8 @@ def test_mongodb_runs_as_a_replica_set_and_its_health_check_initiates_it():
     replica_set = mongo["command"][mongo["command"].index("--replSet") + 1]
     assert replica_set == "rs0"
     check = health_test(mongo)
-    assert "rs.initiate(" in check and f"_id: '{replica_set}'" in check
+    assert "rs.initiate(" in check
+    assert f"_id: '{replica_set}'" in check
     assert re.search(r"rs\.status\(\)", check)  # initiated once, then only checked
 
 
@@ -66,7 +71,8 @@ def test_rabbitmq_the_gateway_and_the_mock_pms_have_health_checks():
     for name in ("rabbitmq", "gateway", "mock-opera"):
         assert health_test(COMPOSE[name]), name
     waits = COMPOSE["gateway"]["depends_on"]
-    assert {s: waits[s]["condition"] for s in SERVICES} == {s: "service_healthy" for s in SERVICES}
+    healthy = dict.fromkeys(SERVICES, "service_healthy")
+    assert {s: waits[s]["condition"] for s in SERVICES} == healthy
 
 
 def test_every_compose_web_service_is_routed_by_the_gateway():
@@ -76,5 +82,19 @@ def test_every_compose_web_service_is_routed_by_the_gateway():
         assert env[key] == f"{service}:8000"
     # Compose's seed jobs are the Kubernetes seed Jobs: the same module, one per seeded service.
     seeds = {n.removesuffix("-seed") for n in COMPOSE if n.endswith("-seed")}
-    assert seeds == {s for s in SERVICES if (REPO / "services" / s / package_of(s) / "seed.py").exists()}
+    assert seeds == {
+        s for s in SERVICES if (REPO / "services" / s / package_of(s) / "seed.py").exists()
+    }
     assert json.dumps(COMPOSE)  # plain data, no YAML oddities left
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_web_process_metrics_directory_exists(service):
+    # prometheus_client's multiprocess mode writes into PROMETHEUS_MULTIPROC_DIR and fails every
+    # request (so /readyz, so the health check) when the directory is missing: the image has
+    # none, so the container must mount one.
+    web = COMPOSE[service]
+    directory = web["environment"].get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        mounts = [*web.get("tmpfs", []), *(v.split(":")[1] for v in web.get("volumes", []))]
+        assert directory in mounts, f"{service}: nothing provides {directory}"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import yaml
-
 from conftest import DEPLOY
 
 
@@ -36,4 +35,6 @@ def test_no_checkov_check_fails_on_any_overlay(checkov, rendered_all):
     assert failed == []
     # It did look: thousands of passed checks over every overlay's resources.
     assert report["summary"]["passed"] > 1000
-    assert report["summary"]["resource_count"] >= sum(len(r.docs) for r in rendered_all.values()) - 5
+    assert (
+        report["summary"]["resource_count"] >= sum(len(r.docs) for r in rendered_all.values()) - 5
+    )

@@ -29,7 +29,11 @@ def main(version: str, paths: list[str]) -> None:
                     kubernetes_validate.validate(doc, version, strict=True)
                 except kubernetes_validate.SchemaNotFoundError:
                     report["no_schema"].append(
-                        {"object": name, "kind": doc.get("kind"), "apiVersion": doc.get("apiVersion")}
+                        {
+                            "object": name,
+                            "kind": doc.get("kind"),
+                            "apiVersion": doc.get("apiVersion"),
+                        }
                     )
                 except kubernetes_validate.ValidationError as error:
                     path_in_doc = "/".join(str(part) for part in error.absolute_path)
