@@ -66,6 +66,8 @@ def test_a_subscribed_technician_is_pushed_a_request_assigned_to_them(gateway, p
         "type": "tasks.task.assigned.v1",
         "taskId": request["taskId"],
         "roomNumber": "205",
+        "jobType": "plumbing",
+        "priority": "high",
     }
 
     # The phone is put away: the next push is answered 410, and the device is forgotten.

@@ -92,6 +92,8 @@ def test_an_assignment_reaches_the_assignees_device_encrypted_and_signed(
         "type": "tasks.task.assigned.v1",
         "taskId": "T9",
         "roomNumber": "205",
+        "jobType": "plumbing",
+        "priority": "normal",
     }
     assert queued(stores) == []
 
@@ -149,6 +151,8 @@ def test_an_alert_reaches_its_audience_but_not_its_sender(client, demo_callers, 
         "tag": f"alert-{sent.get_json()['id']}",
         "type": "alert.sent",
         "alertId": sent.get_json()["id"],
+        "priority": "high",
+        "sentBy": "supervisor",
     }
 
 

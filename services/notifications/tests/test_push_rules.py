@@ -61,11 +61,21 @@ def test_the_messages_are_small_and_say_what_happened():
         "type": "tasks.task.assigned.v1",
         "taskId": "T1",
         "roomNumber": "205",
+        "jobType": "plumbing",
+        "priority": "high",
     }
     escalated = push.push_message("tasks.task.escalated.v1", ESCALATED, "e2")
     assert escalated["title"] == "Escalated task (level 1)"
     assert escalated["body"] == "Plumbing · room 205: not acknowledged, 4 min overdue"
     assert escalated["tag"] == "escalation-T1"
+    assert (escalated["level"], escalated["reason"], escalated["overdueMinutes"]) == (
+        1,
+        "not_acknowledged",
+        4.2,
+    )
+    odd = push.push_message("tasks.task.escalated.v1", {**ESCALATED, "overdueMinutes": "x"}, "e3")
+    assert odd["body"] == "Plumbing · room 205: not acknowledged"
+    assert odd["overdueMinutes"] is None
     alert = push.push_message(
         "alert.sent",
         {"message": "x" * 400, "priority": "urgent", "sentBy": {"username": "supervisor"}},
@@ -75,6 +85,7 @@ def test_the_messages_are_small_and_say_what_happened():
     assert len(alert["body"]) == push.MAX_BODY_LENGTH
     assert alert["body"].endswith("…")
     assert (alert["url"], alert["tag"], alert["alertId"]) == ("/staff/#/alerts", "alert-A1", "A1")
+    assert (alert["priority"], alert["sentBy"]) == ("urgent", "supervisor")
 
 
 @pytest.mark.parametrize(

@@ -162,7 +162,8 @@ def push_audiences(event_type: str, data: Mapping[str, Any]) -> list[str]:
 
 
 def push_message(event_type: str, data: Mapping[str, Any], notification_id: str) -> Document | None:
-    """The small JSON a device shows: {title, body, url, tag, type, id}; None for the rest."""
+    """The small JSON a device shows: {title, body, url, tag} in English, plus `type` and the
+    facts a service worker needs to word it in the phone's language; None for the rest."""
     room = data.get("roomNumber")
     job = _words(data.get("jobType")) or "task"
     where = f" · room {room}" if room else ""
@@ -171,19 +172,23 @@ def push_message(event_type: str, data: Mapping[str, Any], notification_id: str)
         body = f"{job.capitalize()}{where}"
         if priority in ("high", "urgent"):
             body += f" · {priority} priority"
-        return _message(
-            "New task for you", body, TASKS_URL, f"task-{data.get('taskId')}", event_type, data
-        )
+        tag = f"task-{data.get('taskId')}"
+        return _message("New task for you", body, TASKS_URL, tag, event_type, data)
     if event_type in ESCALATION_EVENTS:
         late = data.get("overdueMinutes")
+        late = late if isinstance(late, int | float) and not isinstance(late, bool) else None
         reason = _words(data.get("reason")) or "needs attention"
         body = f"{job.capitalize()}{where}: {reason}"
-        if late:
-            body += f", {round(float(late))} min overdue"
+        if late and late > 0:
+            body += f", {round(late)} min overdue"
         title = f"Escalated task (level {data.get('level') or 1})"
-        return _message(
-            title, body, TASKS_URL, f"escalation-{data.get('taskId')}", event_type, data
-        )
+        tag = f"escalation-{data.get('taskId')}"
+        return {
+            **_message(title, body, TASKS_URL, tag, event_type, data),
+            "level": data.get("level") or 1,
+            "reason": data.get("reason"),
+            "overdueMinutes": late,
+        }
     if event_type == ALERT_SENT:
         sender = (data.get("sentBy") or {}).get("username") or "a supervisor"
         priority = data.get("priority") or "normal"
@@ -195,6 +200,8 @@ def push_message(event_type: str, data: Mapping[str, Any], notification_id: str)
             "tag": f"alert-{notification_id}",
             "type": ALERT_SENT,
             "alertId": notification_id,
+            "priority": priority,
+            "sentBy": sender,
         }
     return None
 
@@ -210,6 +217,8 @@ def _message(
         "type": event_type,
         "taskId": data.get("taskId"),
         "roomNumber": data.get("roomNumber"),
+        "jobType": data.get("jobType"),
+        "priority": data.get("priority"),
     }
 
 
