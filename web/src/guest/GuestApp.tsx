@@ -64,7 +64,7 @@ export function GuestApp({ user, onSignOut }: { user: User; onSignOut: () => Pro
         {t("sections")}
       </a>
       <header class="g-top">
-        <div class="g-room" aria-label={t("roomBadge", { room })}>
+        <div class="g-room">
           <span aria-hidden="true" class="g-room-glyph">
             ⌂
           </span>

@@ -44,7 +44,6 @@ export function SignIn({ notice, onSignedIn }: { notice: string | null; onSigned
         <label for="signin-room">{t("roomNumber")}</label>
         <input
           id="signin-room"
-          inputMode="numeric"
           autoComplete="off"
           maxLength={10}
           value={room}
