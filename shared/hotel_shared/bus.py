@@ -2,6 +2,12 @@
 
 Consumption is at-least-once: ack after the handler commits; a failing handler is retried through
 per-delay retry queues and, after the last attempt, parked in `<queue>.dead` for ops.
+
+Every queue is a quorum queue: durable and replicated on a cluster (on one node it is simply
+durable). A queue an older version declared classic is migrated when first declared: its
+messages move to `<queue>.migrating`, the queue is re-made as a quorum queue with its bindings,
+and the messages move back (see `ensure_queue`). A migration cut short is finished at the next
+start. Stop a service's old workers before its new one starts: the classic queue is deleted.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from typing import Any
 
 import pika
 from pika.adapters.blocking_connection import BlockingChannel
-from pika.exceptions import AMQPError
+from pika.exceptions import AMQPError, ChannelClosedByBroker
 
 from hotel_shared.errors import BrokerUnavailable, DatabaseUnavailable
 from hotel_shared.events import MalformedEvent, encode_event, parse_event
@@ -27,6 +33,32 @@ UNROUTED_EXCHANGE = "hotel.events.unrouted"
 UNROUTED_QUEUE = "hotel.events.unrouted"
 
 Handler = Callable[[dict[str, Any]], None]
+Binding = tuple[str, str]  # (exchange, routing key)
+
+QUORUM = {"x-queue-type": "quorum"}
+# A retry queue hands each message back to the service's queue when its TTL expires. Quorum
+# queues dead-letter at-most-once by default; at-least-once (which needs reject-publish overflow)
+# keeps a message through a node failure during that hand-back.
+RETRY_QUEUE_ARGUMENTS = {
+    **QUORUM,
+    "x-overflow": "reject-publish",
+    "x-dead-letter-strategy": "at-least-once",
+}
+PRECONDITION_FAILED = 406
+NOT_FOUND = 404
+MIGRATING_SUFFIX = ".migrating"
+
+
+class _ExpectedSideQueueCheck(logging.Filter):
+    """Every declaration looks for a side queue left by a cut-short migration; the broker's
+    "no queue '<name>.migrating'" answer is the normal case, not a warning for ops."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not ("NOT_FOUND" in message and f"{MIGRATING_SUFFIX}'" in message)
+
+
+logging.getLogger("pika.channel").addFilter(_ExpectedSideQueueCheck())
 
 
 def _parameters(url: str) -> pika.URLParameters:
@@ -50,14 +82,101 @@ def is_broker_reachable(url: str) -> bool:
     return True
 
 
-def declare_topology(channel: BlockingChannel) -> None:
-    """The shared exchange; anything no queue is bound to yet lands in the unrouted queue."""
+def declare_topology(channel: BlockingChannel) -> BlockingChannel:
+    """The shared exchange; anything no queue is bound to yet lands in the unrouted queue.
+    Returns the channel to go on with (a migration may have had to replace it)."""
     channel.exchange_declare(UNROUTED_EXCHANGE, "fanout", durable=True)
-    channel.queue_declare(UNROUTED_QUEUE, durable=True)
-    channel.queue_bind(UNROUTED_QUEUE, UNROUTED_EXCHANGE)
+    channel = ensure_queue(channel, UNROUTED_QUEUE, QUORUM, [(UNROUTED_EXCHANGE, "")])
     channel.exchange_declare(
         EXCHANGE, "topic", durable=True, arguments={"alternate-exchange": UNROUTED_EXCHANGE}
     )
+    return channel
+
+
+def ensure_queue(
+    channel: BlockingChannel,
+    name: str,
+    arguments: Mapping[str, Any],
+    bindings: Iterable[Binding] = (),
+) -> BlockingChannel:
+    """Declare `name` as a quorum queue with `arguments` and `bindings`; a queue declared otherwise
+    before is migrated without losing a message. Returns a usable channel: the broker closes a
+    channel whose declaration it refused, so a fresh one replaces it."""
+    bindings = list(bindings)
+    try:
+        channel.queue_declare(name, durable=True, arguments=dict(arguments))
+    except ChannelClosedByBroker as refused:
+        if refused.reply_code != PRECONDITION_FAILED:
+            raise
+        channel = _fresh_channel(channel)
+        log.warning("queue %s exists with other arguments: migrating it to a quorum queue", name)
+        channel, moved = _migrate(channel, name, arguments, bindings)
+        log.warning("queue %s is a quorum queue now; moving its %d messages back", name, moved)
+    for exchange, key in bindings:
+        channel.queue_bind(name, exchange, routing_key=key)
+    return _finish_cut_short_migration(channel, name, bindings)
+
+
+def _fresh_channel(channel: BlockingChannel) -> BlockingChannel:
+    fresh = channel.connection.channel()
+    fresh.confirm_delivery()
+    return fresh
+
+
+def _migrating(name: str) -> str:
+    return f"{name}{MIGRATING_SUFFIX}"
+
+
+def _migrate(
+    channel: BlockingChannel, name: str, arguments: Mapping[str, Any], bindings: list[Binding]
+) -> tuple[BlockingChannel, int]:
+    """Move `name`'s messages aside, re-make it as a quorum queue, move them back (the caller's
+    last step). New events are routed to the side queue meanwhile, so they follow the same way.
+    Returns the channel to go on with and how many messages were moved aside."""
+    side = _migrating(name)
+    channel.queue_declare(side, durable=True, arguments=dict(arguments))
+    for exchange, key in bindings:
+        channel.queue_bind(side, exchange, routing_key=key)
+        channel.queue_unbind(name, exchange, routing_key=key)
+    aside = _move(channel, name, side)
+    channel.queue_delete(name)
+    # A channel remembers the type of the queues it used: the new queue of the same name is
+    # declared and used on a fresh one (the broker fails the old channel otherwise).
+    channel.close()
+    channel = _fresh_channel(channel)
+    channel.queue_declare(name, durable=True, arguments=dict(arguments))
+    return channel, aside
+
+
+def _finish_cut_short_migration(
+    channel: BlockingChannel, name: str, bindings: list[Binding]
+) -> BlockingChannel:
+    """A side queue left by a migration (this one or one cut short): its messages go home."""
+    side = _migrating(name)
+    try:
+        channel.queue_declare(side, passive=True)
+    except ChannelClosedByBroker as missing:
+        if missing.reply_code != NOT_FOUND:
+            raise
+        return _fresh_channel(channel)
+    for exchange, key in bindings:
+        channel.queue_unbind(side, exchange, routing_key=key)
+    _move(channel, side, name)
+    channel.queue_delete(side)
+    return channel
+
+
+def _move(channel: BlockingChannel, source: str, target: str) -> int:
+    """Every message of `source` into `target`, each acked only once the broker confirmed its copy
+    (a crash in between leaves a duplicate, which consumers drop by event id, never a loss)."""
+    moved = 0
+    while True:
+        method, properties, body = channel.basic_get(source, auto_ack=False)
+        if method is None:
+            return moved
+        channel.basic_publish("", target, body, properties, mandatory=True)
+        channel.basic_ack(method.delivery_tag)
+        moved += 1
 
 
 def _properties(envelope: Mapping[str, Any], headers: dict[str, Any] | None = None):
@@ -85,8 +204,7 @@ class BusPublisher:
             self._connection = connect(self.url)
             channel = self._connection.channel()
             channel.confirm_delivery()
-            declare_topology(channel)
-            self._channel = channel
+            self._channel = declare_topology(channel)
         return self._channel
 
     def publish(self, envelope: dict[str, Any]) -> None:
@@ -149,22 +267,21 @@ class EventConsumer:
     def retry_queue(self, delay_ms: int) -> str:
         return f"{self.queue}.retry.{delay_ms}ms"
 
-    def declare(self, channel: BlockingChannel) -> None:
-        declare_topology(channel)
-        channel.queue_declare(self.queue, durable=True)
-        for pattern in self.bindings:
-            channel.queue_bind(self.queue, EXCHANGE, routing_key=pattern)
+    def declare(self, channel: BlockingChannel) -> BlockingChannel:
+        """The service's queue, its retry queues and its parking queue, all quorum queues (older
+        classic ones migrated); returns the channel to consume on."""
+        channel = declare_topology(channel)
+        bindings = [(EXCHANGE, pattern) for pattern in self.bindings]
+        channel = ensure_queue(channel, self.queue, QUORUM, bindings)
         for delay in self.retry_delays_ms:
-            channel.queue_declare(
-                self.retry_queue(delay),
-                durable=True,
-                arguments={
-                    "x-message-ttl": delay,
-                    "x-dead-letter-exchange": "",
-                    "x-dead-letter-routing-key": self.queue,
-                },
-            )
-        channel.queue_declare(self.dead_queue, durable=True)
+            retry = {
+                **RETRY_QUEUE_ARGUMENTS,
+                "x-message-ttl": delay,
+                "x-dead-letter-exchange": "",
+                "x-dead-letter-routing-key": self.queue,
+            }
+            channel = ensure_queue(channel, self.retry_queue(delay), retry)
+        return ensure_queue(channel, self.dead_queue, QUORUM)
 
     def run(self, stop: threading.Event) -> None:
         backoff = 0.5
@@ -174,7 +291,7 @@ class EventConsumer:
                 connection = connect(self.url)
                 channel = connection.channel()
                 channel.confirm_delivery()
-                self.declare(channel)
+                channel = self.declare(channel)
                 channel.basic_qos(prefetch_count=self.prefetch)
                 log.info("consuming %s bound to %s", self.queue, ", ".join(self.bindings))
                 backoff = 0.5

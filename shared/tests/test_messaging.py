@@ -57,8 +57,7 @@ def event_type():
 @pytest.fixture
 def broker(amqp_url):
     connection = connect(amqp_url)
-    channel = connection.channel()
-    declare_topology(channel)
+    channel = declare_topology(connection.channel())
     created = []
     yield channel, created
     for queue in created:
@@ -234,3 +233,138 @@ def test_find_page_reports_the_total_with_or_without_a_count(db):
     assert ([item["n"] for item in items], total) == ([5, 6], 7)
     assert find_page(db.items, {}, order, 5, 20) == ([], 7)
     assert find_page(db.items, {"n": {"$gt": 4}}, order, 50, 0)[1] == 2
+
+
+# --- quorum queues ---------------------------------------------------------------------------
+
+
+def queue_type_is_quorum(amqp_url: str, name: str, arguments: dict | None = None) -> bool:
+    """The queue, declared again with its other arguments but as a classic queue, is refused
+    (406) for its x-queue-type."""
+    connection = connect(amqp_url)
+    try:
+        classic = {**(arguments or {}), "x-queue-type": "classic"}
+        connection.channel().queue_declare(name, durable=True, arguments=classic)
+    except pika.exceptions.ChannelClosedByBroker as refused:
+        return refused.reply_code == 406 and "x-queue-type" in refused.reply_text
+    finally:
+        if connection.is_open:
+            connection.close()
+    return False
+
+
+def publish_many(channel, event_type: str, count: int) -> list[str]:
+    ids = []
+    for number in range(count):
+        event = new_event(event_type, source="probe", subject=f"probe/{number}", data={"n": number})
+        channel.basic_publish(
+            EXCHANGE,
+            event_type,
+            encode_event(event),
+            pika.BasicProperties(delivery_mode=2, message_id=event["id"]),
+        )
+        ids.append(event["id"])
+    return ids
+
+
+def drain(channel, queue: str) -> list[str]:
+    ids = []
+    while True:
+        method, properties, _body = channel.basic_get(queue, auto_ack=True)
+        if method is None:
+            return ids
+        ids.append(properties.message_id)
+
+
+def idle_consumer(amqp_url, queue, event_type):
+    return EventConsumer(amqp_url, queue, [event_type], lambda envelope: None)
+
+
+def queue_exists(amqp_url: str, name: str) -> bool:
+    connection = connect(amqp_url)
+    try:
+        connection.channel().queue_declare(name, passive=True)
+        return True
+    except pika.exceptions.ChannelClosedByBroker:
+        return False
+    finally:
+        if connection.is_open:
+            connection.close()
+
+
+def delete_queues(amqp_url: str, consumer: EventConsumer) -> None:
+    connection = connect(amqp_url)
+    channel = connection.channel()
+    names = [consumer.queue, consumer.dead_queue, f"{consumer.queue}.migrating"]
+    names += [consumer.retry_queue(delay) for delay in consumer.retry_delays_ms]
+    for name in names:
+        channel.queue_delete(name)
+    connection.close()
+
+
+def test_a_consumer_declares_quorum_queues_for_its_queue_retries_and_parking(amqp_url, event_type):
+    consumer = idle_consumer(amqp_url, f"probe.{random_word()}", event_type)
+    connection = connect(amqp_url)
+    try:
+        consumer.declare(connection.channel())
+        assert queue_type_is_quorum(amqp_url, consumer.queue)
+        assert queue_type_is_quorum(amqp_url, consumer.dead_queue)
+        for delay in consumer.retry_delays_ms:
+            retry = {
+                "x-message-ttl": delay,
+                "x-dead-letter-exchange": "",
+                "x-dead-letter-routing-key": consumer.queue,
+                "x-overflow": "reject-publish",
+                "x-dead-letter-strategy": "at-least-once",
+            }
+            assert queue_type_is_quorum(amqp_url, consumer.retry_queue(delay), retry)
+    finally:
+        connection.close()
+        delete_queues(amqp_url, consumer)
+
+
+def test_a_classic_queue_becomes_quorum_with_its_messages_and_bindings(amqp_url, event_type):
+    consumer = idle_consumer(amqp_url, f"probe.{random_word()}", event_type)
+    connection = connect(amqp_url)
+    channel = declare_topology(connection.channel())
+    try:
+        # What an older version left: a classic queue, bound, holding 50 undelivered events.
+        channel.queue_declare(consumer.queue, durable=True)
+        channel.queue_bind(consumer.queue, EXCHANGE, routing_key=event_type)
+        channel.confirm_delivery()
+        sent = publish_many(channel, event_type, 50)
+
+        channel = consumer.declare(channel)
+
+        assert queue_type_is_quorum(amqp_url, consumer.queue)
+        assert not queue_exists(amqp_url, f"{consumer.queue}.migrating")
+        later = publish_many(channel, event_type, 1)  # still bound: new events arrive
+        time.sleep(0.2)
+        assert drain(channel, consumer.queue) == sent + later  # nothing lost, order kept
+    finally:
+        if connection.is_open:
+            connection.close()
+        delete_queues(amqp_url, consumer)
+
+
+def test_a_migration_cut_short_is_finished_at_the_next_declaration(amqp_url, event_type):
+    consumer = idle_consumer(amqp_url, f"probe.{random_word()}", event_type)
+    side = f"{consumer.queue}.migrating"
+    connection = connect(amqp_url)
+    channel = declare_topology(connection.channel())
+    try:
+        # A crash after the queue was re-made but before the messages came back from the side.
+        channel.queue_declare(side, durable=True, arguments={"x-queue-type": "quorum"})
+        channel.queue_bind(side, EXCHANGE, routing_key=event_type)
+        channel.confirm_delivery()
+        aside = publish_many(channel, event_type, 5)
+        channel.queue_unbind(side, EXCHANGE, routing_key=event_type)
+
+        channel = consumer.declare(channel)
+
+        assert not queue_exists(amqp_url, side)
+        assert drain(channel, consumer.queue) == aside
+    finally:
+        if connection.is_open:
+            connection.close()
+        delete_queues(amqp_url, consumer)
