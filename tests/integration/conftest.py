@@ -61,7 +61,11 @@ def stack(platform_dir: Path, rabbit: RabbitNode) -> Iterator[Stack]:
         web_concurrency=2,
         ready_timeout=90,
         # Short retry delays so a failed delivery during the broker test is retried quickly.
-        extra_env={"EVENT_RETRY_DELAYS_MS": "200,500,1000,2000"},
+        extra_env={
+            "EVENT_RETRY_DELAYS_MS": "200,500,1000,2000",
+            # The tests' local push service listens on loopback (no push service is reachable).
+            "NOTIFICATIONS_PUSH_ALLOW_LOCAL_ENDPOINTS": "true",
+        },
     )
     try:
         platform.up()

@@ -4,20 +4,15 @@ signed push when a guest request is assigned to them.
 No push service is reachable from the test machine: the "phone" subscribes with an endpoint on a
 local push service (hotel_shared.testing.push) that records and verifies what it receives.
 Notifications accepts such a loopback endpoint only with NOTIFICATIONS_PUSH_ALLOW_LOCAL_ENDPOINTS,
-which the platform's processes inherit from this environment when the session's stack starts
-(collection runs before any fixture; the platform's own `extra_env` may also set it).
+which the platform fixture (tests/integration/conftest.py) sets for the test stack.
 """
 
 from __future__ import annotations
-
-import os
 
 import pytest
 from conftest import eventually
 
 from hotel_shared.testing.push import BrowserDevice, LocalPushService
-
-os.environ.setdefault("NOTIFICATIONS_PUSH_ALLOW_LOCAL_ENDPOINTS", "true")
 
 
 @pytest.fixture
