@@ -143,3 +143,36 @@ def open_session(browser: Browser, stack, request) -> Iterator:
             print(f"screenshot: {path}")
     for session in sessions:
         session.context.close()
+
+
+PHONE_VIEWPORT = {"width": 375, "height": 667}
+
+
+@pytest.fixture
+def open_phone_session(browser: Browser, stack, request) -> Iterator:
+    """Like open_session, on a 375×667 touch phone with service workers allowed; `locale` sets
+    the browser's language (e.g. "es-ES")."""
+    sessions: list[Session] = []
+
+    def make(locale: str | None = None) -> Session:
+        options = {"locale": locale} if locale else {}
+        context = browser.new_context(
+            viewport=PHONE_VIEWPORT,
+            has_touch=True,
+            service_workers="allow",
+            **options,
+        )
+        session = Session(context, stack.gateway_url)
+        sessions.append(session)
+        return session
+
+    yield make
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for index, session in enumerate(sessions):
+            path = SCREENSHOTS / f"{request.node.name}-phone-{index}.png"
+            session.page.screenshot(path=str(path), full_page=True)
+            print(f"screenshot: {path}")
+    for session in sessions:
+        session.context.close()

@@ -6,6 +6,7 @@ import { describeError, useResource } from "../live";
 import type { Notification } from "../socket";
 import { disablePush, enablePush, pushState, type PushState } from "./push";
 import { t, tr } from "./strings";
+import { LanguageSwitch } from "./language";
 
 function PushSetting() {
   const [state, setState] = useState<PushState | null>(null);
@@ -29,8 +30,8 @@ function PushSetting() {
 
   if (state === null) return null;
   return (
-    <section class="st-card st-settings" aria-labelledby="st-push-title">
-      <h2 id="st-push-title">{t("pushTitle")}</h2>
+    <section aria-labelledby="st-push-title">
+      <h3 id="st-push-title">{t("pushTitle")}</h3>
       {state === "unavailable" && <p>{t("pushUnavailable")}</p>}
       {state === "blocked" && <p>{t("pushBlocked")}</p>}
       {(state === "on" || state === "off") && (
@@ -111,7 +112,11 @@ export function AlertsTab({ visible, online, onUnread }: { user: User; visible: 
           );
         })}
       </ul>
-      <PushSetting />
+      <section class="st-card st-settings" aria-labelledby="st-settings-title">
+        <h2 id="st-settings-title">{t("settings")}</h2>
+        <LanguageSwitch visibleLabel />
+        <PushSetting />
+      </section>
     </section>
   );
 }

@@ -3,7 +3,7 @@
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, getUser, login, logout, onSessionChange, restoreSession, type User } from "../api";
-import { LANGUAGES, setLanguage, useLanguage, type Language } from "../i18n";
+import { useLanguage } from "../i18n";
 import { connect, disconnect, onConnectionState, type ConnectionState } from "../socket";
 import { onChanges, startReplay, type Change } from "./queue";
 import { t } from "./strings";
@@ -11,6 +11,7 @@ import { TasksTab } from "./tasks";
 import { RoomsTab } from "./rooms";
 import { AlertsTab } from "./alerts";
 import { Outbox } from "./outbox";
+import { LanguageSwitch } from "./language";
 import "./staff.css";
 
 // Not a credential: who last signed in on this phone, so the app opens offline with their lists.
@@ -45,22 +46,6 @@ function useOnline(): boolean {
     };
   }, []);
   return online;
-}
-
-function LanguageSwitch() {
-  const current = useLanguage();
-  return (
-    <label class="st-language">
-      <span class="st-visually-hidden">{t("language")}</span>
-      <select value={current} onChange={(event) => setLanguage(event.currentTarget.value as Language)}>
-        {Object.entries(LANGUAGES).map(([code, name]) => (
-          <option key={code} value={code} lang={code}>
-            {name}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
 }
 
 function SignIn() {
@@ -130,11 +115,18 @@ function Connection({ online }: { online: boolean }) {
 }
 
 type Tab = "tasks" | "rooms" | "alerts";
+const TABS: Tab[] = ["tasks", "rooms", "alerts"];
+
+/** The tab is kept in the address (#rooms), so a reload or an opened notification lands there. */
+function tabFromAddress(): Tab {
+  const named = location.hash.replace(/^#\/?/, "") as Tab;
+  return TABS.includes(named) ? named : "tasks";
+}
 
 function Shell({ user, offlineStart }: { user: User; offlineStart: boolean }) {
   const lang = useLanguage();
   const online = useOnline();
-  const [tab, setTab] = useState<Tab>("tasks");
+  const [tab, setTab] = useState<Tab>(tabFromAddress);
   const [queued, setQueued] = useState<Change[]>([]);
   const [unreadAlerts, setUnreadAlerts] = useState(0);
   const mainRef = useRef<HTMLElement>(null);
@@ -158,8 +150,15 @@ function Shell({ user, offlineStart }: { user: User; offlineStart: boolean }) {
     await logout().catch(() => undefined);
   }
 
+  useEffect(() => {
+    const follow = () => setTab(tabFromAddress());
+    window.addEventListener("hashchange", follow);
+    return () => window.removeEventListener("hashchange", follow);
+  }, []);
+
   function choose(next: Tab) {
     setTab(next);
+    history.replaceState(null, "", `#${next}`);
     mainRef.current?.focus();
   }
 
@@ -178,7 +177,6 @@ function Shell({ user, offlineStart }: { user: User; offlineStart: boolean }) {
           {user.department ? <span class="st-muted"> · {user.department}</span> : null}
         </span>
         <Connection online={online} />
-        <LanguageSwitch />
         <button type="button" class="st-quiet" onClick={() => void signOut()}>
           {t("signOut")}
         </button>

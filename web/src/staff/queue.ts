@@ -122,47 +122,62 @@ async function send(change: Change): Promise<void> {
 }
 
 let flushing: Promise<void> | null = null;
+let retryTimer: number | undefined;
+
+function retrySoon(delayMs: number): void {
+  window.clearTimeout(retryTimer);
+  retryTimer = window.setTimeout(() => void flush(), delayMs);
+}
 
 /** Send the waiting changes in order; stop at the first that cannot reach the server. */
 export function flush(): Promise<void> {
-  flushing ??= (async () => {
-    try {
-      for (;;) {
-        if (!navigator.onLine) return;
-        // A session brought back offline has no token yet: the refresh cookie gives one now.
-        if (!getAccessToken() && !(await refreshSession().catch(() => false))) return;
-        const me = getUser()?.id;
-        const next = (await run("readonly", (store) => store.getAll() as IDBRequest<Change[]>)).find((change) => change.state === "waiting" && change.userId === me);
-        if (!next) return;
-        try {
-          await send(next);
-          await run("readwrite", (store) => store.delete(next.id!));
-        } catch (caught) {
-          const error = caught instanceof ApiError ? caught : new ApiError({ status: 0, code: "client_error", title: String(caught) });
-          if (!isRefusal(error)) return; // no signal, or the server is busy: the retry timer comes back
-          const current = await fetchCurrent(next);
-          const problem = { status: error.status, code: error.code, detail: error.detail || error.title };
-          await run("readwrite", (store) => store.put({ ...next, state: "attention", problem, current }));
-        }
-        await publish();
-        sentListeners.forEach((listener) => listener());
-      }
-    } finally {
-      flushing = null;
-      await publish();
-    }
-  })();
+  // .finally runs after the assignment even when drain() ends at once (offline).
+  flushing ??= drain().finally(() => {
+    flushing = null;
+  });
   return flushing;
 }
 
-/** Replay when the connection returns, and every 15 s while something waits. */
+async function drain(): Promise<void> {
+  try {
+    for (;;) {
+      if (!navigator.onLine) return;
+      // A session brought back offline has no token yet: the refresh cookie gives one now.
+      if (!getAccessToken() && !(await refreshSession().catch(() => false))) return;
+      const me = getUser()?.id;
+      const next = (await run("readonly", (store) => store.getAll() as IDBRequest<Change[]>)).find((change) => change.state === "waiting" && change.userId === me);
+      if (!next) return;
+      try {
+        await send(next);
+        await run("readwrite", (store) => store.delete(next.id!));
+      } catch (caught) {
+        const error = caught instanceof ApiError ? caught : new ApiError({ status: 0, code: "client_error", title: String(caught) });
+        if (!isRefusal(error)) {
+          // No signal after all, or the server is busy: try again soon (the connection often
+          // flaps just after it returns), later the periodic retry takes over.
+          retrySoon(error.retryAfter ? error.retryAfter * 1000 : 2000);
+          return;
+        }
+        const current = await fetchCurrent(next);
+        const problem = { status: error.status, code: error.code, detail: error.detail || error.title };
+        await run("readwrite", (store) => store.put({ ...next, state: "attention", problem, current }));
+      }
+      await publish();
+      sentListeners.forEach((listener) => listener());
+    }
+  } finally {
+    await publish();
+  }
+}
+
+/** Replay when the connection returns, and every 10 s while something waits. */
 export function startReplay(): () => void {
   void publish().then(() => flush());
   const online = () => void flush();
   window.addEventListener("online", online);
   const timer = window.setInterval(() => {
     if (snapshot.some((change) => change.state === "waiting")) void flush();
-  }, 15000);
+  }, 10000);
   return () => {
     window.removeEventListener("online", online);
     window.clearInterval(timer);
