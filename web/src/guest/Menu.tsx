@@ -1,5 +1,5 @@
 // The menu by category, the combos carousel and what goes well with the cart.
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { ApiError } from "../api";
 import { language } from "../i18n";
 import { useResource, type Resource } from "../live";
@@ -15,8 +15,11 @@ function Picture({ src }: { src: string | null }) {
 
 function useAdd(shared: Shared, cart: Resource<Cart>) {
   const [adding, setAdding] = useState<string | null>(null);
+  // Adding twice adds two: a second tap before the disabled button renders is ignored here.
+  const busy = useRef(false);
   async function add(key: string, name: string, item: { foodId: string } | { comboId: string }) {
-    if (adding) return;
+    if (busy.current) return;
+    busy.current = true;
     setAdding(key);
     try {
       await addToCart(shared.room, item);
@@ -25,6 +28,7 @@ function useAdd(shared: Shared, cart: Resource<Cart>) {
     } catch (error) {
       shared.announce(error instanceof ApiError && error.code === "item_unavailable" ? t("errUnavailable", { item: name }) : explain(error));
     } finally {
+      busy.current = false;
       setAdding(null);
     }
   }
