@@ -363,3 +363,24 @@ class EventConsumer:
             ),
             mandatory=True,
         )
+
+
+def queue_depths(url: str, queues: Iterable[str]) -> dict[str, int]:
+    """Messages ready in each named queue (0 for one not declared yet), read with passive
+    declarations on one short-lived connection. Raises AMQPError when the broker is down."""
+    depths: dict[str, int] = {}
+    connection = connect(url)
+    try:
+        channel = connection.channel()
+        for name in queues:
+            try:
+                depths[name] = channel.queue_declare(name, passive=True).method.message_count
+            except ChannelClosedByBroker as missing:
+                if missing.reply_code != NOT_FOUND:
+                    raise
+                depths[name] = 0
+                channel = connection.channel()
+    finally:
+        if connection.is_open:
+            connection.close()
+    return depths

@@ -39,6 +39,7 @@ from hotel_shared.errors import (
 from hotel_shared.inputs import check_json_media_type, check_text, parse_json
 from hotel_shared.logs import configure_logging, request_id_var
 from hotel_shared.mongo import get_client, is_unavailable
+from hotel_shared.pipeline_metrics import ExtraGauges, PipelineMetrics
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,10 @@ def init_service(
     settings: ServiceSettings,
     *,
     readiness_checks: Mapping[str, ReadinessCheck] | None = None,
+    extra_metrics: ExtraGauges | None = None,
 ) -> None:
-    """Wire the cross-cutting behaviour every service must have into `app`."""
+    """Wire the cross-cutting behaviour every service must have into `app`. `extra_metrics`
+    returns a service's own gauges (GaugeMetricFamily), read with the pipeline's at a scrape."""
     configure_logging(settings.name, settings.log_level)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False
@@ -78,7 +81,8 @@ def init_service(
     app.after_request(_finish_request(settings.name))
     _register_error_handlers(app)
     checks = dict(readiness_checks) if readiness_checks is not None else default_checks(settings)
-    _register_operational_routes(app, checks)
+    pipeline = PipelineMetrics(settings, extra=extra_metrics)
+    _register_operational_routes(app, checks, pipeline)
 
 
 def _start_request() -> None:
@@ -175,7 +179,9 @@ def broker_check(settings: ServiceSettings, cache_s: float = 2.0) -> ReadinessCh
     return check
 
 
-def _register_operational_routes(app: Flask, checks: Mapping[str, ReadinessCheck]) -> None:
+def _register_operational_routes(
+    app: Flask, checks: Mapping[str, ReadinessCheck], pipeline: PipelineMetrics
+) -> None:
     @app.get("/healthz")
     def healthz():
         return {"status": "ok"}
@@ -203,8 +209,11 @@ def _register_operational_routes(app: Flask, checks: Mapping[str, ReadinessCheck
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry)
-            return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
-        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+            requests_text = generate_latest(registry)
+        else:
+            requests_text = generate_latest()
+        # HTTP series from every process, then the pipeline's gauges read now (one set per scrape).
+        return Response(requests_text + pipeline.render(), mimetype=CONTENT_TYPE_LATEST)
 
 
 # --- request bodies, query strings, paging and optimistic concurrency -----------------------

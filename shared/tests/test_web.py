@@ -196,6 +196,51 @@ def test_health_ready_and_metrics(client):
     )
 
 
+def test_metrics_read_the_outbox_and_queues_when_scraped(settings):
+    from datetime import timedelta
+
+    from hotel_shared.timeutil import utc_now
+
+    database = get_database(settings)
+    created = utc_now() - timedelta(seconds=90)
+    database["outbox"].insert_many(
+        [
+            {"_id": "e1", "type": "probe.x.y.v1", "createdAt": created, "sentAt": None},
+            {"_id": "e2", "type": "probe.x.y.v1", "createdAt": utc_now(), "sentAt": None},
+            {"_id": "e3", "type": "probe.x.y.v1", "createdAt": created, "sentAt": utc_now()},
+        ]
+    )
+    try:
+        text = build_app(settings).test_client().get("/metrics").get_data(as_text=True)
+    finally:
+        database["outbox"].drop()
+    assert 'hotel_outbox_pending_events{service="probe"} 2.0' in text
+    age = float(
+        text.split('hotel_outbox_oldest_pending_age_seconds{service="probe"} ')[1].split()[0]
+    )
+    assert 90 <= age < 600
+    # No worker has declared the probe's queues here: nothing waits, and both sources were read.
+    assert 'hotel_consumer_queue_messages{service="probe"} 0.0' in text
+    assert 'hotel_dead_letter_messages{service="probe"} 0.0' in text
+    assert 'hotel_pipeline_metrics_errors{service="probe",source="broker"} 0.0' in text
+    assert 'hotel_pipeline_metrics_errors{service="probe",source="mongo"} 0.0' in text
+
+
+def test_metrics_answer_when_the_pipeline_cannot_be_read(settings):
+    down = replace(
+        settings,
+        mongo_url="mongodb://127.0.0.1:9/?directConnection=true",
+        amqp_url="amqp://guest:guest@127.0.0.1:9/%2F",
+        mongo_timeout_ms=300,
+    )
+    response = build_app(down).test_client().get("/metrics")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert 'hotel_pipeline_metrics_errors{service="probe",source="broker"} 1.0' in text
+    assert 'hotel_pipeline_metrics_errors{service="probe",source="mongo"} 1.0' in text
+    assert "hotel_outbox_pending_events{" not in text
+
+
 def test_unreachable_dependencies_give_503(settings):
     down = replace(
         settings,

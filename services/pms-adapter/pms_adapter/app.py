@@ -9,6 +9,7 @@ from hotel_shared.openapi import register_openapi
 from hotel_shared.web import init_service
 from pms_adapter import api
 from pms_adapter.config import Config
+from pms_adapter.metrics import sync_gauges
 from pms_adapter.rooms_api import RoomsApi
 
 
@@ -19,7 +20,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions[api.CLIENT_KEY] = config.opera_client()
     if config.rooms_url:
         app.extensions[api.ROOMS_KEY] = RoomsApi(config.rooms_url)
-    init_service(app, config.service)
+    init_service(app, config.service, extra_metrics=sync_gauges(config.service))
     init_auth(app, TokenVerifier.from_settings(config.service))
     app.register_blueprint(api.blueprint)
     register_openapi(app, title="pms-adapter service")

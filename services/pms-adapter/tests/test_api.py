@@ -127,3 +127,19 @@ def test_drift_reads_our_rooms_from_the_rooms_api_as_the_caller(config, stores, 
     [item] = answer.get_json()["items"]
     assert (item["roomNumber"], item["ours"]["housekeepingStatus"]) == ("110", "Dirty")
     assert seen == [callers.admin["Authorization"]]
+
+
+def test_metrics_show_the_breaker_and_the_work_waiting(client, stores):
+    text = client.get("/metrics").get_data(as_text=True)
+    assert "hotel_pms_breaker_open 0.0" in text
+    assert 'hotel_pms_outbox_items{state="failed"} 0.0' in text
+    assert 'hotel_outbox_pending_events{service="pms-adapter"}' in text
+
+    stores.update_health({"breaker": "open"})
+    # A new app reads afresh (one app caches its reading for a few seconds between scrapes).
+    from pms_adapter.app import create_app
+
+    fresh = create_app(client.application.extensions["pms_adapter.config"])
+    assert "hotel_pms_breaker_open 1.0" in fresh.test_client().get("/metrics").get_data(
+        as_text=True
+    )
