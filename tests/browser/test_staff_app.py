@@ -219,7 +219,7 @@ def test_changes_made_offline_wait_on_the_phone_and_reach_the_server_in_order(
     page.get_by_role("button", name=f"Mark room {first} Pickup").click()
     waiting = page.get_by_role("region", name="3 waiting to send")
     expect(waiting.get_by_role("listitem")).to_have_text(
-        [f"⏳ Room {first} → Clean", f"⏳ Room {second} → Clean", f"⏳ Room {first} → Pickup"]
+        [f"◷ Room {first} → Clean", f"◷ Room {second} → Clean", f"◷ Room {first} → Pickup"]
     )
     expect(page.get_by_role("group", name=f"Room {first}")).to_contain_text("waiting to send")
     assert_no_serious_axe(phone)

@@ -83,7 +83,7 @@ export function AlertsTab({ visible, online, onUnread }: { user: User; visible: 
       <ul class="st-list">
         {alerts.map((item) => {
           const raw = item.raw ?? {};
-          const sender = String(raw.sentBy ?? "");
+          const sender = (raw.sentBy as { username?: string } | undefined)?.username ?? "";
           const priority = String(raw.priority ?? "normal");
           return (
             <li key={item.id}>

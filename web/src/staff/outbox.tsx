@@ -89,7 +89,7 @@ export function Outbox({ changes }: { changes: Change[] }) {
           <ol>
             {waiting.map((change) => (
               <li key={change.id}>
-                <span aria-hidden="true">⏳ </span>
+                <span aria-hidden="true">◷ </span>
                 {describeChange(change)}
               </li>
             ))}

@@ -122,10 +122,10 @@ function RoomRow({ room, user, changes }: { room: Room; user: User; changes: Cha
         </div>
         <p class="st-meta">
           {room.frontOfficeStatus === "Occupied" ? t("occupied") : t("vacant")}
-          {room.outOfOrder && <span> · 🔧 {room.outOfOrder.kind === "OutOfOrder" ? t("outOfOrder") : t("outOfService")}</span>}
+          {room.outOfOrder && <span> · ⊘ {room.outOfOrder.kind === "OutOfOrder" ? t("outOfOrder") : t("outOfService")}</span>}
           {room.guestServiceStatus === "DoNotDisturb" && <span> · ☾ {t("doNotDisturb")}</span>}
           {room.guestServiceStatus === "MakeUpRoom" && <span> · {t("makeUpRoom")}</span>}
-          {pending && <span class="st-pending"> · ⏳ {t("waiting")}</span>}
+          {pending && <span class="st-pending"> · ◷ {t("waiting")}</span>}
         </p>
         {inspecting ? (
           <Inspection room={room} send={send} onDone={() => setInspecting(false)} />

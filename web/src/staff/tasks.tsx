@@ -91,7 +91,7 @@ function TaskCard({ task, user, changes, now, showAssignee }: { task: Task; user
             {sla.text}
           </span>
           <span> · {tr("priority_", task.priority)}</span>
-          {pending && <span class="st-pending"> · ⏳ {t("waiting")}</span>}
+          {pending && <span class="st-pending"> · ◷ {t("waiting")}</span>}
         </p>
         {task.description && <p>{task.description}</p>}
         {showAssignee && <p class="st-muted">{task.assignedTo ? t("assignedTo", { name: task.assignedTo }) : t("unassigned")}</p>}
