@@ -71,6 +71,22 @@ class NotYourRoom(Forbidden):
     code = "not_your_room"
 
 
+GUEST_ID_PREFIX = "guest:"
+
+
+def guest_stay_id(principal: Principal | None) -> str | None:
+    """The stay (its customerId) a guest's token was issued for, from `sub` = "guest:<id>".
+
+    None for staff, for no principal, and for a guest token without the prefix or an id.
+    """
+    if principal is None or not principal.is_guest:
+        return None
+    user_id = principal.user_id
+    if not user_id.startswith(GUEST_ID_PREFIX):
+        return None
+    return user_id[len(GUEST_ID_PREFIX) :] or None
+
+
 def check_guest_room(principal: Principal, room_number: str) -> None:
     """A guest reaches only the room of their stay; staff are not limited here."""
     if principal.is_guest and principal.room_number != str(room_number):
