@@ -27,6 +27,8 @@ export class ApiError extends Error {
   readonly errors: Record<string, string[]>;
   /** Seconds to wait, from Retry-After (429, 503), else null. */
   readonly retryAfter: number | null;
+  /** The problem's other members (e.g. `item` of item_unavailable). */
+  readonly extra: Record<string, unknown>;
 
   constructor(init: {
     status: number;
@@ -35,6 +37,7 @@ export class ApiError extends Error {
     detail?: string;
     errors?: Record<string, string[]>;
     retryAfter?: number | null;
+    extra?: Record<string, unknown>;
   }) {
     super(init.detail || init.title);
     this.status = init.status;
@@ -43,6 +46,7 @@ export class ApiError extends Error {
     this.detail = init.detail ?? "";
     this.errors = init.errors ?? {};
     this.retryAfter = init.retryAfter ?? null;
+    this.extra = init.extra ?? {};
   }
 }
 
@@ -94,6 +98,8 @@ function setSession(grant: Grant | null): void {
   }
 }
 
+const PROBLEM_MEMBERS = new Set(["type", "title", "status", "detail", "code", "errors", "requestId", "instance"]);
+
 async function toError(response: Response): Promise<ApiError> {
   const retryAfterHeader = response.headers.get("Retry-After");
   const retryAfter = retryAfterHeader && /^\d+$/.test(retryAfterHeader) ? Number(retryAfterHeader) : null;
@@ -110,6 +116,7 @@ async function toError(response: Response): Promise<ApiError> {
     detail: typeof body.detail === "string" ? body.detail : undefined,
     errors: (body.errors as Record<string, string[]>) ?? undefined,
     retryAfter,
+    extra: Object.fromEntries(Object.entries(body).filter(([key]) => !PROBLEM_MEMBERS.has(key))),
   });
 }
 
@@ -163,6 +170,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | null | undefined>;
   /** The resource version the write is based on: sent as If-Match "<version>". */
   ifMatch?: number;
+  /** Further request headers (e.g. an Idempotency-Key), sent on the retry too. */
+  headers?: Record<string, string>;
 }
 
 function withQuery(path: string, query?: RequestOptions["query"]): string {
@@ -180,7 +189,7 @@ function withQuery(path: string, query?: RequestOptions["query"]): string {
 export async function api<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const url = withQuery(path, options.query);
   const attempt = () => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
     if (options.ifMatch !== undefined) headers["If-Match"] = `"${options.ifMatch}"`;
     return send(method, url, options.body, headers);

@@ -1,5 +1,5 @@
 // What the guest app reads and writes, always for the signed-in room (never a room typed in).
-import { api, ApiError, getAccessToken, refreshSession, type Page, type User } from "../api";
+import { api, ApiError, type Page, type User } from "../api";
 import { language } from "../i18n";
 
 /** The guest grant's user: auth adds the room of the stay; the id is `guest:<customerId>`. */
@@ -132,38 +132,15 @@ export const changeQuantity = (number: string, itemId: string, quantity: number)
 export const removeLine = (number: string, itemId: string) =>
   api<Cart>("DELETE", `/api/carts/${room(number)}/items/${encodeURIComponent(itemId)}`);
 
-// The API client has no option for extra headers yet, so checkout sends its Idempotency-Key
-// here, with the client's token and its one refresh on 401 (the refused attempt changed nothing).
-async function postWithKey(path: string, key: string): Promise<Response> {
-  const attempt = () => {
-    const headers: Record<string, string> = { Accept: "application/json", "Idempotency-Key": key };
-    const token = getAccessToken();
-    if (token) headers.Authorization = `Bearer ${token}`;
-    return fetch(path, { method: "POST", headers, credentials: "same-origin" });
-  };
-  try {
-    let response = await attempt();
-    if (response.status === 401 && getAccessToken() && (await refreshSession())) response = await attempt();
-    return response;
-  } catch {
-    throw new ApiError({ status: 0, code: "network_error", title: "No connection" });
-  }
-}
-
-/** Checkout with the attempt's Idempotency-Key: the same key again answers the same order. */
+/** Checkout with the attempt's Idempotency-Key: the same key again answers the same order. An
+ * item_unavailable problem names the item (`item`), so the guest is told which one. */
 export async function checkout(number: string, key: string): Promise<Order> {
-  const response = await postWithKey(`/api/carts/${room(number)}/checkout`, key);
-  const body = await response.json().catch(() => ({}));
-  if (response.ok) return body as Order;
-  const error = new ApiError({
-    status: response.status,
-    code: typeof body.code === "string" ? body.code : `http_${response.status}`,
-    title: typeof body.title === "string" ? body.title : response.statusText,
-    detail: typeof body.detail === "string" ? body.detail : undefined,
-    errors: body.errors,
-  });
-  // item_unavailable names the item, so the guest is told which one (in their language).
-  throw Object.assign(error, { item: typeof body.item === "string" ? body.item : undefined });
+  try {
+    return await api<Order>("POST", `/api/carts/${room(number)}/checkout`, { headers: { "Idempotency-Key": key } });
+  } catch (caught) {
+    if (caught instanceof ApiError && typeof caught.extra.item === "string") throw Object.assign(caught, { item: caught.extra.item });
+    throw caught;
+  }
 }
 
 export const loadOrders = (number: string) =>
