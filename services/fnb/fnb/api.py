@@ -81,7 +81,7 @@ def stores() -> FnbStores:
 
 
 def priced(document: dict[str, Any]) -> dict[str, Any]:
-    """A menu item or combo with the hotel's currency, so its price is never shown bare."""
+    """A menu item, combo, cart or suggestion with the hotel's currency: no price shown bare."""
     return {**document, "currency": config().currency}
 
 
@@ -126,7 +126,8 @@ def list_foods(query: dict):
 @operation(query=RecommendationQuerySchema, response=RecommendationSchema, paged=True)
 def recommend(query: dict):
     """Up to five items for a room: often ordered with its cart, else popular at this hour."""
-    items = recommendations.recommend(stores(), request_context(), query["roomNumber"])
+    found = recommendations.recommend(stores(), request_context(), query["roomNumber"])
+    items = [priced(item) for item in found]
     return paged(RECOMMENDATION.dump(items, many=True), len(items), len(items), 0)
 
 
@@ -220,7 +221,7 @@ def delete_combo(combo_id: str):
 @operation(response=CartSchema, errors=(409,))
 def get_cart(room_number: str):
     """A room's cart (a guest: their own room's)."""
-    return CART.dump(carts.get_cart(stores(), request_context(), room_number))
+    return CART.dump(priced(carts.get_cart(stores(), request_context(), room_number)))
 
 
 @blueprint.post("/api/carts/<room_number>/items")
@@ -228,7 +229,8 @@ def get_cart(room_number: str):
 @operation(body=CartItemAddSchema, response=CartSchema, status=201, errors=(409,))
 def add_cart_item(room_number: str, body: dict):
     """Put a food or a combo in the room's cart (the same again adds to its quantity)."""
-    return CART.dump(carts.add_item(stores(), request_context(), room_number, body)), 201
+    cart = carts.add_item(stores(), request_context(), room_number, body)
+    return CART.dump(priced(cart)), 201
 
 
 @blueprint.patch("/api/carts/<room_number>/items/<item_id>")
@@ -237,7 +239,8 @@ def add_cart_item(room_number: str, body: dict):
 def update_cart_item(room_number: str, item_id: str, body: dict):
     """Change a cart line's quantity."""
     ctx, quantity = request_context(), body["quantity"]
-    return CART.dump(carts.change_quantity(stores(), ctx, room_number, item_id, quantity))
+    cart = carts.change_quantity(stores(), ctx, room_number, item_id, quantity)
+    return CART.dump(priced(cart))
 
 
 @blueprint.delete("/api/carts/<room_number>/items/<item_id>")
@@ -245,7 +248,8 @@ def update_cart_item(room_number: str, item_id: str, body: dict):
 @operation(response=CartSchema, errors=(409,))
 def delete_cart_item(room_number: str, item_id: str):
     """Take a line out of the cart."""
-    return CART.dump(carts.remove_item(stores(), request_context(), room_number, item_id))
+    cart = carts.remove_item(stores(), request_context(), room_number, item_id)
+    return CART.dump(priced(cart))
 
 
 @blueprint.post("/api/carts/<room_number>/checkout")

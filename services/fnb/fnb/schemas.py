@@ -180,6 +180,7 @@ class CartSchema(Schema):
     roomNumber = fields.String()
     items = fields.List(fields.Nested(LineSchema))
     subtotal = fields.Method("_subtotal", metadata={"type": "string"})
+    currency = fields.String(metadata={"description": "the hotel's currency of the prices"})
     updatedAt = UtcDateTime()
     version = fields.Integer()
 
@@ -262,6 +263,7 @@ class RecommendationSchema(Schema):
     id = fields.String()
     name = fields.String()
     price = Money()
+    currency = fields.String(metadata={"description": "the hotel's currency of price"})
     reason = fields.String()
 
 

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from conftest import EMPTY_ROOM, GUEST_ROOM, NEIGHBOUR_ROOM, fill_cart, move, place_order
+from conftest import (
+    EMPTY_ROOM,
+    GUEST_ROOM,
+    NEIGHBOUR_ROOM,
+    fill_cart,
+    move,
+    place_order,
+    stay_for,
+    stay_guest_headers,
+)
 
+from fnb.service import stays
+from hotel_shared.principal import Context
 from hotel_shared.testing import assert_problem
 
 STEPS = ("acknowledged", "preparing", "on the way", "delivered")
@@ -86,6 +97,7 @@ def test_the_cart_adds_merges_changes_and_removes_lines(client, callers, menu):
     cart = fill_cart(client, callers.guest, GUEST_ROOM, ("food", club, 1), ("food", club, 2))
     [line] = cart["items"]
     assert (line["quantity"], line["lineTotal"], cart["subtotal"]) == (3, "37.50", "37.50")
+    assert cart["currency"] == "USD"
     combo = menu["Breakfast for two"]["_id"]
     cart = fill_cart(client, callers.guest, GUEST_ROOM, ("combo", combo, 1))
     combo_line = cart["items"][1]
@@ -95,9 +107,12 @@ def test_the_cart_adds_merges_changes_and_removes_lines(client, callers, menu):
     ]
     url = f"/api/carts/{GUEST_ROOM}/items/{line['itemId']}"
     changed = client.patch(url, json={"quantity": 1}, headers=callers.guest).get_json()
-    assert changed["subtotal"] == "44.50"
+    assert (changed["subtotal"], changed["currency"]) == ("44.50", "USD")
     removed = client.delete(url, headers=callers.guest).get_json()
     assert [item["kind"] for item in removed["items"]] == ["combo"]
+    assert removed["currency"] == "USD"
+    read = client.get(f"/api/carts/{GUEST_ROOM}", headers=callers.guest).get_json()
+    assert (read["subtotal"], read["currency"]) == ("32.00", "USD")
     assert_problem(client.delete(url, headers=callers.guest), 404, "cart_item_not_found")
 
 
@@ -116,6 +131,36 @@ def test_a_guest_cannot_reach_another_rooms_cart_orders_or_bills(client, callers
     assert_problem(client.get(f"/api/bills?roomNumber={GUEST_ROOM}", headers=neighbour), 403)
     assert client.get("/api/orders", headers=neighbour).get_json()["items"] == []
     assert client.get("/api/orders", headers=callers.guest).get_json()["total"] == 1
+
+
+def test_the_next_guest_of_a_room_sees_none_of_the_previous_stays_orders(
+    client, callers, menu, stores
+):
+    earlier = place_order(client, callers, menu)
+    move(client, callers.chef, earlier["id"], "acknowledged")
+    for status in ("preparing", "on the way", "delivered"):
+        move(client, callers.chef, earlier["id"], status)
+    pending = place_order(client, callers, menu)
+    stays.close_stay(stores, Context(), stay_for(GUEST_ROOM))
+    stays.open_stay(stores, Context(), stay_for(GUEST_ROOM, "cust-next"))
+    nextguest = stay_guest_headers(callers, GUEST_ROOM, "cust-next")
+    assert client.get("/api/orders", headers=nextguest).get_json() == {
+        "items": [], "total": 0, "limit": 50, "offset": 0
+    }  # fmt: skip
+    mine = f"/api/orders?roomNumber={GUEST_ROOM}"
+    assert client.get(mine, headers=nextguest).get_json()["items"] == []
+    assert client.get("/api/bills", headers=nextguest).get_json()["items"] == []
+    for order in (earlier, pending):
+        url = f"/api/orders/{order['id']}"
+        assert_problem(client.get(url, headers=nextguest), 404, "order_not_found")
+        refused = client.post(f"{url}/cancel", json={}, headers={**nextguest, "If-Match": '"9"'})
+        assert_problem(refused, 404, "order_not_found")
+    own = place_order(client, callers, menu, headers=nextguest)
+    listed = client.get("/api/orders", headers=nextguest).get_json()["items"]
+    assert [o["id"] for o in listed] == [own["id"]]
+    assert own["customerId"] == "cust-next"
+    staff = client.get(f"/api/orders?roomNumber={GUEST_ROOM}", headers=callers.front_desk)
+    assert staff.get_json()["total"] == 3  # staff see every stay's
 
 
 def test_a_room_without_a_checked_in_stay_has_no_cart(client, callers, menu):

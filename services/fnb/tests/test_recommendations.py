@@ -34,7 +34,7 @@ def test_items_often_ordered_with_the_cart_come_first(client, callers, menu):
     suggested = recommend(client, callers.guest)
     assert [item["name"] for item in suggested] == ["Fresh orange juice", "Chocolate lava cake"]
     assert suggested[0]["reason"] == "often ordered with Club sandwich"
-    assert suggested[0]["price"] == "5.50"
+    assert (suggested[0]["price"], suggested[0]["currency"]) == ("5.50", "USD")
 
 
 def test_unavailable_items_and_the_cart_itself_are_never_suggested(client, callers, menu):

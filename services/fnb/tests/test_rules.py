@@ -12,7 +12,7 @@ from fnb.rules.money import MoneyError, format_money, parse_money
 from hotel_shared.principal import Principal
 
 NOW = datetime(2026, 11, 21, 19, 0, tzinfo=UTC)
-GUEST = Principal("u-g", "guest-204", "guest", room_number="204")
+GUEST = Principal("guest:cust-204", "guest-204", "guest", room_number="204")
 CHEF = Principal("u-chef", "chef", "restaurantAdmin", department="fnb")
 
 
@@ -37,6 +37,7 @@ def order(status: str = orders.PENDING) -> dict:
     return {
         "_id": "o1",
         "roomNumber": "204",
+        "customerId": "cust-204",
         "status": status,
         "statusTimes": {orders.PENDING: NOW},
         "items": [],
@@ -72,6 +73,20 @@ def test_a_guest_cancels_only_while_pending_and_nobody_after_delivery():
     orders.check_cancellable(order(orders.ON_THE_WAY), CHEF)
     with pytest.raises(orders.OrderDelivered):
         orders.check_cancellable(order(orders.DELIVERED), CHEF)
+
+
+def test_a_guest_reaches_only_their_own_stays_orders():
+    orders.check_order_access(GUEST, order())
+    with pytest.raises(orders.OrderNotFound):  # a previous guest's of the same room
+        orders.check_order_access(GUEST, {**order(), "customerId": "cust-earlier"})
+    with pytest.raises(orders.OrderNotFound):  # placed by staff, no stay recorded
+        orders.check_order_access(GUEST, {**order(), "customerId": None})
+    orders.check_order_access(CHEF, {**order(), "customerId": "cust-earlier"})
+    scoped = orders.order_filters(GUEST, {"customerId": "cust-earlier", "status": "pending"})
+    assert scoped == {"customerId": "cust-204", "roomNumber": "204", "status": "pending"}
+    assert orders.order_filters(CHEF, {"status": "pending"}) == {"status": "pending"}
+    with pytest.raises(orders.NoStay):
+        orders.order_filters(Principal("u-g", "guest-204", "guest", room_number="204"), {})
 
 
 def test_checkout_prices_come_from_the_menu_not_the_cart():

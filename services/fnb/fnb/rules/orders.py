@@ -10,7 +10,7 @@ from typing import Any
 from fnb.rules import menu
 from fnb.rules.carts import COMBO, Cart, Stay, fingerprint
 from hotel_shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from hotel_shared.principal import Principal, check_guest_room
+from hotel_shared.principal import Principal, check_guest_room, guest_stay_id
 
 Order = dict[str, Any]
 
@@ -44,6 +44,10 @@ class OrderNotFound(NotFound):
 
     def __init__(self, order_id: str) -> None:
         super().__init__(f"order {order_id} does not exist", orderId=order_id)
+
+
+class NoStay(Forbidden):
+    code = "no_stay"
 
 
 class InvalidTransition(Conflict):
@@ -132,8 +136,19 @@ def check_idempotent_retry(order: Order, cart: Cart) -> None:
         )
 
 
+def guest_stay(principal: Principal) -> str:
+    """The stay (customerId) a guest's token belongs to; a guest token without one → 403."""
+    stay_id = guest_stay_id(principal)
+    if stay_id is None:
+        raise NoStay("this guest token names no stay")
+    return stay_id
+
+
 def check_order_access(principal: Principal, order: Order) -> None:
+    """A guest reaches only their own stay's orders: another room → 403, another stay's → 404."""
     check_guest_room(principal, order["roomNumber"])
+    if principal.is_guest and order.get("customerId") != guest_stay(principal):
+        raise OrderNotFound(order["_id"])
 
 
 def check_kitchen(principal: Principal) -> None:
@@ -207,10 +222,12 @@ def new_billing(order: Order) -> dict[str, Any]:
 
 
 def order_filters(principal: Principal, filters: Mapping[str, Any]) -> dict[str, Any]:
-    """A guest's list is their room's, whatever they asked for (another room → 403)."""
+    """A guest's list is their room's in their own stay, whatever they asked for (another room →
+    403); it serves orders and bills alike."""
     scoped = dict(filters)
     if principal.is_guest:
         if "roomNumber" in scoped:
             check_guest_room(principal, scoped["roomNumber"])
         scoped["roomNumber"] = principal.room_number
+        scoped["customerId"] = guest_stay(principal)
     return scoped

@@ -72,6 +72,7 @@ def _order_or_archive(tx: FnbStores, order_id: str) -> Document:
 def list_orders(
     stores: FnbStores, ctx: Context, filters: Mapping[str, Any], limit: int, offset: int
 ) -> tuple[list[Document], int]:
+    """Orders, newest first; a guest sees only their own stay's, not earlier guests' of the room."""
     return stores.find_orders(rules.order_filters(ctx.principal, filters), limit, offset)
 
 
@@ -123,6 +124,7 @@ def cancel_order(
     """Archive the order in cancelled_orders and remove the live one, together."""
     with stores.transaction() as tx:
         order = tx.get_order(order_id)
+        rules.check_order_access(ctx.principal, order)  # before the version: no hint it exists
         check_version(order, expected_version, f"order {order_id}")
         rules.check_cancellable(order, ctx.principal)
         cancelled = rules.cancelled_order(order, reason, ctx.principal, utc_now())
@@ -135,9 +137,5 @@ def cancel_order(
 def list_bills(
     stores: FnbStores, ctx: Context, filters: Mapping[str, Any], limit: int, offset: int
 ) -> tuple[list[Document], int]:
-    """Bills, newest first; a guest sees only the bills of their current stay."""
-    scoped = rules.order_filters(ctx.principal, filters)
-    if ctx.principal.is_guest:
-        stay = stores.checked_in_stay(ctx.principal.room_number or "")
-        scoped["customerId"] = stay["customerId"] if stay else None
-    return stores.find_bills(scoped, limit, offset)
+    """Bills, newest first; a guest sees only the bills of their own stay (as with orders)."""
+    return stores.find_bills(rules.order_filters(ctx.principal, filters), limit, offset)
