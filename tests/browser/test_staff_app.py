@@ -172,10 +172,10 @@ def test_technician_acknowledges_starts_and_completes_an_assigned_task(
     assert asked.status_code == 201, asked.text
     task = asked.json()["task"]
     assert task["status"] == "assigned", task
-    card = page.get_by_role("article", name=f"plumbing task for room {number}")
+    card = page.get_by_role("article", name=f"Plumbing task for room {number}")
     expect(card).to_contain_text("New")
     expect(card).to_contain_text(re.compile(r"due in \d+ min"))
-    expect(page.get_by_role("status").filter(has_text="New task: plumbing")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="New task: Plumbing")).to_be_visible()
 
     card.get_by_role("button", name="Acknowledge").click()
     expect(card).to_contain_text("Acknowledged")
@@ -223,6 +223,12 @@ def test_changes_made_offline_wait_on_the_phone_and_reach_the_server_in_order(
     )
     expect(page.get_by_role("group", name=f"Room {first}")).to_contain_text("waiting to send")
     assert_no_serious_axe(phone)
+    # Signing out now would leave them on the phone: the app says so first.
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("group", name="Sign out")).to_contain_text(
+        "3 changes are still waiting to send"
+    )
+    page.get_by_role("group", name="Sign out").get_by_role("button", name="Cancel").click()
     assert housekeeping_of(gateway, first) == "Dirty"
     assert housekeeping_of(gateway, second) == "Dirty"
 
@@ -283,7 +289,9 @@ def test_a_change_that_conflicts_waits_for_the_person_with_what_the_server_has(
 
     page.get_by_role("button", name="Retry").click()
     expect(page.get_by_role("region", name="Needs your attention")).to_have_count(0)
-    expect(page.get_by_role("group", name=f"Room {number}")).to_contain_text("Clean")
+    row = page.get_by_role("group", name=f"Room {number}")
+    expect(row).to_contain_text("Clean")
+    expect(row).not_to_contain_text("waiting to send")
     assert housekeeping_of(gateway, number) == "Clean"
     assert app_errors(phone, 412) == []
 

@@ -143,6 +143,8 @@ function Shell({ user, offlineStart }: { user: User; offlineStart: boolean }) {
     document.title = `${t(tab === "tasks" ? "tabTasks" : tab === "rooms" ? "tabRooms" : "tabAlerts")} · ${t("appName")}`;
   }, [tab, lang]);
 
+  const [confirmingSignOut, setConfirmingSignOut] = useState(false);
+
   async function signOut() {
     // The cached lists belong to this person: a colleague signing in on this phone starts clean.
     navigator.serviceWorker?.controller?.postMessage({ type: "forget-data" });
@@ -163,6 +165,7 @@ function Shell({ user, offlineStart }: { user: User; offlineStart: boolean }) {
   }
 
   const mine = queued.filter((change) => change.userId === user.id);
+  const waitingCount = mine.filter((change) => change.state === "waiting").length;
   const tabs: [Tab, string, string, number][] = [
     ["tasks", t("tabTasks"), "☑", 0],
     ["rooms", t("tabRooms"), "⌂", 0],
@@ -177,10 +180,28 @@ function Shell({ user, offlineStart }: { user: User; offlineStart: boolean }) {
           {user.department ? <span class="st-muted"> · {user.department}</span> : null}
         </span>
         <Connection online={online} />
-        <button type="button" class="st-quiet" onClick={() => void signOut()}>
+        <button
+          type="button"
+          class="st-quiet"
+          aria-expanded={waitingCount > 0 ? confirmingSignOut : undefined}
+          onClick={() => (waitingCount > 0 ? setConfirmingSignOut(!confirmingSignOut) : void signOut())}
+        >
           {t("signOut")}
         </button>
       </header>
+      {confirmingSignOut && waitingCount > 0 && (
+        <div class="st-confirm" role="group" aria-label={t("signOut")}>
+          <p>{t("signOutWaiting", { count: waitingCount })}</p>
+          <div class="st-actions">
+            <button type="button" class="st-danger" onClick={() => void signOut()}>
+              {t("signOutAnyway")}
+            </button>
+            <button type="button" onClick={() => setConfirmingSignOut(false)}>
+              {t("cancel")}
+            </button>
+          </div>
+        </div>
+      )}
       <main id="st-main" ref={mainRef} tabIndex={-1}>
         <Outbox changes={mine} />
         {tab === "tasks" && <TasksTab user={user} changes={mine} online={online} />}

@@ -7,7 +7,7 @@ import { t, tr } from "./strings";
 export function describeChange(change: Change): string {
   if (change.kind === "room") return t("changeRoom", { room: change.target, status: tr("hk_", change.to) });
   if (change.kind === "note") return t("changeNote", { task: change.target, text: change.to });
-  return t("changeTask", { type: change.context?.type ?? "", room: change.context?.room ?? "", status: tr("status_", change.to) });
+  return t("changeTask", { type: tr("job_", change.context?.type ?? ""), room: change.context?.room ?? "", status: tr("status_", change.to) });
 }
 
 function serverState(change: Change): string {

@@ -45,7 +45,9 @@ function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
 
 export async function enablePush(): Promise<PushState> {
   if (!isPushAvailable()) return "unavailable";
-  if ((await Notification.requestPermission()) !== "granted") return "blocked";
+  const permission = await Notification.requestPermission();
+  if (permission === "denied") return "blocked";
+  if (permission !== "granted") return "off"; // dismissed: asked again on the next tap
   const answer = await api<{ publicKey?: string; key?: string }>("GET", "/api/push/vapid-public-key");
   const publicKey = answer.publicKey ?? answer.key;
   if (!publicKey) return "unavailable";

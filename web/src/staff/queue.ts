@@ -71,9 +71,10 @@ export function onChanges(listener: (changes: Change[]) => void): () => void {
   return () => listeners.delete(listener);
 }
 
-/** Replayed changes reach the server: views refetch what they show. */
-const sentListeners = new Set<() => void>();
-export function onSent(listener: () => void): () => void {
+/** A change reached the server: views refetch what they show (awaited before the change leaves
+ * the outbox, so a row never flashes back to its old state in between). */
+const sentListeners = new Set<() => Promise<void>>();
+export function onSent(listener: () => Promise<void>): () => void {
   sentListeners.add(listener);
   return () => sentListeners.delete(listener);
 }
@@ -122,6 +123,7 @@ async function send(change: Change): Promise<void> {
 }
 
 let flushing: Promise<void> | null = null;
+let rerun = false;
 let retryTimer: number | undefined;
 
 function retrySoon(delayMs: number): void {
@@ -131,8 +133,18 @@ function retrySoon(delayMs: number): void {
 
 /** Send the waiting changes in order; stop at the first that cannot reach the server. */
 export function flush(): Promise<void> {
-  // .finally runs after the assignment even when drain() ends at once (offline).
-  flushing ??= drain().finally(() => {
+  if (flushing) {
+    // A drain is under way but may already have looked for the next change: look once more.
+    rerun = true;
+    return flushing;
+  }
+  // .finally runs after the assignment even when the drain ends at once (offline).
+  flushing = (async () => {
+    do {
+      rerun = false;
+      await drain();
+    } while (rerun && navigator.onLine);
+  })().finally(() => {
     flushing = null;
   });
   return flushing;
@@ -149,6 +161,7 @@ async function drain(): Promise<void> {
       if (!next) return;
       try {
         await send(next);
+        await Promise.all([...sentListeners].map((listener) => listener().catch(() => undefined)));
         await run("readwrite", (store) => store.delete(next.id!));
       } catch (caught) {
         const error = caught instanceof ApiError ? caught : new ApiError({ status: 0, code: "client_error", title: String(caught) });
@@ -161,9 +174,9 @@ async function drain(): Promise<void> {
         const current = await fetchCurrent(next);
         const problem = { status: error.status, code: error.code, detail: error.detail || error.title };
         await run("readwrite", (store) => store.put({ ...next, state: "attention", problem, current }));
+        sentListeners.forEach((listener) => void listener().catch(() => undefined));
       }
       await publish();
-      sentListeners.forEach((listener) => listener());
     }
   } finally {
     await publish();

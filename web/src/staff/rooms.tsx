@@ -154,7 +154,7 @@ function RoomRow({ room, user, changes }: { room: Room; user: User; changes: Cha
 export function RoomsTab({ user, changes, online }: { user: User; changes: Change[]; online: boolean }) {
   const [filter, setFilter] = useState<Filter>("all");
   const rooms = useResource(() => api<RoomList>("GET", "/api/rooms", { query: { limit: 500 } }), ["room.", "customer."]);
-  useEffect(() => onSent(() => void rooms.reload()), []);
+  useEffect(() => onSent(() => rooms.reload()), []);
   const readOnly = user.role === "staff" && user.department !== "housekeeping";
 
   const shown = (rooms.data?.items ?? []).filter((room) => {

@@ -58,7 +58,8 @@ function TaskCard({ task, user, changes, now, showAssignee }: { task: Task; user
   const status = pending?.to ?? task.status;
   const version = pending?.version ?? task.version;
   const sla = slaText(task.dueDate, now);
-  const label = t("taskLabel", { type: task.type, room: task.room });
+  const type = tr("job_", task.type);
+  const label = t("taskLabel", { type, room: task.room });
   const context = { type: task.type, room: task.room };
   const mayWork = task.employeeId === user.employeeCode || user.role === "supervisor";
 
@@ -79,7 +80,7 @@ function TaskCard({ task, user, changes, now, showAssignee }: { task: Task; user
     <li>
       <article class={`st-card st-task st-priority-${task.priority}`} aria-label={label}>
         <div class="st-card-head">
-          <h3>{t("taskTitle", { type: task.type, room: task.room })}</h3>
+          <h3>{t("taskTitle", { type, room: task.room })}</h3>
           <span class={`st-badge st-task-${status}`}>
             <span aria-hidden="true">{GLYPH[status] ?? "•"} </span>
             {tr("status_", status)}
@@ -154,12 +155,12 @@ export function TasksTab({ user, changes, online }: { user: User; changes: Chang
   const query = team && user.department ? { department: user.department, limit: 200 } : { assignedTo: "me", limit: 200 };
   const tasks = useResource(() => api<TaskList>("GET", "/api/tasks", { query }), ["task.", "request."], team ? "team" : "mine");
 
-  useEffect(() => onSent(() => void tasks.reload()), []);
+  useEffect(() => onSent(() => tasks.reload()), []);
   useEffect(
     () =>
       onEvent(["task.assigned"], (event, payload) => {
         if (event !== "task.assigned" || payload.employeeId !== user.employeeCode) return;
-        setAnnouncement(t("newTask", { type: String(payload.jobType ?? ""), room: String(payload.roomNumber ?? "") }));
+        setAnnouncement(t("newTask", { type: tr("job_", String(payload.jobType ?? "")), room: String(payload.roomNumber ?? "") }));
         if (canVibrate()) navigator.vibrate([200, 100, 200]);
       }),
     [user.employeeCode],
