@@ -150,7 +150,7 @@ PHONE_VIEWPORT = {"width": 375, "height": 667}
 
 @pytest.fixture
 def open_phone_session(browser: Browser, stack, request) -> Iterator:
-    """Like open_session, on a 375×667 touch phone with service workers allowed; `locale` sets
+    """Like open_session, on a 375x667 touch phone with service workers allowed; `locale` sets
     the browser's language (e.g. "es-ES")."""
     sessions: list[Session] = []
 

@@ -141,9 +141,7 @@ def test_housekeeper_marks_a_room_clean_and_an_open_dashboard_shows_it(
     assert desk.console_errors == []
 
 
-def test_technician_acknowledges_starts_and_completes_an_assigned_task(
-    open_phone_session, gateway
-):
+def test_technician_acknowledges_starts_and_completes_an_assigned_task(open_phone_session, gateway):
     number = ROOMS["tech"]
     room_in_status(gateway, number, "Inspected")
     employee = gateway.request("GET", "/api/employees/MT-001", as_user="admin").json()
@@ -331,7 +329,9 @@ def test_the_app_is_installable_and_opens_offline(open_phone_session, gateway):
     assert manifest["start_url"] == "/staff/"
     assert manifest["scope"] == "/staff/"
     assert manifest["display"] == "standalone"
-    assert manifest["name"] and manifest["short_name"] and manifest["theme_color"]
+    assert manifest["name"]
+    assert manifest["short_name"]
+    assert manifest["theme_color"]
     sizes = {(icon["sizes"], icon.get("purpose", "any")) for icon in manifest["icons"]}
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
     for icon in manifest["icons"]:
@@ -364,7 +364,9 @@ def test_the_app_is_installable_and_opens_offline(open_phone_session, gateway):
     expect(page.get_by_role("status").filter(has_text="Offline")).to_be_visible()
     open_tab(page, "Rooms")
     expect(page.get_by_role("group", name=f"Room {ROOMS['install']}")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"As of \d{1,2}:\d\d( [AP]M)?, offline")).first).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"As of \d{1,2}:\d\d( [AP]M)?, offline")).first
+    ).to_be_visible()
     phone.context.set_offline(False)
     assert app_errors(phone) == []
 
@@ -378,9 +380,13 @@ def test_a_spanish_phone_gets_the_app_in_spanish_with_a_switch(open_phone_sessio
     page = sign_in_on_phone(phone, "housekeeper", sign_in="Iniciar sesión", tasks="Tareas")
     expect(page.get_by_role("heading", level=1, name="Mis tareas")).to_be_visible()
     open_tab(page, "Habitaciones")
-    expect(page.get_by_role("button", name=re.compile(r"^Marcar habitación \d+ ")).first).to_be_visible()
+    expect(
+        page.get_by_role("button", name=re.compile(r"^Marcar habitación \d+ ")).first
+    ).to_be_visible()
     open_tab(page, "Avisos")
-    expect(page.get_by_role("heading", name="Notificaciones con la aplicación cerrada")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Notificaciones con la aplicación cerrada")
+    ).to_be_visible()
     assert_no_serious_axe(phone)
 
     page.get_by_label("Idioma").select_option("en")
@@ -389,4 +395,3 @@ def test_a_spanish_phone_gets_the_app_in_spanish_with_a_switch(open_phone_sessio
     page.reload()
     expect(page.get_by_role("navigation").get_by_role("button", name="Tasks")).to_be_visible()
     assert phone.console_errors == []
-

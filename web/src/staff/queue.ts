@@ -61,10 +61,6 @@ async function publish(): Promise<void> {
   listeners.forEach((listener) => listener(snapshot));
 }
 
-export function changes(): Change[] {
-  return snapshot;
-}
-
 export function onChanges(listener: (changes: Change[]) => void): () => void {
   listeners.add(listener);
   listener(snapshot);
@@ -106,9 +102,12 @@ async function fetchCurrent(change: Change): Promise<Record<string, unknown> | n
 export async function retry(change: Change): Promise<void> {
   const current = await fetchCurrent(change);
   const version = typeof current?.version === "number" ? current.version : change.version;
-  await run("readwrite", (store) => store.delete(change.id!));
   const { id: _id, problem: _problem, current: _current, state: _state, ...rest } = change;
-  await run("readwrite", (store) => store.add({ ...rest, version, state: "waiting" }));
+  // One transaction: the change is never both gone and not yet back.
+  await run("readwrite", (store) => {
+    store.delete(change.id!);
+    return store.add({ ...rest, version, state: "waiting" });
+  });
   await publish();
   void flush();
 }
