@@ -333,7 +333,8 @@ def test_drift_set_in_the_pms_shows_and_reconcile_repairs_it(gateway, opera):
 def test_a_pms_outage_loses_nothing_and_the_breaker_keeps_calls_low(gateway, opera, guest):
     rooms = ("107", "201", "202", "104", "110")
     since = max((c["seq"] for c in opera("GET", "calls")["calls"]), default=0)
-    opera("PUT", "faults", json={"unavailableForSeconds": 45})
+    # Two minutes down, as the issue asks: every change and bill made meanwhile must arrive after.
+    opera("PUT", "faults", json={"unavailableForSeconds": 120})
     for _ in range(10):  # 50 room changes
         for number in rooms:
             current = gateway.request("GET", f"/api/rooms/{number}", as_user="housekeeper").json()
@@ -363,7 +364,7 @@ def test_a_pms_outage_loses_nothing_and_the_breaker_keeps_calls_low(gateway, ope
         """each of the ten bills on the PMS folio"""
         return all(charges_with_reference(opera, bill["id"]) for bill in bills)
 
-    eventually(ours_equal_theirs, timeout=150, interval=1)
+    eventually(ours_equal_theirs, timeout=240, interval=1)
     eventually(all_posted, timeout=60, interval=1)
     for bill in bills:
         assert len(charges_with_reference(opera, bill["id"])) == 1
