@@ -10,7 +10,7 @@ from hotel_shared.auth import STAFF_ROLES, request_context, require
 from hotel_shared.openapi import operation
 from hotel_shared.schemas import DatePeriodSchema
 from hotel_shared.web import expected_version, paged, split_page, with_etag
-from tasks import service
+from tasks import analytics, service
 from tasks.rules import access
 from tasks.schemas import (
     AnalyticsSchema,
@@ -132,14 +132,14 @@ def create_request(body: dict):
     """Make a request: it becomes a task, routed by job type and auto-assigned."""
     request, task = service.create_request(stores(), request_context(), body)
     location = {"Location": f"/api/tasks/{task['taskId']}"}
-    return request_schema.dump({**request, "task": task}), 201, location
+    return request_schema.dump(request), 201, location
 
 
 @blueprint.get("/api/requests")
 @require(*STAFF_ROLES, "guest")
 @operation(query=RequestListQuerySchema, response=RequestSchema, paged=True)
 def list_requests(query: dict):
-    """List requests, newest first (a guest sees their room's)."""
+    """List requests, newest first, each with its task's status (a guest: their stay's own)."""
     filters, limit, offset = split_page(query)
     items, total = service.list_requests(stores(), request_context(), filters, limit, offset)
     return paged(request_schema.dump(items, many=True), total, limit, offset)
@@ -215,7 +215,7 @@ def add_note(task_id: str, body: dict):
 @operation(query=DatePeriodSchema, response=AnalyticsSchema)
 def department_analytics(query: dict):
     """Department, employee and daily figures over a period (default: the last 30 days)."""
-    report = service.department_analytics(
+    report = analytics.department_analytics(
         stores(), request_context(), query.get("from"), query.get("to")
     )
     return analytics_schema.dump(report)

@@ -189,12 +189,16 @@ class TaskSchema(Schema):
 
 
 class TaskSummarySchema(Schema):
-    """A request's task, in brief."""
+    """A request's task, in brief (to a guest without assignedTo and employeeId)."""
 
     taskId = fields.Str()
     status = fields.Str()
-    assignedTo = fields.Str(allow_none=True)
-    employeeId = fields.Str(allow_none=True)
+    assignedTo = fields.Str(
+        allow_none=True, metadata={"description": "who has it (staff only; never to a guest)"}
+    )
+    employeeId = fields.Str(
+        allow_none=True, metadata={"description": "their employee code (staff only)"}
+    )
     dueDate = UtcDateTime()
 
 
@@ -208,7 +212,14 @@ class RequestSchema(Schema):
     department = fields.Str()
     description = fields.Str(allow_none=True)
     requestedBy = fields.Str(allow_none=True)
-    task = fields.Nested(TaskSummarySchema)
+    stayId = fields.Str(
+        allow_none=True,
+        dump_default=None,
+        metadata={"description": "the guest's stay (customerId) when a guest made the request"},
+    )
+    status = fields.Str(allow_none=True, metadata={"description": "its task's status now"})
+    dueDate = UtcDateTime(allow_none=True, metadata={"description": "when its task is due"})
+    task = fields.Nested(TaskSummarySchema, allow_none=True)
 
 
 class TaskListQuerySchema(PageQuerySchema):

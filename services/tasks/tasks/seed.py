@@ -10,7 +10,7 @@ from hotel_shared.demo import DEMO_PEOPLE
 from hotel_shared.logs import configure_logging
 from hotel_shared.principal import Context
 from hotel_shared.timeutil import utc_now
-from tasks import service
+from tasks import analytics
 from tasks.config import Config
 from tasks.rules import departments as department_rules
 from tasks.rules import employees as employee_rules
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.demo:
         log.info("demo departments, employees created: %d, %d", *seed_demo(stores))
     if args.rebuild_stats:
-        log.info("analytics rollup rows rebuilt: %d", service.rebuild_stats(stores, Context()))
+        log.info("analytics rollup rows rebuilt: %d", analytics.rebuild_stats(stores, Context()))
 
 
 if __name__ == "__main__":

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from hotel_shared.principal import Context, Principal, check_guest_room
 from hotel_shared.store import unit_of_work
-from hotel_shared.timeutil import hotel_today, utc_now
+from hotel_shared.timeutil import utc_now
 from hotel_shared.versions import check_version
 from tasks import events
 from tasks.rules import access, cleaning, stats
@@ -136,15 +136,20 @@ def create_request(
     """Record a request and its task, routed by job type and auto-assigned; (request, task)."""
     principal = _principal(ctx)
     check_guest_room(principal, details["roomNumber"])
+    asked = {**details, "stayId": task_rules.guest_stay(principal)}
     with stores.transaction() as tx:
-        request, task = _open_task(tx, ctx, details, requested_by=principal.username)
-    return request, task
+        request, task = _open_task(tx, ctx, asked, requested_by=principal.username)
+    return task_rules.request_view(request, task, principal), task
 
 
 def list_requests(
     stores: TasksStores, ctx: Context, filters: Mapping[str, Any], limit: int, offset: int
 ) -> Page:
-    return stores.find_requests(task_rules.request_filters(filters, _principal(ctx)), limit, offset)
+    """Requests, newest first, each with its task now (a guest: their stay's, no staff names)."""
+    principal = _principal(ctx)
+    scoped = task_rules.request_filters(filters, principal)
+    page, total = stores.find_requests(scoped, limit, offset)  # each with its `task` in brief
+    return [task_rules.request_view(r, r.pop("task"), principal) for r in page], total
 
 
 @unit_of_work
@@ -370,30 +375,3 @@ def escalate_task(stores: TasksStores, ctx: Context, task_id: str, now: datetime
         )
         tx.record(events.task_escalated(saved, step, ctx))
     return True
-
-
-# --- analytics ---------------------------------------------------------------------------------
-
-
-def department_analytics(
-    stores: TasksStores, ctx: Context, first: date | None, last: date | None
-) -> Document:
-    """Per department, employee and hotel day over a period (default: the last 30 days)."""
-    first_day, last_day = stats.analytics_period(first, last, hotel_today(stores.zone, utc_now()))
-    return stats.analytics_report(
-        first_day,
-        last_day,
-        stores.department_totals(first_day, last_day),
-        stores.employee_totals(first_day, last_day),
-        stores.daily_totals(first_day, last_day),
-    )
-
-
-@unit_of_work
-def rebuild_stats(stores: TasksStores, ctx: Context) -> int:
-    """Recompute the rollups from the tasks themselves, in the hotel's zone (after a bulk import
-    or a change of HOTEL_TIMEZONE); returns rows."""
-    rows = stats.rows_from_tasks(stores.all_tasks(), stores.zone)
-    with stores.transaction() as tx:
-        tx.replace_daily_stats(rows)
-    return len(rows)

@@ -24,7 +24,9 @@ TASK_ORDER = [("createdAt", DESCENDING), ("taskId", DESCENDING)]
 REQUEST_ORDER = [("date", DESCENDING), ("taskId", DESCENDING)]
 EMPLOYEE_ORDER = [("department", ASCENDING), ("employeeCode", ASCENDING)]
 TASK_FILTERS = ("employeeId", "status", "department", "room")
-REQUEST_FILTERS = ("roomNumber", "jobType", "department")
+REQUEST_FILTERS = ("roomNumber", "jobType", "department", "stayId")
+# What a request's list shows of its task.
+TASK_SUMMARY = {"_id": 0, "taskId": 1, "status": 1, "assignedTo": 1, "employeeId": 1, "dueDate": 1}
 EMPLOYEE_FILTERS = ("department", "onDuty", "role")
 
 
@@ -51,6 +53,11 @@ class TasksStores(MongoStores):
         self.requests.create_index("taskId", unique=True, name="task_id_unique")
         self.requests.create_index(REQUEST_ORDER, name="by_date")
         self.requests.create_index([("roomNumber", ASCENDING), *REQUEST_ORDER], name="by_room")
+        self.requests.create_index(
+            [("stayId", ASCENDING), *REQUEST_ORDER],
+            name="by_stay",
+            partialFilterExpression={"stayId": {"$type": "string"}},
+        )
         self.tasks.create_index("taskId", unique=True, name="task_id_unique")
         # One departure clean per checkout, however often the checkout event arrives.
         self.tasks.create_index(
@@ -172,8 +179,13 @@ class TasksStores(MongoStores):
     def find_requests(
         self, filters: Mapping[str, Any], limit: int, offset: int
     ) -> tuple[list[Document], int]:
+        """A page of requests, each with its task in brief as `task` (None if missing)."""
         query = {name: filters[name] for name in REQUEST_FILTERS if name in filters}
-        return self.find_page(self.requests, query, REQUEST_ORDER, limit, offset)
+        page, total = self.find_page(self.requests, query, REQUEST_ORDER, limit, offset)
+        ids = [request["taskId"] for request in page]
+        found = self.tasks.find({"taskId": {"$in": ids}}, TASK_SUMMARY, session=self.session)
+        tasks = {task["taskId"]: task for task in found}
+        return [{**request, "task": tasks.get(request["taskId"])} for request in page], total
 
     def find_tasks(
         self, filters: Mapping[str, Any], limit: int, offset: int

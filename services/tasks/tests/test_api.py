@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import add_staff, outbox_events
+from conftest import add_staff, outbox_events, stay_guest_headers
 
 from hotel_shared.testing import assert_problem
 from hotel_shared.timeutil import parse_iso
@@ -146,6 +146,34 @@ def test_guest_requests_only_for_their_own_room(client, callers):
     assert_problem(response, 403, "not_your_room")
     listed = client.get("/api/requests", headers=callers.guest).get_json()
     assert [item["roomNumber"] for item in listed["items"]] == ["205"]
+
+
+def test_a_guest_follows_their_own_stays_requests_without_staff_names(client, callers):
+    earlier = create(client, stay_guest_headers(callers, "205", "cust-earlier"))
+    by_staff = create(client, callers.front_desk)
+    mine = create(client, callers.guest)
+    assert (mine["stayId"], mine["status"]) == ("cust-205", "assigned")
+    assert set(mine["task"]) == {"taskId", "status", "dueDate"}  # no assignedTo, no employeeId
+    assert mine["dueDate"] == mine["task"]["dueDate"]
+    assert move(client, callers.technician, mine["taskId"], "acknowledged").status_code == 200
+    [listed] = client.get("/api/requests", headers=callers.guest).get_json()["items"]
+    assert (listed["taskId"], listed["status"]) == (mine["taskId"], "acknowledged")
+    assert listed["task"] == {**mine["task"], "status": "acknowledged"}
+    assert listed["dueDate"] == mine["dueDate"]
+    staff = client.get("/api/requests?roomNumber=205", headers=callers.front_desk).get_json()
+    by_id = {item["taskId"]: item for item in staff["items"]}
+    assert set(by_id) == {earlier["taskId"], by_staff["taskId"], mine["taskId"]}
+    assert by_id[mine["taskId"]]["task"]["employeeId"] == "MT-001"
+    assert by_id[mine["taskId"]]["task"]["assignedTo"]
+    assert by_id[by_staff["taskId"]]["stayId"] is None
+    assert by_id[earlier["taskId"]]["stayId"] == "cust-earlier"
+
+
+def test_a_guest_token_without_a_stay_is_refused(client, callers):
+    stayless = callers.guest_headers("205")  # sub is not guest:<customerId>
+    assert_problem(client.get("/api/requests", headers=stayless), 403, "no_stay")
+    refused = client.post("/api/requests", json=HOT_WATER, headers=stayless)
+    assert_problem(refused, 403, "no_stay")
 
 
 # --- lifecycle ---------------------------------------------------------------------------------

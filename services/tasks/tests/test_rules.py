@@ -27,7 +27,7 @@ TECHNICIAN = Principal("u-1", "technician", "staff", "maintenance", "MT-001")
 OTHER_TECHNICIAN = Principal("u-2", "tech2", "staff", "maintenance", "MT-002")
 SUPERVISOR = Principal("u-3", "supervisor", "supervisor", "housekeeping", "HK-SUP-01")
 FRONT_DESK = Principal("u-4", "frontdesk", "frontOffice", "frontOffice", "FO-001")
-GUEST = Principal("u-5", "guest-205", "guest", room_number="205")
+GUEST = Principal("guest:cust-205", "guest-205", "guest", room_number="205")
 
 
 def new_task(priority: str = "high") -> dict:
@@ -185,9 +185,24 @@ def test_assigned_to_me_resolves_to_the_callers_employee_code():
     }
 
 
-def test_a_guest_lists_only_their_rooms_requests():
-    assert task_rules.request_filters({"roomNumber": "206"}, GUEST) == {"roomNumber": "205"}
+def test_a_guest_lists_only_their_own_stays_requests():
+    scoped = task_rules.request_filters({"roomNumber": "206"}, GUEST)
+    assert scoped == {"roomNumber": "205", "stayId": "cust-205"}
     assert task_rules.request_filters({"roomNumber": "206"}, FRONT_DESK) == {"roomNumber": "206"}
+    with pytest.raises(task_rules.NoStay):
+        task_rules.request_filters({}, Principal("u-5", "guest-205", "guest", room_number="205"))
+
+
+def test_a_request_shows_its_tasks_status_and_to_a_guest_no_staff_names():
+    request = {"taskId": "T-1", "roomNumber": "205", "stayId": "cust-205"}
+    task = {"taskId": "T-1", "status": "assigned", "dueDate": NOW, "assignedTo": "Ana",
+            "employeeId": "MT-001"}  # fmt: skip
+    staff = task_rules.request_view(request, task, FRONT_DESK)
+    assert (staff["status"], staff["dueDate"], staff["task"]) == ("assigned", NOW, task)
+    guest = task_rules.request_view(request, task, GUEST)
+    assert guest["task"] == {"taskId": "T-1", "status": "assigned", "dueDate": NOW}
+    assert (guest["status"], guest["dueDate"]) == ("assigned", NOW)
+    assert task_rules.request_view(request, None, GUEST)["status"] is None
 
 
 def test_an_unacknowledged_task_escalates_level_by_level():

@@ -9,7 +9,7 @@ from test_api import HOT_WATER, create, move
 
 from hotel_shared.principal import Context
 from hotel_shared.timeutil import utc_now
-from tasks import service
+from tasks import analytics, service
 
 CLOCK = Context()  # the escalator acts for nobody
 
@@ -82,7 +82,7 @@ def test_department_analytics(client, callers, stores):
     assert (technician["assigned"], technician["completed"]) == (2, 1)
     assert sum(day["requests"] for day in body["daily"]) == 3
     # A rebuild from the tasks themselves gives the same department figures.
-    service.rebuild_stats(stores, CLOCK)
+    analytics.rebuild_stats(stores, CLOCK)
     rebuilt = client.get("/api/analytics/departments", headers=callers.supervisor).get_json()
     assert rebuilt["departments"] == body["departments"]
     denied = client.get("/api/analytics/departments", headers=callers.technician)

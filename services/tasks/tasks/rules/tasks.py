@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from hotel_shared.errors import Conflict, NotFound
-from hotel_shared.principal import Principal
+from hotel_shared.errors import Conflict, Forbidden, NotFound
+from hotel_shared.principal import Principal, guest_stay_id
 from tasks.rules.access import CANCEL_ROLES, PROGRESS_ROLES, NotAllowed
 from tasks.rules.departments import acknowledge_by, due_date
 from tasks.rules.employees import is_assignable
@@ -81,7 +81,11 @@ def new_request_and_task(
     requested_by: str | None = None,
     dedupe_key: str | None = None,
 ) -> tuple[Document, Document]:
-    """The request as asked, and its task routed to `department`, pending and on the SLA clock."""
+    """The request as asked, and its task routed to `department`, pending and on the SLA clock.
+
+    `details["stayId"]`, the guest's stay (customerId) when a guest asks, is what their list is
+    kept to.
+    """
     task_id = new_task_id(now)
     priority = details["priority"]
     request = {
@@ -94,6 +98,8 @@ def new_request_and_task(
         "description": details.get("description"),
         "requestedBy": requested_by,
     }
+    if details.get("stayId"):
+        request["stayId"] = details["stayId"]
     task = {
         "taskId": task_id,
         "room": details["roomNumber"],
@@ -295,11 +301,46 @@ def task_filters(filters: Mapping[str, Any], principal: Principal) -> Document |
     return resolved
 
 
+class NoStay(Forbidden):
+    code = "no_stay"
+
+
+def guest_stay(principal: Principal) -> str | None:
+    """The stay a guest's token names (None for staff); a guest token without one → 403."""
+    if not principal.is_guest:
+        return None
+    stay_id = guest_stay_id(principal)
+    if stay_id is None:
+        raise NoStay("this guest token names no stay")
+    return stay_id
+
+
 def request_filters(filters: Mapping[str, Any], principal: Principal) -> Document:
-    """A guest sees the requests of their own room only."""
+    """A guest sees the requests they made in their own stay only (not the room's earlier
+    guests', nor those staff opened for the room)."""
     if principal.is_guest:
-        return {**filters, "roomNumber": principal.room_number}
+        return {**filters, "roomNumber": principal.room_number, "stayId": guest_stay(principal)}
     return dict(filters)
+
+
+GUEST_HIDDEN_TASK_FIELDS = ("assignedTo", "employeeId")
+
+
+def request_view(
+    request: Mapping[str, Any], task: Mapping[str, Any] | None, principal: Principal
+) -> Document:
+    """A request with where its task stands (`status`, `dueDate`, the task in brief); a guest
+    is not told who on the staff has it."""
+    summary = dict(task) if task is not None else None
+    if summary is not None and principal.is_guest:
+        for name in GUEST_HIDDEN_TASK_FIELDS:
+            summary.pop(name, None)
+    return {
+        **request,
+        "status": summary["status"] if summary else None,
+        "dueDate": summary.get("dueDate") if summary else None,
+        "task": summary,
+    }
 
 
 # --- escalation --------------------------------------------------------------------------------
