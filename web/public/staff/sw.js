@@ -1,6 +1,7 @@
 // The staff app's service worker: the app shell from the cache when there is no signal, the last
 // task and room lists for opening offline, and Web Push notifications.
 const SHELL = "staff-shell-v1";
+// The last lists, per person: the app deletes this cache when they sign out.
 const DATA = "staff-data-v1";
 const SHELL_FILES = ["/staff/", "/staff/manifest.webmanifest", "/staff/icon-192.png"];
 
@@ -82,11 +83,6 @@ self.addEventListener("fetch", (event) => {
   } else if (url.pathname.startsWith("/assets/") || SHELL_FILES.includes(url.pathname)) {
     event.respondWith(assetFromCacheOrNetwork(request));
   }
-});
-
-// Signing out on this phone forgets the cached lists.
-self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "forget-data") event.waitUntil(caches.delete(DATA));
 });
 
 self.addEventListener("push", (event) => {

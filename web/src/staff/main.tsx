@@ -147,7 +147,9 @@ function Shell({ user, offlineStart }: { user: User; offlineStart: boolean }) {
 
   async function signOut() {
     // The cached lists belong to this person: a colleague signing in on this phone starts clean.
-    navigator.serviceWorker?.controller?.postMessage({ type: "forget-data" });
+    // (Cache Storage is the origin's, so the page deletes the worker's cache itself; the name is
+    // sw.js's DATA.)
+    if ("caches" in window) await caches.delete("staff-data-v1").catch(() => false);
     remember(null);
     await logout().catch(() => undefined);
   }

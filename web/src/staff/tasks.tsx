@@ -160,8 +160,13 @@ export function TasksTab({ user, changes, online }: { user: User; changes: Chang
     () =>
       onEvent(["task.assigned"], (event, payload) => {
         if (event !== "task.assigned" || payload.employeeId !== user.employeeCode) return;
-        setAnnouncement(t("newTask", { type: tr("job_", String(payload.jobType ?? "")), room: String(payload.roomNumber ?? "") }));
+        const text = t("newTask", { type: tr("job_", String(payload.jobType ?? "")), room: String(payload.roomNumber ?? "") });
+        setAnnouncement(text);
         if (canVibrate()) navigator.vibrate([200, 100, 200]);
+        // The app is open but out of sight: a notification, when the person allowed them.
+        if (document.hidden && "Notification" in window && Notification.permission === "granted") {
+          void navigator.serviceWorker?.ready.then((registration) => registration.showNotification(t("appName"), { body: text, icon: "/staff/icon-192.png", data: { url: "/staff/#tasks" } }));
+        }
       }),
     [user.employeeCode],
   );
