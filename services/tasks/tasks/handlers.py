@@ -35,7 +35,9 @@ def on_room_status_changed(stores: TasksStores, event: InboundEvent) -> None:
     room_number = str(event.data["roomNumber"])
     if moved.get("newValue") == cleaning.DIRTY:
         service.open_room_clean(stores, event.context, room_number, None)
-    elif cleaning.is_failed_inspection(moved.get("oldValue"), moved.get("newValue")):
+    elif cleaning.is_failed_inspection(
+        moved.get("oldValue"), moved.get("newValue"), (event.actor or {}).get("role")
+    ):
         by = (event.actor or {}).get("username")
         inspection = cleaning.failed_inspection(event.data.get("reason"), by, event.time)
         service.open_room_clean(stores, event.context, room_number, inspection)

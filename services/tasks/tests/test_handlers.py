@@ -268,11 +268,12 @@ def test_a_re_clean_with_nobody_on_duty_waits_in_the_pool(
     stores.employees.update_one({"employeeCode": "HK-001"}, {"$set": {"onDuty": False}})
     data = inspection_failed("204")
     del data["reason"]  # an event from before rooms carried the reason: it is optional
-    handle(make_envelope(STATUS_CHANGED, data))  # nor an actor
+    handle(make_envelope(STATUS_CHANGED, data, actor=INSPECTOR))
     [task] = recleans(stores, "204")
     assert (task["status"], task["employeeId"]) == ("pending", None)
     assert task["description"] == "Re-clean after inspection"
-    assert (task["failedInspection"]["reason"], task["failedInspection"]["by"]) == (None, None)
+    assert task["failedInspection"]["reason"] is None
+    assert task["failedInspection"]["by"] == "supervisor"
     unassigned = outbox_events(stores, "tasks.task.unassigned.v1")
     assert [e["data"]["taskId"] for e in unassigned] == [task["taskId"]]
 
@@ -283,6 +284,15 @@ def test_a_room_never_cleaned_through_a_task_gets_its_re_clean_auto_assigned(
     handle(make_envelope(STATUS_CHANGED, inspection_failed("305", "towels"), actor=INSPECTOR))
     [task] = recleans(stores, "305")
     assert (task["status"], task["employeeId"]) == ("assigned", "HK-001")
+
+
+def test_an_attendants_own_pickup_or_the_pmss_is_no_failed_inspection(
+    stores, handle, make_envelope
+):
+    attendant = {"userId": "u-hk", "username": "housekeeper", "role": "staff"}
+    handle(make_envelope(STATUS_CHANGED, inspection_failed("307", "touch-up"), actor=attendant))
+    handle(make_envelope(STATUS_CHANGED, inspection_failed("308")))  # the PMS: no actor
+    assert stores.tasks.count_documents({"room": {"$in": ["307", "308"]}}) == 0
 
 
 def test_a_dirty_room_going_to_pickup_is_no_failed_inspection(stores, handle, make_envelope):

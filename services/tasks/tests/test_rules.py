@@ -266,18 +266,22 @@ def test_a_re_clean_with_nobody_on_duty_waits_in_the_pool():
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "failed"),
+    ("old", "new", "role", "failed"),
     [
-        ("Clean", "Pickup", True),
-        ("Inspected", "Pickup", True),
-        ("Dirty", "Pickup", False),
-        ("Clean", "Dirty", False),
-        ("Clean", "Inspected", False),
-        (None, "Pickup", False),
+        ("Clean", "Pickup", "supervisor", True),
+        ("Inspected", "Pickup", "hotelAdmin", True),
+        ("Dirty", "Pickup", "supervisor", False),
+        ("Clean", "Dirty", "supervisor", False),
+        ("Clean", "Inspected", "supervisor", False),
+        (None, "Pickup", "supervisor", False),
+        # An attendant touching up their own room, the front desk, or the PMS: no inspection.
+        ("Clean", "Pickup", "staff", False),
+        ("Clean", "Pickup", "frontOffice", False),
+        ("Clean", "Pickup", None, False),
     ],
 )
-def test_a_failed_inspection_is_a_room_sent_from_clean_or_inspected_to_pickup(old, new, failed):
-    assert cleaning.is_failed_inspection(old, new) is failed
+def test_a_failed_inspection_is_an_inspector_sending_a_clean_room_to_pickup(old, new, role, failed):
+    assert cleaning.is_failed_inspection(old, new, role) is failed
 
 
 def test_a_re_clean_is_high_priority_and_says_why():

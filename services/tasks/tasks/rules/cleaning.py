@@ -63,10 +63,19 @@ def departure_clean_changes(
 # --- a failed inspection -------------------------------------------------------------------------
 
 
-def is_failed_inspection(old_status: Any, new_status: Any) -> bool:
-    """A room sent back from Clean or Inspected to Pickup: its cleaning did not pass (a Dirty
-    room going to Pickup is not one)."""
-    return old_status in INSPECTABLE_STATUSES and new_status == PICKUP
+# Who inspects rooms: a Clean room they send back to Pickup failed its inspection. An attendant
+# setting Pickup on their own room, or a change from the PMS, is no inspection.
+INSPECTOR_ROLES = ("supervisor", "hotelAdmin")
+
+
+def is_failed_inspection(old_status: Any, new_status: Any, actor_role: Any) -> bool:
+    """A room an inspector sent back from Clean or Inspected to Pickup: its cleaning did not pass
+    (a Dirty room going to Pickup is not one)."""
+    return (
+        actor_role in INSPECTOR_ROLES
+        and old_status in INSPECTABLE_STATUSES
+        and new_status == PICKUP
+    )
 
 
 def failed_inspection(reason: Any, by: Any, at: datetime) -> Document:
