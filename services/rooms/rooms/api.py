@@ -12,7 +12,7 @@ from hotel_shared.openapi import operation
 from hotel_shared.web import PageQuerySchema, expected_version, paged, split_page, with_etag
 from rooms.config import Config
 from rooms.rules.bookings import BOOKING_ROLES
-from rooms.rules.messages import MESSAGE_HANDLER_ROLES, MESSAGE_READER_ROLES
+from rooms.rules.messages import MESSAGE_HANDLER_ROLES, MESSAGE_LIST_ROLES
 from rooms.rules.out_of_order import OUT_OF_ORDER_ROLES
 from rooms.rules.rooms import ANALYTICS_ROLES, STATUS_ROUTE_ROLES, HousekeepingPolicy
 from rooms.rules.stays import FRONT_OFFICE_ROLES, STAY_READER_ROLES
@@ -27,6 +27,7 @@ from rooms.schemas import (
     ContactMessageListQuerySchema,
     ContactMessageSchema,
     ContactMessageUpdateSchema,
+    GuestServiceSchema,
     OutOfOrderRequestSchema,
     RoomAnalyticsSchema,
     RoomCreateSchema,
@@ -52,6 +53,7 @@ HISTORY = RoomStatusHistorySchema(many=True)
 BOOKING = BookingSchema()
 STAY = StaySchema()
 MESSAGE = ContactMessageSchema()
+GUEST_SERVICE = GuestServiceSchema()
 
 
 def config() -> Config:
@@ -127,6 +129,15 @@ def list_room_history(room_number: str, query: dict):
 def get_room(room_number: str):
     """One room, with its version as the ETag."""
     return room_response(rooms.get_room(stores(), request_context(), room_number))
+
+
+@blueprint.get("/api/rooms/<room_number>/guest-service")
+@require(*STAFF_ROLES, "guest")
+@operation(response=GuestServiceSchema)
+def get_guest_service(room_number: str):
+    """A room's door sign (guestServiceStatus) only: what its guest may read of it."""
+    room = rooms.get_guest_service(stores(), request_context(), room_number)
+    return with_etag(GUEST_SERVICE.dump(room), room["version"])
 
 
 @blueprint.post("/api/rooms")
@@ -296,10 +307,10 @@ def create_contact_message(body: dict):
 
 
 @blueprint.get("/api/contact-messages")
-@require(*MESSAGE_READER_ROLES)
+@require(*MESSAGE_LIST_ROLES)
 @operation(query=ContactMessageListQuerySchema, response=ContactMessageSchema, paged=True)
 def list_contact_messages(query: dict):
-    """Contact messages, newest first; handled=false for those still waiting."""
+    """Contact messages, newest first; handled=false for those still waiting (a guest: theirs)."""
     filters, limit, offset = split_page(query)
     ctx = request_context()
     items, total = messages.list_contact_messages(stores(), ctx, filters, limit, offset)

@@ -132,6 +132,14 @@ class OutOfOrderRequestSchema(Schema):
     returnStatus = fields.Str(validate=one_of(HOUSEKEEPING_STATUSES))
 
 
+class GuestServiceSchema(Schema):
+    """What a guest may read of their room: its door sign (Do not disturb / Make up room)."""
+
+    roomNumber = fields.Str()
+    guestServiceStatus = fields.Str(metadata={"enum": list(GUEST_SERVICE_STATUSES)})
+    version = fields.Int(metadata={"description": "the room's version (its ETag)"})
+
+
 class RoomSchema(Schema):
     id = fields.Function(lambda room: str(room["_id"]), metadata={"type": "string"})
     roomNumber = fields.Str()
@@ -382,6 +390,7 @@ class ContactMessageSchema(Schema):
     createdAt = UtcDateTime()
     handled = fields.Bool()
     handledBy = fields.Dict(
-        allow_none=True, metadata={"description": "the actor who marked it handled"}
+        allow_none=True,
+        metadata={"description": "the actor who marked it handled (never shown to a guest)"},
     )
     handledAt = UtcDateTime(allow_none=True)

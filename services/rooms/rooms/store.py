@@ -85,6 +85,11 @@ class RoomsStores(MongoStores):
         self.db[CONTACT_MESSAGES_COLLECTION].create_index(
             [("createdAt", ASCENDING)], name="created_at"
         )
+        self.db[CONTACT_MESSAGES_COLLECTION].create_index(
+            [("stayId", ASCENDING), ("createdAt", ASCENDING)],
+            name="by_stay",
+            partialFilterExpression={"stayId": {"$type": "string"}},
+        )
 
     # --- rooms -----------------------------------------------------------------------------------
 
@@ -299,8 +304,9 @@ class RoomsStores(MongoStores):
         self, filters: Mapping[str, Any], limit: int, offset: int
     ) -> tuple[list[Message], int]:
         query: dict[str, Any] = {}
-        if "roomNumber" in filters:
-            query["roomNumber"] = filters["roomNumber"]
+        for name in ("roomNumber", "stayId"):
+            if name in filters:
+                query[name] = filters[name]
         if "handled" in filters:
             query.update(_handled_is(filters["handled"]))
         messages = self.db[CONTACT_MESSAGES_COLLECTION]

@@ -283,8 +283,10 @@ def test_guest_writes_to_the_front_desk_for_their_own_room_only(client, callers,
     assert_problem(other, 403, "not_your_room")
     listed = client.get("/api/contact-messages", headers=callers.front_desk).get_json()
     assert [message["message"] for message in listed["items"]] == ["More towels please"]
+    mine = client.get("/api/contact-messages", headers=callers.guest).get_json()
+    assert [message["message"] for message in mine["items"]] == ["More towels please"]
     assert_problem(
-        client.get("/api/contact-messages", headers=callers.guest), 403, "role_not_allowed"
+        client.get("/api/contact-messages", headers=callers.housekeeper), 403, "role_not_allowed"
     )
 
 
@@ -302,7 +304,7 @@ def mark(client, headers, message_id, handled=True):
 
 
 def test_the_desk_marks_a_message_handled_and_keeps_who_and_when(client, callers, stores):
-    message = write_message(client, callers.guest)
+    message = write_message(client, callers.front_desk)
     assert (message["handled"], message["handledBy"], message["handledAt"]) == (False, None, None)
     handled = mark(client, callers.front_desk, message["id"])
     assert handled.status_code == 200, handled.get_data(as_text=True)

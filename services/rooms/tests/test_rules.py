@@ -123,7 +123,9 @@ def test_maintenance_staff_may_not_even_report_occupancy():
         rules.check_status_permission("staff", "maintenance", {"hkOccupancy": "Vacant"})
 
 
-GUEST_OF_204 = Principal(user_id="g-204", username="guest", role="guest", room_number="204")
+GUEST_OF_204 = Principal(
+    user_id="guest:cust-204", username="guest", role="guest", room_number="204"
+)
 
 
 def test_a_guest_may_set_the_guest_service_request_of_their_own_room():
@@ -352,13 +354,31 @@ def test_a_checked_out_stay_is_neither_checked_out_again_nor_extended():
 
 
 def test_a_guest_writes_only_about_their_own_room():
-    guest = Principal(user_id="g", username="guest-204", role="guest", room_number="204")
+    guest = Principal(user_id="guest:c-1", username="guest-204", role="guest", room_number="204")
     message = messages.new_contact_message(guest, "Ada", "204", "Towels", NOW)
-    assert message["createdBy"]["role"] == "guest"
+    assert (message["createdBy"]["role"], message["stayId"]) == ("guest", "c-1")
     with pytest.raises(NotYourRoom):
         messages.new_contact_message(guest, "Ada", "101", "Towels", NOW)
     staff = principal("frontOffice", "frontOffice")
-    assert messages.new_contact_message(staff, "Ada", "101", "Towels", NOW)["roomNumber"] == "101"
+    by_staff = messages.new_contact_message(staff, "Ada", "101", "Towels", NOW)
+    assert by_staff["roomNumber"] == "101"
+    assert "stayId" not in by_staff
+    stayless = Principal(user_id="g", username="guest-204", role="guest", room_number="204")
+    with pytest.raises(messages.NoStay):
+        messages.new_contact_message(stayless, "Ada", "204", "Towels", NOW)
+
+
+def test_a_guest_lists_their_own_stays_messages_without_who_handled_them():
+    guest = Principal(user_id="guest:c-1", username="guest-204", role="guest", room_number="204")
+    scoped = messages.message_filters(guest, {"handled": False})
+    assert scoped == {"handled": False, "roomNumber": "204", "stayId": "c-1"}
+    with pytest.raises(NotYourRoom):
+        messages.message_filters(guest, {"roomNumber": "205"})
+    staff = principal("frontOffice", "frontOffice")
+    assert messages.message_filters(staff, {"roomNumber": "205"}) == {"roomNumber": "205"}
+    handled = {"_id": "m1", "handled": True, "handledBy": {"username": "frontdesk"}}
+    assert messages.as_seen_by(guest, handled) == {"_id": "m1", "handled": True}
+    assert messages.as_seen_by(staff, handled) == handled
 
 
 # --- what the PMS may change ----------------------------------------------------------------------

@@ -21,13 +21,16 @@ def create_contact_message(
     with stores.transaction() as tx:
         tx.insert_message(written)
         tx.record(events.contact_message_created(written, ctx))
-    return written
+    return rules.as_seen_by(ctx.principal, written)
 
 
 def list_contact_messages(
     stores: RoomsStores, ctx: Context, filters: Mapping[str, Any], limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
-    return stores.find_messages(filters, limit, offset)
+    """Messages, newest first; a guest: their own stay's, without who handled them."""
+    scoped = rules.message_filters(ctx.principal, filters)
+    items, total = stores.find_messages(scoped, limit, offset)
+    return [rules.as_seen_by(ctx.principal, message) for message in items], total
 
 
 @unit_of_work

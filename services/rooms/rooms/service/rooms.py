@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hotel_shared.errors import Conflict
-from hotel_shared.principal import Context
+from hotel_shared.principal import Context, check_guest_room
 from hotel_shared.store import unit_of_work
 from hotel_shared.timeutil import hotel_day, utc_now
 from rooms import events
@@ -31,6 +31,13 @@ def list_rooms(
 
 
 def get_room(stores: RoomsStores, ctx: Context, room_number: str) -> Room:
+    return stores.get_room(room_number)
+
+
+def get_guest_service(stores: RoomsStores, ctx: Context, room_number: str) -> Room:
+    """The room whose door sign is asked for: a guest's own room only (another → 403)."""
+    if ctx.principal is not None:
+        check_guest_room(ctx.principal, room_number)
     return stores.get_room(room_number)
 
 
