@@ -72,9 +72,14 @@ export function homeFor(user: User): PageId {
 
 const HOUSEKEEPING_SETTERS = new Set(["hotelAdmin", "frontOffice", "supervisor"]);
 
+/** Who may set a room's housekeeping status: these roles, and staff of housekeeping. */
+function setsHousekeeping(user: User): boolean {
+  return HOUSEKEEPING_SETTERS.has(user.role) || (user.role === "staff" && user.department === "housekeeping");
+}
+
 /** Housekeeping moves the rooms service allows (DESIGN §6), filtered by what the role may set. */
 export function allowedMoves(user: User, from: string): string[] {
-  if (!HOUSEKEEPING_SETTERS.has(user.role)) return [];
+  if (!setsHousekeeping(user)) return [];
   const moves: Record<string, string[]> = {
     Dirty: ["Clean", "Pickup"],
     Pickup: ["Clean"],

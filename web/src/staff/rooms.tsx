@@ -27,7 +27,6 @@ type Filter = "all" | "toClean" | "toInspect";
  * may (Dirty, Pickup, Clean; never Inspected); a supervisor inspects through Pass/Fail instead;
  * other departments only look. */
 function movesFor(user: User, from: string): string[] {
-  if (user.role === "staff") return user.department === "housekeeping" ? allowedMoves({ ...user, role: "frontOffice" }, from) : [];
   return allowedMoves(user, from).filter((to) => to !== "Inspected");
 }
 
