@@ -171,9 +171,12 @@ def delete_room(room_number: str):
 @require(*STATUS_ROUTE_ROLES)
 @operation(body=RoomStatusUpdateSchema, response=RoomSchema, errors=(409, 412))
 def update_room_status(room_number: str, body: dict):
-    """Change a room's statuses; a guest only the guest-service request of their own room."""
+    """Change a room's statuses; a guest only the guest-service request of their own room (and
+    the answer to a guest is the door sign alone, as GET .../guest-service gives it)."""
     ctx, version, reason = request_context(), expected_version(), body.pop("reason", None)
     room = rooms.update_room_status(stores(), ctx, room_number, body, version, policy(), reason)
+    if ctx.principal.is_guest:
+        return with_etag(GUEST_SERVICE.dump(room), room["version"])
     return room_response(room)
 
 

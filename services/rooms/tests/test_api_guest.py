@@ -22,6 +22,12 @@ def test_a_guest_reads_their_own_rooms_door_sign_only(client, callers, stores):
         headers={**callers.guest, "If-Match": read.headers["ETag"]},
     )
     assert changed.status_code == 200, changed.get_data(as_text=True)
+    # The guest's answer is the door sign alone: nothing of the room's other state or its guest.
+    assert changed.get_json() == {
+        "roomNumber": "204",
+        "guestServiceStatus": "DoNotDisturb",
+        "version": 3,
+    }
     again = client.get(url, headers=callers.guest).get_json()
     assert (again["guestServiceStatus"], again["version"]) == ("DoNotDisturb", 3)
     refused = client.get("/api/rooms/205/guest-service", headers=callers.guest)
