@@ -2,7 +2,7 @@
 // and maintenance, with their progress.
 import { useEffect, useState } from "preact/hooks";
 import { useResource } from "../live";
-import { formatTime, loadRequests, sendRequest, setGuestService, type GuestServiceStatus, type ServiceRequest } from "./data";
+import { formatTime, loadGuestService, loadRequests, sendRequest, setGuestService, type GuestServiceStatus, type ServiceRequest } from "./data";
 import type { Shared } from "./GuestApp";
 import { explain } from "./parts";
 import { english, t, type GuestKey } from "./strings";
@@ -32,22 +32,15 @@ function kindOf(request: ServiceRequest): GuestKey {
 }
 
 function statusOf(request: ServiceRequest): string {
-  const status = request.task?.status ?? "unknown";
+  const status = request.status ?? request.task?.status ?? "unknown";
   return t(`task_${status}` as GuestKey);
 }
 
-// The room cannot be read by a guest: the app shows the sign it last set, remembered per stay.
-function storedSign(userId: string): GuestServiceStatus | null {
-  try {
-    const value = localStorage.getItem(`guest.sign.${userId}`);
-    return SIGNS.includes(value as GuestServiceStatus) ? (value as GuestServiceStatus) : null;
-  } catch {
-    return null;
-  }
-}
-
 function DoorSign({ shared }: { shared: Shared }) {
-  const [sign, setSign] = useState<GuestServiceStatus>(() => storedSign(shared.user.id) ?? "None");
+  // The door sign as the room has it now (housekeeping may clear Make Up Room after cleaning).
+  const current = useResource(() => loadGuestService(shared.room), ["room."], shared.room);
+  const [chosen, setSign] = useState<GuestServiceStatus | null>(null);
+  const sign: GuestServiceStatus = chosen ?? current.data?.guestServiceStatus ?? "None";
   const [saving, setSaving] = useState<GuestServiceStatus | null>(null);
   const [error, setError] = useState("");
 
@@ -57,13 +50,8 @@ function DoorSign({ shared }: { shared: Shared }) {
     setError("");
     try {
       const room = await setGuestService(shared.room, next);
-      const now = room.guestServiceStatus ?? next;
-      setSign(now);
-      try {
-        localStorage.setItem(`guest.sign.${shared.user.id}`, now);
-      } catch {
-        // remembered while the page is open
-      }
+      setSign(room.guestServiceStatus ?? next);
+      void current.reload().then(() => setSign(null));
     } catch (caught) {
       setError(explain(caught));
     } finally {
@@ -156,12 +144,8 @@ function NewRequest({ shared, onSent }: { shared: Shared; onSent: (request: Serv
 }
 
 export function RoomServices({ shared }: { shared: Shared }) {
-  // The room's list holds earlier stays' requests too: a guest sees the ones they made.
-  const requests = useResource(
-    async () => (await loadRequests(shared.room)).filter((request) => request.requestedBy === shared.user.username),
-    [],
-    shared.room,
-  );
+  // tasks answers a guest with the requests of their own stay only, each with its task's status.
+  const requests = useResource(() => loadRequests(shared.room), [], shared.room);
 
   useEffect(() => {
     const timer = window.setInterval(() => {
@@ -205,7 +189,7 @@ export function RoomServices({ shared }: { shared: Shared }) {
                 <p class="g-name">{t(kindOf(request))}</p>
                 <p class="g-muted">{t("askedAt", { time: formatTime(request.date) })}</p>
               </div>
-              <p class={`g-pill g-task-${request.task?.status ?? "unknown"}`}>{statusOf(request)}</p>
+              <p class={`g-pill g-task-${request.status ?? request.task?.status ?? "unknown"}`}>{statusOf(request)}</p>
             </li>
           ))}
         </ul>

@@ -93,6 +93,9 @@ export interface ServiceRequest {
   date: string;
   description: string | null;
   requestedBy: string | null;
+  /** The task's status and due time now (tasks joins them into the list). */
+  status?: string;
+  dueDate?: string | null;
   task?: { status: string } | null;
 }
 
@@ -152,6 +155,10 @@ export const loadRequests = (number: string) =>
   api<Page<ServiceRequest>>("GET", "/api/requests", { query: { roomNumber: number, limit: 50 } }).then((page) => page.items);
 export const sendRequest = (number: string, jobType: string, description: string) =>
   api<ServiceRequest>("POST", "/api/requests", { body: { roomNumber: number, jobType, description, priority: "normal" } });
+
+/** The room's door sign as it is now: the one part of the room a guest may read. */
+export const loadGuestService = (number: string) =>
+  api<{ roomNumber: string; guestServiceStatus: GuestServiceStatus; version: number }>("GET", `/api/rooms/${room(number)}/guest-service`);
 
 export const setGuestService = (number: string, guestServiceStatus: GuestServiceStatus) =>
   api<{ guestServiceStatus: GuestServiceStatus }>("PATCH", `/api/rooms/${room(number)}/status`, { body: { guestServiceStatus } });
