@@ -252,7 +252,12 @@ def _build_fnb(service_settings, make_stores, callers: DemoCallers) -> ServiceUn
     stores = make_stores(FnbStores, config.service)
     seed_demo(stores)
     for room in (GUEST_ROOM, OTHER_GUEST_ROOM):
-        stay = {"customerId": f"c-{room}", "roomNumber": room, "bookingId": None, "name": "Guest"}
+        stay = {
+            "customerId": f"cust-{room}",
+            "roomNumber": room,
+            "bookingId": None,
+            "name": "Guest",
+        }
         stays.open_stay(stores, Context(), stay)
     app = create_app(config)
     client = app.test_client()

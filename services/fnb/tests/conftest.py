@@ -54,22 +54,11 @@ def client(app):
     return app.test_client()
 
 
-def stay_guest_headers(demo_callers, room: str, customer_id: str | None = None) -> dict[str, str]:
-    """A guest's headers as auth issues them: `sub` = "guest:<the stay's customerId>"."""
-    token = demo_callers.keys.token(
-        "guest",
-        username=f"guest-{room}",
-        user_id=f"guest:{customer_id or f'cust-{room}'}",
-        room_number=room,
-    )
-    return {"Authorization": f"Bearer {token}"}
-
-
 @pytest.fixture
 def callers(demo_callers):
     """The demo staff, the guest of 204, the guest of 205, and a runner of the F&B department."""
-    demo_callers.guest = stay_guest_headers(demo_callers, GUEST_ROOM)
-    demo_callers.neighbour = stay_guest_headers(demo_callers, NEIGHBOUR_ROOM)
+    demo_callers.guest = demo_callers.guest_headers(GUEST_ROOM)
+    demo_callers.neighbour = demo_callers.guest_headers(NEIGHBOUR_ROOM)
     demo_callers.runner = demo_callers.staff_headers("runner", "fnb", "FB-002")
     return demo_callers
 
@@ -102,7 +91,7 @@ def place_order(
     client, callers, menu, room: str = GUEST_ROOM, key: str | None = None, headers=None
 ) -> dict:
     if headers is None:
-        headers = callers.guest if room == GUEST_ROOM else stay_guest_headers(callers, room)
+        headers = callers.guest if room == GUEST_ROOM else callers.guest_headers(room)
     fill_cart(
         client,
         headers,

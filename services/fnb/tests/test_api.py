@@ -10,7 +10,6 @@ from conftest import (
     move,
     place_order,
     stay_for,
-    stay_guest_headers,
 )
 
 from fnb.service import stays
@@ -143,7 +142,7 @@ def test_the_next_guest_of_a_room_sees_none_of_the_previous_stays_orders(
     pending = place_order(client, callers, menu)
     stays.close_stay(stores, Context(), stay_for(GUEST_ROOM))
     stays.open_stay(stores, Context(), stay_for(GUEST_ROOM, "cust-next"))
-    nextguest = stay_guest_headers(callers, GUEST_ROOM, "cust-next")
+    nextguest = callers.guest_headers(GUEST_ROOM, "cust-next")
     assert client.get("/api/orders", headers=nextguest).get_json() == {
         "items": [], "total": 0, "limit": 50, "offset": 0
     }  # fmt: skip

@@ -91,7 +91,7 @@ def test_every_route_answers_401_token_revoked_after_the_revocation(
 ):
     guest = demo_callers.guest_headers("205")
     assert client.get("/api/notifications", headers=guest).status_code == 200
-    deliver(revocation("u-guest-205", reason="guest_checked_out"))
+    deliver(revocation("guest:cust-205", reason="guest_checked_out"))
     assert wait_until(
         lambda: client.get("/api/notifications", headers=guest).status_code == 401, timeout=5.0
     )

@@ -46,21 +46,10 @@ def client(app):
     return app.test_client()
 
 
-def stay_guest_headers(demo_callers, room: str, stay_id: str | None = None) -> dict[str, str]:
-    """A guest's headers as auth issues them: `sub` = "guest:<the stay's customerId>"."""
-    token = demo_callers.keys.token(
-        "guest",
-        username=f"guest-{room}",
-        user_id=f"guest:{stay_id or f'cust-{room}'}",
-        room_number=room,
-    )
-    return {"Authorization": f"Bearer {token}"}
-
-
 @pytest.fixture
 def callers(demo_callers):
     """The demo staff, plus the guest of room 204 (of stay cust-204)."""
-    demo_callers.guest = stay_guest_headers(demo_callers, "204")
+    demo_callers.guest = demo_callers.guest_headers("204")
     return demo_callers
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import add_room, check_in_walk_in, stay_guest_headers
+from conftest import add_room, check_in_walk_in
 
 from hotel_shared.testing import assert_problem
 
@@ -47,9 +47,9 @@ def write(client, headers, text, room="204"):
 
 
 def test_a_guest_lists_their_own_stays_messages_without_who_handled_them(client, callers):
-    write(client, stay_guest_headers(callers, "204", "cust-earlier"), "Earlier guest's")
+    write(client, callers.guest_headers("204", "cust-earlier"), "Earlier guest's")
     write(client, callers.front_desk, "Written by the desk for the room")
-    write(client, stay_guest_headers(callers, "205"), "Next door", room="205")
+    write(client, callers.guest_headers("205"), "Next door", room="205")
     towels = write(client, callers.guest, "More towels please")
     assert "handledBy" not in towels
     pillows = write(client, callers.guest, "Extra pillows")
@@ -74,7 +74,9 @@ def test_a_guest_lists_their_own_stays_messages_without_who_handled_them(client,
 
 
 def test_a_guest_token_without_a_stay_is_refused(client, callers):
-    stayless = callers.guest_headers("204")  # sub is not guest:<customerId>
+    # A guest token whose sub is not guest:<customerId>.
+    stayless_token = callers.keys.token("guest", user_id="u-guest", room_number="204")
+    stayless = {"Authorization": f"Bearer {stayless_token}"}
     assert_problem(client.get("/api/contact-messages", headers=stayless), 403, "no_stay")
     body = {"name": "Ada", "roomNumber": "204", "message": "Hello"}
     refused = client.post("/api/contact-messages", json=body, headers=stayless)

@@ -37,21 +37,10 @@ def client(app):
     return app.test_client()
 
 
-def stay_guest_headers(demo_callers, room: str, stay_id: str | None = None) -> dict[str, str]:
-    """A guest's headers as auth issues them: `sub` = "guest:<the stay's customerId>"."""
-    token = demo_callers.keys.token(
-        "guest",
-        username=f"guest-{room}",
-        user_id=f"guest:{stay_id or f'cust-{room}'}",
-        room_number=room,
-    )
-    return {"Authorization": f"Bearer {token}"}
-
-
 @pytest.fixture
 def callers(demo_callers):
     """The demo staff of DESIGN §4, plus the guest of room 205 and a second technician."""
-    demo_callers.guest = stay_guest_headers(demo_callers, "205")
+    demo_callers.guest = demo_callers.guest_headers("205")
     demo_callers.second_technician = demo_callers.staff_headers("tech2", "maintenance", "MT-002")
     return demo_callers
 

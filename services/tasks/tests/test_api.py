@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import add_staff, outbox_events, stay_guest_headers
+from conftest import add_staff, outbox_events
 
 from hotel_shared.testing import assert_problem
 from hotel_shared.timeutil import parse_iso
@@ -149,7 +149,7 @@ def test_guest_requests_only_for_their_own_room(client, callers):
 
 
 def test_a_guest_follows_their_own_stays_requests_without_staff_names(client, callers):
-    earlier = create(client, stay_guest_headers(callers, "205", "cust-earlier"))
+    earlier = create(client, callers.guest_headers("205", "cust-earlier"))
     by_staff = create(client, callers.front_desk)
     mine = create(client, callers.guest)
     assert (mine["stayId"], mine["status"]) == ("cust-205", "assigned")
@@ -170,7 +170,9 @@ def test_a_guest_follows_their_own_stays_requests_without_staff_names(client, ca
 
 
 def test_a_guest_token_without_a_stay_is_refused(client, callers):
-    stayless = callers.guest_headers("205")  # sub is not guest:<customerId>
+    # A guest token whose sub is not guest:<customerId>.
+    stayless_token = callers.keys.token("guest", user_id="u-guest", room_number="205")
+    stayless = {"Authorization": f"Bearer {stayless_token}"}
     assert_problem(client.get("/api/requests", headers=stayless), 403, "no_stay")
     refused = client.post("/api/requests", json=HOT_WATER, headers=stayless)
     assert_problem(refused, 403, "no_stay")

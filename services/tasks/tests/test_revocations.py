@@ -6,8 +6,6 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from conftest import stay_guest_headers
-
 from hotel_shared.events import new_event
 from hotel_shared.inbox import bind_handlers
 from hotel_shared.revocations import ACCESS_REVOKED, revocation_data
@@ -43,7 +41,7 @@ def test_a_checked_out_guest_can_no_longer_make_requests(client, callers, stores
     revoke(stores, "guest:cust-205", "guest_checked_out")
     assert_problem(refused_once_revoked(client, guest), 401, "token_revoked")
     assert_problem(client.get("/api/requests", headers=guest), 401, "token_revoked")
-    other_guest = stay_guest_headers(callers, "101")
+    other_guest = callers.guest_headers("101")
     other = {**REQUEST, "roomNumber": "101"}
     assert client.post("/api/requests", json=other, headers=other_guest).status_code == 201
 

@@ -218,14 +218,18 @@ class DemoCallers:
         token = self.staff_token(username, "staff", department, employee_code)
         return {"Authorization": f"Bearer {token}"}
 
-    def guest_token(self, room_number: str) -> str:
-        username = f"guest-{room_number}"
+    def guest_token(self, room_number: str, stay_id: str | None = None) -> str:
+        """A guest's token as auth issues it: `sub` = "guest:<the stay's customerId>" (by default
+        the stay `cust-<room>`), scoped to the room."""
         return self.keys.token(
-            "guest", username=username, user_id=f"u-{username}", room_number=room_number
+            "guest",
+            username=f"guest-{room_number}",
+            user_id=f"guest:{stay_id or f'cust-{room_number}'}",
+            room_number=room_number,
         )
 
-    def guest_headers(self, room_number: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.guest_token(room_number)}"}
+    def guest_headers(self, room_number: str, stay_id: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.guest_token(room_number, stay_id)}"}
 
 
 @pytest.fixture
