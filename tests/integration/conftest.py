@@ -6,7 +6,8 @@ touching the machine's own broker or a `make up` stack.
 
 from __future__ import annotations
 
-import os
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,14 +26,15 @@ DEMO_PASSWORDS = {person.username: person.password for person in DEMO_PEOPLE}
 
 
 @pytest.fixture(scope="session")
-def platform_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("platform")
-    # nginx workers run as nobody when the tests run as root: they must reach the web root.
-    for path in (directory, *directory.parents):
-        if path == Path("/"):
-            break
-        os.chmod(path, os.stat(path).st_mode | 0o755)
-    return directory
+def platform_dir() -> Iterator[Path]:
+    # Its own directory straight under /tmp, readable by nginx's workers (nobody): pytest's
+    # per-user base directory is re-created 0700 by any other pytest run meanwhile.
+    directory = Path(tempfile.mkdtemp(prefix="hotel-integration-"))
+    directory.chmod(0o755)
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from hotel_shared.errors import ServiceUnavailable
@@ -106,6 +107,20 @@ def stay_move_needed(action: str, pms_status: str | None) -> bool | None:
     return True if pms_status in due_from else None
 
 
-def is_echo(pms_status: str | None, last_sent: Mapping[str, Any] | None) -> bool:
-    """A PMS room-status event that only repeats what we last sent is our own change coming back."""
-    return last_sent is not None and pms_status == last_sent.get("housekeepingStatus")
+# How long a status we sent may come back from OPERA as its event: OPERA reports each change, and
+# a quick Clean then Pickup here can see the Clean's event arrive after the Pickup was sent.
+ECHO_WINDOW = timedelta(minutes=10)
+RECENT_SENT_KEPT = 10
+
+
+def is_echo(
+    pms_status: str | None, recent_sent: Iterable[Mapping[str, Any]], now: datetime
+) -> bool:
+    """A PMS room-status event repeating any status we sent that room within ECHO_WINDOW is our own
+    change coming back (late or not), never a PMS user's: applying it would undo a newer change of
+    ours. A PMS user's move to such a status is lost only to the reconcile, where we win anyway."""
+    return any(
+        sent.get("housekeepingStatus") == pms_status and now - sent["at"] <= ECHO_WINDOW
+        for sent in recent_sent
+        if sent.get("at") is not None
+    )

@@ -167,8 +167,13 @@ def take_pms_room_status(
                 "housekeepingStatus": None if is_out_of_order else pms_status,
                 "outOfOrder": pms_status if is_out_of_order else None,
             }
-            tx.note_pms_status(number, pms, utc_now())
-            if rules.is_echo(pms_status, state.get("lastSent")):
+            now = utc_now()
+            tx.note_pms_status(number, pms, now)
+            # recentSent since this release; an older state has lastSent alone.
+            recent = state.get("recentSent") or (
+                [state["lastSent"]] if state.get("lastSent") else []
+            )
+            if rules.is_echo(pms_status, recent, now):
                 return "echo"
             if ours and ours.get("housekeepingStatus") == pms["housekeepingStatus"]:
                 return "agrees"

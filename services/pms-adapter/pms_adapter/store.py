@@ -9,6 +9,7 @@ from pymongo import ASCENDING, ReturnDocument
 
 from hotel_shared.store import MongoStores
 from hotel_shared.timeutil import utc_now
+from pms_adapter import rules
 from pms_adapter.rules import FAILED, PENDING, SENT
 
 Document = dict[str, Any]
@@ -189,9 +190,14 @@ class PmsStores(MongoStores):
         self.sync_state.delete_one({"_id": f"room:{number}"}, session=self.session)
 
     def note_sent_status(self, number: str, status: Document, now: datetime) -> None:
+        """The status about to be sent, as the last one and among the recent ones (echoes)."""
+        sent = {**status, "at": now}
         self.sync_state.update_one(
             {"_id": f"room:{number}"},
-            {"$set": {"lastSent": {**status, "at": now}}},
+            {
+                "$set": {"lastSent": sent},
+                "$push": {"recentSent": {"$each": [sent], "$slice": -rules.RECENT_SENT_KEPT}},
+            },
             session=self.session,
         )
 

@@ -76,10 +76,21 @@ def test_policy_we_win_on_housekeeping_the_pms_on_occupancy():
     assert rules.repairs({"fields": ["frontOfficeStatus"]}) == ["emit_pms"]
 
 
-def test_our_own_status_coming_back_is_an_echo():
-    assert rules.is_echo("Clean", {"housekeepingStatus": "Clean"})
-    assert not rules.is_echo("Dirty", {"housekeepingStatus": "Clean"})
-    assert not rules.is_echo("Clean", None)
+def test_our_own_status_coming_back_is_an_echo_even_after_a_newer_one():
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    sent = [
+        {"housekeepingStatus": "Clean", "at": now - timedelta(seconds=3)},
+        {"housekeepingStatus": "Pickup", "at": now - timedelta(seconds=1)},
+    ]
+    assert rules.is_echo("Pickup", sent, now)
+    # Clean's event arriving after Pickup was sent: still ours, not a PMS user undoing Pickup.
+    assert rules.is_echo("Clean", sent, now)
+    assert not rules.is_echo("Dirty", sent, now)
+    assert not rules.is_echo("Clean", [], now)
+    # Long after we sent it, the same status is a PMS user's move.
+    assert not rules.is_echo("Clean", sent, now + rules.ECHO_WINDOW)
 
 
 def test_room_view_reduces_out_of_order_to_its_kind():
