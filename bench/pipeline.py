@@ -18,7 +18,7 @@ import pika
 from pymongo import MongoClient
 
 from hotel_shared.events import new_event
-from hotel_shared.timeutil import parse_iso
+from hotel_shared.outbox import outbox_entry
 
 PING = "rooms.bench.ping.v1"
 OUTBOX = ("hotel_rooms", "outbox")
@@ -82,15 +82,8 @@ def pipeline(mongo_url: str, rate: float, seconds: float, drain_s: float = 60) -
 
 
 def _entry(subject: str, number: int) -> dict:
-    envelope = new_event(PING, source="rooms", subject=subject, data={"n": number})
-    return {
-        "_id": envelope["id"],
-        "type": envelope["type"],
-        "envelope": envelope,
-        "createdAt": parse_iso(envelope["time"]),
-        "sentAt": None,
-        "attempts": 0,
-    }
+    """An unsent outbox entry, as rooms' transactions leave one."""
+    return outbox_entry(new_event(PING, source="rooms", subject=subject, data={"n": number}))
 
 
 def pika_alone(amqp_url: str, seconds: float, body_size: int = 400) -> dict:

@@ -36,19 +36,21 @@ def ensure_outbox_indexes(db: Database) -> None:
     )
 
 
+def outbox_entry(envelope: dict[str, Any]) -> dict[str, Any]:
+    """The outbox document of an event, unsent."""
+    return {
+        "_id": envelope["id"],
+        "type": envelope["type"],
+        "envelope": envelope,
+        "createdAt": parse_iso(envelope["time"]),
+        "sentAt": None,
+        "attempts": 0,
+    }
+
+
 def record_event(db: Database, session: ClientSession, envelope: dict[str, Any]) -> None:
     """Write the event in the caller's transaction, so it exists exactly when the change does."""
-    db[OUTBOX_COLLECTION].insert_one(
-        {
-            "_id": envelope["id"],
-            "type": envelope["type"],
-            "envelope": envelope,
-            "createdAt": parse_iso(envelope["time"]),
-            "sentAt": None,
-            "attempts": 0,
-        },
-        session=session,
-    )
+    db[OUTBOX_COLLECTION].insert_one(outbox_entry(envelope), session=session)
 
 
 class OutboxRelay:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,22 +31,11 @@ _spec = importlib.util.spec_from_file_location(
 )
 _integration = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_integration)
+platform_dir = _integration.platform_dir
 rabbit = _integration.rabbit
 stack = _integration.stack
 gateway = _integration.gateway
 DEMO_PASSWORDS = _integration.DEMO_PASSWORDS
-
-
-@pytest.fixture(scope="session")
-def platform_dir() -> Iterator[Path]:
-    # Its own directory straight under /tmp: nginx workers (nobody) must traverse every parent,
-    # and pytest's per-user base directory may be recreated 0700 by another pytest run.
-    directory = Path(tempfile.mkdtemp(prefix="hotel-browser-"))
-    directory.chmod(0o755)
-    try:
-        yield directory
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -123,26 +110,37 @@ class Session:
         ]
 
 
-@pytest.fixture
-def open_session(browser: Browser, stack, request) -> Iterator:
-    sessions: list[Session] = []
+class Sessions:
+    """The browser sessions of one test: opened on demand, photographed if it failed, closed."""
 
-    def make() -> Session:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        session = Session(context, stack.gateway_url)
-        sessions.append(session)
+    def __init__(self, browser: Browser, base_url: str) -> None:
+        self.browser = browser
+        self.base_url = base_url
+        self.opened: list[Session] = []
+
+    def open(self, **context_options) -> Session:
+        session = Session(self.browser.new_context(**context_options), self.base_url)
+        self.opened.append(session)
         return session
 
-    yield make
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for index, session in enumerate(sessions):
-            path = SCREENSHOTS / f"{request.node.name}-{index}.png"
-            session.page.screenshot(path=str(path), full_page=True)
-            print(f"screenshot: {path}")
-    for session in sessions:
-        session.context.close()
+    def close(self, request, label: str) -> None:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            for index, session in enumerate(self.opened):
+                path = SCREENSHOTS / f"{request.node.name}-{label}{index}.png"
+                session.page.screenshot(path=str(path), full_page=True)
+                print(f"screenshot: {path}")
+        for session in self.opened:
+            session.context.close()
+
+
+@pytest.fixture
+def open_session(browser: Browser, stack, request) -> Iterator:
+    """A laptop-sized browser session (1280x900) per call."""
+    sessions = Sessions(browser, stack.gateway_url)
+    yield lambda: sessions.open(viewport={"width": 1280, "height": 900})
+    sessions.close(request, "")
 
 
 PHONE_VIEWPORT = {"width": 375, "height": 667}
@@ -152,27 +150,13 @@ PHONE_VIEWPORT = {"width": 375, "height": 667}
 def open_phone_session(browser: Browser, stack, request) -> Iterator:
     """Like open_session, on a 375x667 touch phone with service workers allowed; `locale` sets
     the browser's language (e.g. "es-ES")."""
-    sessions: list[Session] = []
+    sessions = Sessions(browser, stack.gateway_url)
 
     def make(locale: str | None = None) -> Session:
         options = {"locale": locale} if locale else {}
-        context = browser.new_context(
-            viewport=PHONE_VIEWPORT,
-            has_touch=True,
-            service_workers="allow",
-            **options,
+        return sessions.open(
+            viewport=PHONE_VIEWPORT, has_touch=True, service_workers="allow", **options
         )
-        session = Session(context, stack.gateway_url)
-        sessions.append(session)
-        return session
 
     yield make
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for index, session in enumerate(sessions):
-            path = SCREENSHOTS / f"{request.node.name}-phone-{index}.png"
-            session.page.screenshot(path=str(path), full_page=True)
-            print(f"screenshot: {path}")
-    for session in sessions:
-        session.context.close()
+    sessions.close(request, "phone-")

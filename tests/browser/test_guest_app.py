@@ -9,19 +9,13 @@ import datetime
 import re
 import time
 import uuid
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
-
-REPO = Path(__file__).resolve().parents[2]
-AXE_SOURCE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = REPO / "var" / "test-artifacts" / "browser"
+from playwright.sync_api import Page, expect
 
 # This file's own rooms (floor 8), created here: no other test file touches them.
 GUEST_ROOM, OTHER_ROOM = "801", "802"
 TIMES = "\u00d7"
-PHONE = {"width": 375, "height": 667}
 KITCHEN_STEPS = (
     ("acknowledged", "Confirmed by the kitchen"),
     ("preparing", "Preparing"),
@@ -128,23 +122,22 @@ def guest(gateway):
     assert out.status_code == 200, out.text
 
 
-class Phone:
-    """One guest's phone: its own cookie jar, language, and the console errors it saw."""
+class GuestPhone:
+    """A guest's phone: a phone-sized browser session (tests/browser/conftest.py) on /guest/."""
 
-    def __init__(self, browser: Browser, base_url: str, locale: str) -> None:
-        self.context = browser.new_context(viewport=PHONE, locale=locale, has_touch=True)
-        self.page: Page = self.context.new_page()
-        self.base_url = base_url
-        self.console_errors: list[str] = []
-        self.page.on(
-            "console",
-            lambda message: message.type == "error" and self.console_errors.append(message.text),
-        )
-        self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+    def __init__(self, session) -> None:
+        self.session = session
+        self.page: Page = session.page
+
+    @property
+    def console_errors(self) -> list[str]:
+        return self.session.console_errors
+
+    def axe_violations(self) -> list[dict]:
+        return self.session.axe_violations()
 
     def open(self) -> Page:
-        self.page.goto(self.base_url + "/guest/")
-        return self.page
+        return self.session.open("/guest/")
 
     def sign_in(self, guest: Guest) -> Page:
         page = self.open()
@@ -159,34 +152,10 @@ class Phone:
             "link", name=re.compile(f"^{section}")
         ).click()
 
-    def axe_violations(self) -> list[dict]:
-        self.page.evaluate(AXE_SOURCE.read_text())
-        result = self.page.evaluate("async () => await axe.run(document)")
-        return [
-            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-
 
 @pytest.fixture
-def phone(browser: Browser, stack, request):
-    phones: list[Phone] = []
-
-    def make(locale: str = "en-US") -> Phone:
-        phones.append(Phone(browser, stack.gateway_url, locale))
-        return phones[-1]
-
-    yield make
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for index, one in enumerate(phones):
-            path = SCREENSHOTS / f"{request.node.name}-{index}.png"
-            one.page.screenshot(path=str(path), full_page=True)
-            print(f"screenshot: {path}")
-    for one in phones:
-        one.context.close()
+def phone(open_phone_session):
+    return lambda locale="en-US": GuestPhone(open_phone_session(locale))
 
 
 def orders_of_the_stay(gateway, guest: Guest, status: str | None = None) -> list[dict]:
