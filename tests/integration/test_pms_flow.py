@@ -15,6 +15,7 @@ from conftest import eventually
 
 HOUSEKEEPER_ROOM, DRIFT_ROOM, IN_HOUSE_ROOM, RESERVATION_ROOM = "101", "102", "106", "203"
 PMS_USER_ROOM, PMS_STAY_ROOM, BARRIER_ROOM = "105", "204", "209"
+NEXT_STATUS = {"Dirty": "Pickup", "Pickup": "Clean", "Clean": "Dirty", "Inspected": "Dirty"}
 KITCHEN_STEPS = ("acknowledged", "preparing", "on the way", "delivered")
 
 
@@ -116,12 +117,17 @@ def test_a_pms_users_clean_reaches_our_room_and_is_not_sent_back(gateway, opera)
 
     # Barrier: a later change of another room has reached OPERA, so the sender has passed by
     # whatever our Clean could have queued; nothing was sent back for room 105.
-    gateway.request(
+    barrier = gateway.request("GET", f"/api/rooms/{BARRIER_ROOM}", as_user="housekeeper").json()
+    moved = gateway.request(
         "PATCH",
         f"/api/rooms/{BARRIER_ROOM}/status",
         as_user="housekeeper",
-        json={"housekeepingStatus": "Dirty"},
+        # A real change whatever earlier tests left it in (the same status again sends nothing).
+        json={
+            "housekeepingStatus": "Pickup" if barrier["housekeepingStatus"] == "Dirty" else "Dirty"
+        },
     )
+    assert moved.status_code == 200, moved.text
     eventually(lambda: status_calls_for(opera, BARRIER_ROOM, since))
     assert status_calls_for(opera, PMS_USER_ROOM, since) == []
     assert opera("GET", f"rooms/{PMS_USER_ROOM}")["housekeepingRoomStatus"] == "Clean"
