@@ -1,5 +1,6 @@
 // A room's drawer: its status history (who, from where, old → new), current stay, open tasks,
 // and putting it out of order or service (with reason and dates) or ending that.
+import { untilText } from "../pages/Rooms";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, type Page, type User } from "../api";
 import { describeError, useResource } from "../live";
@@ -119,7 +120,7 @@ export function RoomDrawer({ room, user, onClose }: { room: Room; user: User; on
           <h3>Out of order / service</h3>
           {room.outOfOrder ? (
             <p>
-              {room.outOfOrder.kind === "OutOfOrder" ? "Out of order" : "Out of service"} until {room.outOfOrder.to}: {room.outOfOrder.reason}{" "}
+              {room.outOfOrder.kind === "OutOfOrder" ? "Out of order" : "Out of service"} until {untilText(room.outOfOrder.to)}: {room.outOfOrder.reason}{" "}
               <button type="button" onClick={endOutOfOrder}>End out of order</button>
             </p>
           ) : (

@@ -31,6 +31,12 @@ function roomCode(room: Room): string {
   return occupancy + room.housekeepingStatus[0];
 }
 
+/** An out-of-order end as a person reads it: "Thu 3 Dec" (no end: "further notice"). */
+export function untilText(iso: string | null | undefined): string {
+  if (!iso) return "further notice";
+  return new Date(iso).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" });
+}
+
 function discrepancyText(room: Room): string | null {
   if (room.discrepancy === "Skip") return "FO Occ · HK Vac (Skip)";
   if (room.discrepancy === "Sleep") return "FO Vac · HK Occ (Sleep)";
@@ -260,7 +266,7 @@ function RoomTile({ room, moves, pending, onMove, onOpen }: { room: Room; moves:
       <p class="type muted">{room.roomType}</p>
       {room.outOfOrder && (
         <p class="badge-line">
-          <span aria-hidden="true">⚒</span> {room.outOfOrder.kind === "OutOfOrder" ? "Out of order" : "Out of service"} until {room.outOfOrder.to}: {room.outOfOrder.reason}
+          <span aria-hidden="true">⚒</span> {room.outOfOrder.kind === "OutOfOrder" ? "Out of order" : "Out of service"} until {untilText(room.outOfOrder.to)}: {room.outOfOrder.reason}
         </p>
       )}
       {room.guestServiceStatus === "DoNotDisturb" && <p class="badge-line"><span aria-hidden="true">☾</span> Do not disturb</p>}
