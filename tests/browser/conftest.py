@@ -36,6 +36,7 @@ rabbit = _integration.rabbit
 stack = _integration.stack
 gateway = _integration.gateway
 DEMO_PASSWORDS = _integration.DEMO_PASSWORDS
+eventually = _integration.eventually
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -11,6 +11,8 @@ from playwright.sync_api import expect
 def open_rooms(page):
     page.get_by_role("link", name="Rooms", exact=True).click()
     expect(page.get_by_role("heading", name="Rooms", level=1)).to_be_visible()
+    # The grid has loaded (a test may go offline next).
+    expect(page.get_by_role("group", name=re.compile(r"^Room \d+$")).first).to_be_visible()
 
 
 def test_front_desk_signs_in_lands_on_today_and_opens_the_room_grid(open_session):

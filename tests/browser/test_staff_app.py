@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import DEMO_PASSWORDS
+from conftest import DEMO_PASSWORDS, eventually
 from playwright.sync_api import expect
 
 # Rooms of this file's own (floor 9), created here: no other test file touches them.
@@ -312,7 +312,13 @@ def test_the_supervisor_fails_an_inspection_with_a_reason(open_phone_session, ga
     expect(row).to_contain_text("Pickup")
     expect(row).not_to_contain_text("waiting to send")
     expect(page.get_by_role("region", name="Needs your attention")).to_have_count(0)
-    assert housekeeping_of(gateway, number) == "Pickup"
+
+    # The phone shows the change as soon as it is queued; the server has it a moment later.
+    def on_the_server():
+        """the room to be Pickup on the server"""
+        return housekeeping_of(gateway, number) == "Pickup"
+
+    eventually(on_the_server)
     history = gateway.request(
         "GET", f"/api/rooms/{number}/history", as_user="supervisor", params={"limit": 500}
     ).json()["items"]

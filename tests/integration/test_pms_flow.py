@@ -117,17 +117,20 @@ def test_a_pms_users_clean_reaches_our_room_and_is_not_sent_back(gateway, opera)
 
     # Barrier: a later change of another room has reached OPERA, so the sender has passed by
     # whatever our Clean could have queued; nothing was sent back for room 105.
-    barrier = gateway.request("GET", f"/api/rooms/{BARRIER_ROOM}", as_user="housekeeper").json()
-    moved = gateway.request(
-        "PATCH",
-        f"/api/rooms/{BARRIER_ROOM}/status",
-        as_user="housekeeper",
-        # A real change whatever earlier tests left it in (the same status again sends nothing).
-        json={
-            "housekeepingStatus": "Pickup" if barrier["housekeepingStatus"] == "Dirty" else "Dirty"
-        },
-    )
-    assert moved.status_code == 200, moved.text
+    def barrier_moved():
+        """a real, allowed change of the barrier room (re-read if it moved meanwhile)"""
+        room = gateway.request("GET", f"/api/rooms/{BARRIER_ROOM}", as_user="housekeeper")
+        moved = gateway.request(
+            "PATCH",
+            f"/api/rooms/{BARRIER_ROOM}/status",
+            as_user="housekeeper",
+            json={"housekeepingStatus": NEXT_STATUS[room.json()["housekeepingStatus"]]},
+            headers={"If-Match": room.headers["ETag"]},
+        )
+        assert moved.status_code in (200, 409, 412), moved.text
+        return moved.status_code == 200
+
+    eventually(barrier_moved, timeout=10)
     eventually(lambda: status_calls_for(opera, BARRIER_ROOM, since))
     assert status_calls_for(opera, PMS_USER_ROOM, since) == []
     assert opera("GET", f"rooms/{PMS_USER_ROOM}")["housekeepingRoomStatus"] == "Clean"
