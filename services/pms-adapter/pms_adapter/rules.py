@@ -113,6 +113,12 @@ ECHO_WINDOW = timedelta(minutes=10)
 RECENT_SENT_KEPT = 10
 
 
+def is_superseded(created: datetime | None, last_sent: Mapping[str, Any] | None) -> bool:
+    """A PMS room-status event made before our latest send to that room is older than what the
+    room now has there (a redelivered or late event): applying it would move the room back."""
+    return created is not None and last_sent is not None and created <= last_sent["at"]
+
+
 def is_echo(
     pms_status: str | None, recent_sent: Iterable[Mapping[str, Any]], now: datetime
 ) -> bool:

@@ -7,13 +7,13 @@ mark); `sender.py` delivers it. What comes from the PMS becomes our events throu
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from hotel_shared.inbox import AlreadyProcessed
 from hotel_shared.principal import Context
 from hotel_shared.store import unit_of_work
-from hotel_shared.timeutil import to_iso, utc_now
+from hotel_shared.timeutil import parse_iso, to_iso, utc_now
 from pms_adapter import events, rules, translate
 from pms_adapter.opera_client import OperaClient, PmsRejected, PmsUnavailable
 from pms_adapter.store import PmsStores
@@ -154,7 +154,12 @@ def import_reservation(
 
 @unit_of_work
 def take_pms_room_status(
-    stores: PmsStores, ctx: Context, number: str, pms_status: str | None, event_id: str | None
+    stores: PmsStores,
+    ctx: Context,
+    number: str,
+    pms_status: str | None,
+    event_id: str | None,
+    created: datetime | None = None,
 ) -> str:
     """A room status the PMS reports: our own change coming back, agreement, or a PMS-side move."""
     try:
@@ -175,6 +180,8 @@ def take_pms_room_status(
             )
             if rules.is_echo(pms_status, recent, now):
                 return "echo"
+            if rules.is_superseded(created, state.get("lastSent")):
+                return "superseded"
             if ours and ours.get("housekeepingStatus") == pms["housekeepingStatus"]:
                 return "agrees"
             tx.record(events.room_status_changed(number, pms, ours, "pms_user", ctx))
@@ -201,7 +208,8 @@ def handle_business_event(
         status = event.new_value(translate.ROOM_STATUS_ELEMENT)
         if status is None:
             return "ignored"
-        return take_pms_room_status(stores, ctx, event.key, status, event.event_id)
+        created = parse_iso(event.created) if event.created else None
+        return take_pms_room_status(stores, ctx, event.key, status, event.event_id, created)
     return "ignored"
 
 

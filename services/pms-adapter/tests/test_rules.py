@@ -137,3 +137,14 @@ def test_a_success_resets_the_failure_count():
     breaker.record_success()
     breaker.record_failure()
     assert breaker.state == CLOSED
+
+
+def test_a_pms_event_made_before_our_latest_send_is_superseded():
+    from datetime import UTC, datetime, timedelta
+
+    sent_at = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    last_sent = {"housekeepingStatus": "Pickup", "at": sent_at}
+    assert rules.is_superseded(sent_at - timedelta(seconds=5), last_sent)
+    assert not rules.is_superseded(sent_at + timedelta(seconds=5), last_sent)
+    assert not rules.is_superseded(None, last_sent)  # OPERA gave no time: decide by value
+    assert not rules.is_superseded(sent_at, None)  # we never sent this room anything
