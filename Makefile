@@ -27,10 +27,10 @@ WEB_SOURCES  := $(shell find web/src web/public -type f 2>/dev/null) web/index.h
 	web/guest/index.html web/package.json \
 	web/package-lock.json web/vite.config.ts web/tsconfig.json
 
-.PHONY: help install system-packages web browser deploy-tools up down status logs seed lint fmt test bench clean distclean
+.PHONY: help install system-packages web browser deploy-tools up down status logs seed lint fmt test bench chaos clean distclean
 
 help:
-	@echo "make install | up | down | status | logs | seed | lint | fmt | test | bench | clean | distclean"
+	@echo "make install | up [SCALE=rooms=2,notifications=2] | down | status | logs | seed | lint | fmt | test | bench | chaos | clean | distclean"
 
 install: system-packages $(STAMP) $(SECANTUSD)
 
@@ -71,7 +71,7 @@ $(SECANTUSD):
 	test -x $@
 
 up: install web
-	$(VENV)/bin/hotel-devstack up
+	$(VENV)/bin/hotel-devstack up $(if $(SCALE),--scale $(SCALE))
 
 down:
 	@test -x $(VENV)/bin/hotel-devstack && $(VENV)/bin/hotel-devstack down || echo "nothing to stop (no .venv)"
@@ -120,6 +120,10 @@ test: install web browser deploy-tools
 bench: install web browser
 	@command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
 	$(PY) bench/run.py
+
+# Fault scenarios against an isolated stack; results in bench/results/chaos-latest.json.
+chaos: install web
+	$(PY) bench/chaos.py $(CHAOS_ARGS)
 
 clean:
 	-@test -x $(VENV)/bin/hotel-devstack && $(VENV)/bin/hotel-devstack down
