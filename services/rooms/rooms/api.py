@@ -9,6 +9,7 @@ from flask import Blueprint, current_app
 
 from hotel_shared.auth import STAFF_ROLES, request_context, require
 from hotel_shared.openapi import operation
+from hotel_shared.readmodel import cached_response, view_key
 from hotel_shared.web import PageQuerySchema, expected_version, paged, split_page, with_etag
 from rooms.config import Config
 from rooms.rules.bookings import BOOKING_ROLES
@@ -41,7 +42,7 @@ from rooms.schemas import (
     StayUpdateSchema,
 )
 from rooms.service import bookings, messages, rooms, stays
-from rooms.store import RoomsStores
+from rooms.store import RoomsInMemory, RoomsStores
 
 CONFIG_KEY = "rooms.config"
 
@@ -86,10 +87,16 @@ def room_response(room: dict[str, Any], status: int = 200, headers: dict[str, st
 @require(*STAFF_ROLES)
 @operation(query=RoomListQuerySchema, response=RoomSchema, paged=True)
 def list_rooms(query: dict):
-    """List rooms by floor and number, filtered by status, type or floor."""
+    """List rooms by floor and number, filtered by status, type or floor (ETag; If-None-Match)."""
     filters, limit, offset = split_page(query)
-    items, total = rooms.list_rooms(stores(), request_context(), filters, limit, offset)
-    return paged(ROOMS.dump(items), total, limit, offset)
+    ctx, source = request_context(), stores()
+
+    def page(finder: RoomsStores | RoomsInMemory) -> dict:
+        items, total = rooms.list_rooms(finder, ctx, filters, limit, offset)
+        return paged(ROOMS.dump(items), total, limit, offset)
+
+    # Every caller may see every room: the view depends on the query alone.
+    return cached_response(source.room_list(), view_key(query), page, RoomsInMemory, source)
 
 
 @blueprint.get("/api/rooms/availability")

@@ -10,6 +10,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from hotel_shared.mongo import WriteContention
+from hotel_shared.readmodel import ReadModel, Snapshot, note_deleted, note_written, read_model
 from hotel_shared.store import MongoStores
 from rooms.rules import bookings as booking_rules
 from rooms.rules import messages as message_rules
@@ -93,6 +94,10 @@ class RoomsStores(MongoStores):
 
     # --- rooms -----------------------------------------------------------------------------------
 
+    def room_list(self) -> ReadModel:
+        """This process's rooms, in memory and kept live, for the lists every screen polls."""
+        return read_model(self.db[ROOMS_COLLECTION], prepare=room_rules.upgraded)
+
     def find_rooms(
         self, filters: Mapping[str, Any], limit: int, offset: int
     ) -> tuple[list[Room], int]:
@@ -123,27 +128,34 @@ class RoomsStores(MongoStores):
 
     def insert_room(self, room: Room) -> Room:
         document = dict(room)
+        rooms = self.db[ROOMS_COLLECTION]
         try:
-            self.db[ROOMS_COLLECTION].insert_one(document, session=self.session)
+            rooms.insert_one(document, session=self.session)
         except DuplicateKeyError:
             raise RoomExists(room["roomNumber"]) from None
+        self.after_commit(lambda: note_written(rooms, document))
         return document
 
     def save_room(self, room: Room, *, expected_version: int) -> Room:
         """Compare-and-set on version: another writer got there first → rerun the unit of work."""
-        result = self.db[ROOMS_COLLECTION].replace_one(
+        rooms = self.db[ROOMS_COLLECTION]
+        result = rooms.replace_one(
             {"_id": room["_id"], "version": expected_version}, room, session=self.session
         )
         if result.matched_count != 1:
             raise WriteContention(f"room {room['roomNumber']} changed meanwhile; try again")
+        # This process's lists show the change at once; the others hear it on their stream.
+        self.after_commit(lambda: note_written(rooms, room))
         return room
 
     def delete_room(self, room: Room) -> None:
-        result = self.db[ROOMS_COLLECTION].delete_one(
+        rooms = self.db[ROOMS_COLLECTION]
+        result = rooms.delete_one(
             {"_id": room["_id"], "version": room["version"]}, session=self.session
         )
         if result.deleted_count != 1:
             raise WriteContention(f"room {room['roomNumber']} changed meanwhile; try again")
+        self.after_commit(lambda: note_deleted(rooms, room["_id"]))
 
     def guard_room_bookings(self, room_number: str) -> None:
         """Bump the room's booking guard: two transactions booking one room now conflict."""
@@ -312,3 +324,16 @@ class RoomsStores(MongoStores):
         messages = self.db[CONTACT_MESSAGES_COLLECTION]
         page = self.find_page(messages, query, NEWEST_FIRST, limit, offset)
         return _upgraded_page(page, message_rules.upgraded)
+
+
+class RoomsInMemory:
+    """`find_rooms` answered from a snapshot of the rooms read model, as the query above would."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+
+    def find_rooms(
+        self, filters: Mapping[str, Any], limit: int, offset: int
+    ) -> tuple[list[Room], int]:
+        query = {name: filters[name] for name in FILTERABLE_FIELDS if name in filters}
+        return self.snapshot.find_page(query, LIST_ORDER, limit, offset)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hotel_shared.principal import Context, Principal
+from hotel_shared.readmodel import close_read_models
 from hotel_shared.timeutil import utc_now
 from rooms.app import create_app
 from rooms.config import Config
@@ -78,3 +79,10 @@ def check_in_walk_in(stores: RoomsStores, room_number: str) -> dict[str, Any]:
 
 def outbox_entries(stores: RoomsStores, event_type: str) -> list[dict[str, Any]]:
     return list(stores.db["outbox"].find({"type": event_type}).sort("createdAt", 1))
+
+
+@pytest.fixture(autouse=True)
+def _stop_read_models():
+    """Each test's database is dropped after it: stop the watchers this test started."""
+    yield
+    close_read_models()

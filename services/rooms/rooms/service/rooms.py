@@ -19,14 +19,19 @@ from rooms.rules import pms as pms_rules
 from rooms.rules import rooms as rules
 from rooms.rules.pms import PmsRoomStatus
 from rooms.rules.rooms import HousekeepingPolicy, Room
-from rooms.store import RoomsStores
+from rooms.store import RoomsInMemory, RoomsStores
 
 log = logging.getLogger(__name__)
 
 
 def list_rooms(
-    stores: RoomsStores, ctx: Context, filters: Mapping[str, Any], limit: int, offset: int
+    stores: RoomsStores | RoomsInMemory,
+    ctx: Context,
+    filters: Mapping[str, Any],
+    limit: int,
+    offset: int,
 ) -> tuple[list[Room], int]:
+    """A page of rooms, from the database or from the process's read model (the same answer)."""
     return stores.find_rooms(filters, limit, offset)
 
 

@@ -1,0 +1,376 @@
+"""Read models: a hot collection kept in each web process's memory, live by a change stream.
+
+Every screen asks for the room list, the menu and the task board again and again. A `ReadModel`
+holds such a collection's documents in this process, kept current by a MongoDB change stream on
+a watcher thread (started lazily at the first read, so never before gunicorn forks), and by the
+process's own writes as they commit (`note_written` / `note_deleted`, so a write is seen by the
+next read in the writing process at once, not a stream hop later). Each change publishes a new
+immutable `Snapshot`; a list route renders a view (filters, page) from it once, keeps the JSON
+body and its ETag on that snapshot, and serves later requests for the same view from there: no
+database round trip, no schema dump. `If-None-Match` with the current ETag answers 304.
+
+While the stream is not running (not yet loaded, broken, reconnecting) `snapshot()` is None and
+the route renders from the database as before; after an error the watcher reopens the stream,
+reloads every document and only then serves from memory again, so a missed change is never
+served. The ETag is a hash of the body itself: equal bodies, equal tags; any change of what the
+caller sees (another role's view too), a new tag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import bson
+from flask import Response, current_app, request
+from pymongo.collection import Collection
+
+log = logging.getLogger(__name__)
+
+Document = dict[str, Any]
+S = TypeVar("S")
+# A snapshot keeps this many rendered views; past it (odd pages, rare filters) views render per
+# request, so a client walking offsets cannot grow memory.
+MAX_VIEWS_PER_SNAPSHOT = 64
+STREAM_AWAIT_MS = 1000
+RETRY_FIRST_S, RETRY_MAX_S = 0.05, 2.0
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """A response body as bytes, with its strong ETag (a hash of exactly those bytes)."""
+
+    body: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, body: bytes) -> RenderedBody:
+        return cls(body, f'"{hashlib.blake2b(body, digest_size=10).hexdigest()}"')
+
+
+@dataclass
+class Snapshot:
+    """The collection as it was at one moment; never changed after it is published."""
+
+    generation: int
+    documents: Mapping[Any, Document]
+    _views: dict[Hashable, RenderedBody] = field(default_factory=dict, repr=False)
+    _ordered: dict[tuple, list[Document]] = field(default_factory=dict, repr=False)
+
+    def view(self, key: Hashable, render: Callable[[], RenderedBody]) -> RenderedBody:
+        """The view `key` of this snapshot, rendered by `render` the first time it is asked for."""
+        rendered = self._views.get(key)
+        if rendered is None:
+            rendered = render()
+            if len(self._views) < MAX_VIEWS_PER_SNAPSHOT:
+                self._views[key] = rendered
+        return rendered
+
+    def find_page(
+        self,
+        query: Mapping[str, Any],
+        sort: list[tuple[str, int]],
+        limit: int,
+        offset: int,
+    ) -> tuple[list[Document], int]:
+        """What `hotel_shared.mongo.find_page` answers for an equality `query`, from memory."""
+        matching = [doc for doc in self.ordered(sort) if matches(doc, query)]
+        return matching[offset : offset + limit], len(matching)
+
+    def ordered(self, sort: list[tuple[str, int]]) -> list[Document]:
+        """Every document in `sort` order (sorted once per snapshot and order)."""
+        key = tuple(sort)
+        ordered = self._ordered.get(key)
+        if ordered is None:
+            ordered = sort_documents(self.documents.values(), sort)
+            self._ordered[key] = ordered
+        return ordered
+
+
+def matches(document: Mapping[str, Any], query: Mapping[str, Any]) -> bool:
+    """Mongo's top-level equality match (`{field: value}`), the only kind a list route sends."""
+    for name, wanted in query.items():
+        if isinstance(wanted, Mapping):
+            raise ValueError(f"only equality is matched in memory, not {name}: {wanted!r}")
+        value = document.get(name)
+        if isinstance(value, list):
+            if wanted not in value and value != wanted:
+                return False
+        # In Python True == 1; in Mongo a boolean never equals a number.
+        elif value != wanted or isinstance(value, bool) != isinstance(wanted, bool):
+            return False
+    return True
+
+
+def sort_documents(documents: Iterable[Document], sort: list[tuple[str, int]]) -> list[Document]:
+    """Mongo's order for fields of one type each: a missing or null value sorts lowest."""
+    ordered = list(documents)
+    for name, direction in reversed(sort):
+        ordered.sort(
+            key=lambda doc: (doc.get(name) is not None, doc.get(name)),
+            reverse=direction < 0,
+        )
+    return ordered
+
+
+class ReadModel:
+    """One collection of one database, held in this process and kept live by a change stream.
+
+    `prepare` turns a stored document into what the rules read (a document stored before a field
+    existed gets it); `version_field` orders writes of one document, so a stream event that is
+    older than a write this process already applied never moves the document back.
+    """
+
+    def __init__(
+        self,
+        collection: Collection,
+        *,
+        prepare: Callable[[Document], Document] | None = None,
+        version_field: str | None = "version",
+    ) -> None:
+        self.collection = collection
+        self.name = f"{collection.database.name}.{collection.name}"
+        self._prepare = prepare or (lambda document: document)
+        self._version_field = version_field
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._generation = 0
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._live = threading.Event()
+        self._pid = os.getpid()
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot | None:
+        """The current state, or None while it is not known to be current (read the database)."""
+        self._start_watching()
+        return self._snapshot
+
+    def wait_live(self, timeout: float) -> bool:
+        """Start watching and wait until the model serves from memory (tests, warm-up)."""
+        self._start_watching()
+        return self._live.wait(timeout)
+
+    @property
+    def is_live(self) -> bool:
+        return self._snapshot is not None
+
+    # --- this process's own writes -------------------------------------------------------------
+
+    def apply_written(self, document: Document) -> None:
+        """A document this process has just committed: seen by the next read here at once."""
+        # The BSON round trip stores what the database stores (milliseconds, the client's types).
+        stored = bson.decode(bson.encode(document), codec_options=self.collection.codec_options)
+        self._apply(stored["_id"], stored)
+
+    def apply_deleted(self, document_id: Any) -> None:
+        self._apply(document_id, None)
+
+    # --- the watcher ---------------------------------------------------------------------------
+
+    def stop(self, wait: bool = True) -> None:
+        self._stopping.set()
+        self._mark_stale()
+        if wait and self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=(STREAM_AWAIT_MS / 1000) * 3)
+
+    def _start_watching(self) -> None:
+        if self._thread is not None or self._stopping.is_set():
+            return
+        with self._lock:
+            if self._thread is None and os.getpid() == self._pid:
+                self._thread = threading.Thread(
+                    target=self._watch, name=f"read-model {self.name}", daemon=True
+                )
+                self._thread.start()
+
+    def _watch(self) -> None:
+        delay = RETRY_FIRST_S
+        while not self._stopping.is_set():
+            try:
+                self._follow_stream()
+                delay = RETRY_FIRST_S
+            except Exception as error:  # any failure: serve from the database until resynced
+                log.warning("read model %s: change stream failed, resyncing: %s", self.name, error)
+                self._mark_stale()
+                self._stopping.wait(delay)
+                delay = min(delay * 2, RETRY_MAX_S)
+
+    def _follow_stream(self) -> None:
+        # The stream opens before the load, so a change between the two is applied after it.
+        with self.collection.watch(
+            full_document="updateLookup", max_await_time_ms=STREAM_AWAIT_MS
+        ) as stream:
+            self._load()
+            while not self._stopping.is_set():
+                change = stream.try_next()
+                if change is not None:
+                    self._apply_change(change)
+                elif not stream.alive:
+                    raise ConnectionError("the change stream was closed (collection dropped?)")
+
+    def _load(self) -> None:
+        documents = {doc["_id"]: self._prepare(doc) for doc in self.collection.find({})}
+        with self._lock:
+            self._publish(documents)
+        self._live.set()
+        log.info("read model %s: live with %d documents", self.name, len(documents))
+
+    def _apply_change(self, change: Mapping[str, Any]) -> None:
+        operation = change["operationType"]
+        if operation in ("insert", "update", "replace"):
+            document = change.get("fullDocument")
+            if document is not None:  # None: deleted since; its delete event follows
+                self._apply(document["_id"], document)
+        elif operation == "delete":
+            self._apply(change["documentKey"]["_id"], None)
+        else:  # drop, rename, invalidate: the stream ends; the next one reloads everything
+            raise ConnectionError(f"the change stream ended with {operation}")
+
+    def _apply(self, document_id: Any, document: Document | None) -> None:
+        prepared = self._prepare(document) if document is not None else None
+        with self._lock:
+            current = self._snapshot
+            if current is None:
+                return  # not live: the next load reads it from the database
+            held = current.documents.get(document_id)
+            # The stream repeats this process's own writes: the same document changes nothing.
+            if held == prepared or (prepared is not None and self._is_older(prepared, held)):
+                return
+            documents = dict(current.documents)
+            if prepared is None:
+                del documents[document_id]
+            else:
+                documents[document_id] = prepared
+            self._publish(documents)
+
+    def _is_older(self, document: Document, held: Document | None) -> bool:
+        if held is None or self._version_field is None:
+            return False
+        new, old = document.get(self._version_field), held.get(self._version_field)
+        return isinstance(new, int) and isinstance(old, int) and new < old
+
+    def _publish(self, documents: dict[Any, Document]) -> None:
+        self._generation += 1
+        self._snapshot = Snapshot(self._generation, documents)
+
+    def _mark_stale(self) -> None:
+        with self._lock:
+            self._snapshot = None
+        self._live.clear()
+
+
+# --- one model per collection per process --------------------------------------------------------
+
+_models: dict[tuple[int, int, str, str], ReadModel] = {}
+_models_lock = threading.Lock()
+
+
+def _key(collection: Collection) -> tuple[int, int, str, str]:
+    database = collection.database
+    return (os.getpid(), id(database.client), database.name, collection.name)
+
+
+def read_model(
+    collection: Collection,
+    *,
+    prepare: Callable[[Document], Document] | None = None,
+    version_field: str | None = "version",
+) -> ReadModel:
+    """This process's model of `collection`, made on first use (it starts watching when read)."""
+    key = _key(collection)
+    model = _models.get(key)
+    if model is None:
+        with _models_lock:
+            model = _models.get(key)
+            if model is None:
+                model = ReadModel(collection, prepare=prepare, version_field=version_field)
+                _models[key] = model
+    return model
+
+
+def note_written(collection: Collection, document: Document) -> None:
+    """After a commit: apply the written document to this process's model, if it has one.
+
+    A process that never read the list (a consumer) has no model and starts none here.
+    """
+    model = _models.get(_key(collection))
+    if model is None:
+        return
+    try:
+        model.apply_written(document)
+    except Exception:  # the write is committed: its stream event brings it here anyway
+        log.exception("read model %s: cannot apply this process's write", model.name)
+
+
+def note_deleted(collection: Collection, document_id: Any) -> None:
+    model = _models.get(_key(collection))
+    if model is not None:
+        model.apply_deleted(document_id)
+
+
+def close_read_models() -> None:
+    """Stop every model of this process (tests, between databases)."""
+    with _models_lock:
+        models = list(_models.values())
+        _models.clear()
+    for model in models:
+        model.stop(wait=False)
+    for model in models:
+        model.stop()
+
+
+# --- responses -----------------------------------------------------------------------------------
+
+
+def render_json(payload: Any) -> RenderedBody:
+    """The body Flask sends for `payload` returned from a view, byte for byte."""
+    return RenderedBody.of(current_app.json.response(payload).get_data())
+
+
+def cached_response(
+    model: ReadModel,
+    key: Hashable,
+    render: Callable[[S], Any],
+    in_memory: Callable[[Snapshot], S],
+    database: S,
+) -> Response:
+    """A list route's answer: `render` the view `key` once per snapshot from `in_memory(snapshot)`
+    and keep it there; while the model is not live, `render` it from `database` as before. Both
+    sources answer the same finder methods, so the body is the same either way."""
+    snapshot = model.snapshot()
+    if snapshot is None:
+        rendered = render_json(render(database))
+    else:
+        rendered = snapshot.view(key, lambda: render_json(render(in_memory(snapshot))))
+    return conditional_response(rendered)
+
+
+def conditional_response(rendered: RenderedBody) -> Response:
+    """200 with the body and its ETag, or 304 (no body) when If-None-Match names that ETag."""
+    if request.if_none_match.contains_weak(rendered.etag.strip('"')):
+        response = current_app.response_class(status=304)
+        del response.headers["Content-Type"]
+    else:
+        response = current_app.response_class(rendered.body, mimetype=current_app.json.mimetype)
+    response.headers["ETag"] = rendered.etag
+    return response
+
+
+def view_key(*parts: Any) -> Hashable:
+    """A hashable key of a view from the loaded query (and the caller's scope, where it matters)."""
+    return tuple(_frozen(part) for part in parts)
+
+
+def _frozen(value: Any) -> Hashable:
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(_frozen(v) for v in value)
+    return value

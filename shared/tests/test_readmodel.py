@@ -1,0 +1,250 @@
+"""The read model against a real Mongo-wire server: load, change stream, own writes, resync."""
+
+from __future__ import annotations
+
+import itertools
+import time
+import uuid
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from pymongo import ASCENDING, DESCENDING, MongoClient
+
+from hotel_shared.readmodel import (
+    ReadModel,
+    close_read_models,
+    conditional_response,
+    matches,
+    note_written,
+    read_model,
+    render_json,
+    sort_documents,
+)
+from hotel_shared.testing.servers import SecantusServer, free_port
+
+WAIT_S = 10
+
+
+@pytest.fixture
+def collection(mongo_url: str):
+    client = MongoClient(mongo_url, tz_aware=True, uuidRepresentation="standard")
+    database = client[f"test_readmodel_{uuid.uuid4().hex[:10]}"]
+    yield database["things"]
+    close_read_models()
+    client.drop_database(database.name)
+    client.close()
+
+
+def eventually(condition: Callable[[], bool], timeout: float = WAIT_S) -> None:
+    """Wait for `condition` (the stream is asynchronous); fail naming it after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.005)
+
+
+def held(model: ReadModel) -> dict:
+    snapshot = model.snapshot()
+    assert snapshot is not None
+    return {key: dict(doc) for key, doc in snapshot.documents.items()}
+
+
+def test_a_model_loads_the_collection_and_follows_other_writers(collection):
+    collection.insert_many([{"_id": "a", "version": 1, "n": 1}, {"_id": "b", "version": 1}])
+    model = read_model(collection)
+    assert model.wait_live(WAIT_S)
+    assert held(model) == {"a": {"_id": "a", "version": 1, "n": 1}, "b": {"_id": "b", "version": 1}}
+
+    collection.insert_one({"_id": "c", "version": 1})
+    collection.update_one({"_id": "a"}, {"$set": {"n": 2}, "$inc": {"version": 1}})
+    collection.delete_one({"_id": "b"})
+
+    eventually(lambda: set(held(model)) == {"a", "c"} and held(model)["a"]["n"] == 2)
+
+
+def test_every_change_publishes_a_new_snapshot_and_the_old_one_stays_as_it_was(collection):
+    collection.insert_one({"_id": "a", "version": 1})
+    model = read_model(collection)
+    assert model.wait_live(WAIT_S)
+    before = model.snapshot()
+
+    collection.update_one({"_id": "a"}, {"$set": {"version": 2}})
+
+    eventually(lambda: model.snapshot().generation > before.generation)
+    assert before.documents["a"]["version"] == 1
+    assert model.snapshot().documents["a"]["version"] == 2
+
+
+def test_this_process_sees_its_own_write_at_once_and_an_older_event_never_moves_it_back(
+    collection,
+):
+    collection.insert_one({"_id": "a", "version": 1, "state": "old"})
+    model = read_model(collection)
+    assert model.wait_live(WAIT_S)
+    written = {"_id": "a", "version": 3, "state": "newest"}
+    collection.replace_one({"_id": "a"}, written)
+
+    note_written(collection, written)
+    assert held(model)["a"]["state"] == "newest"  # no stream hop in between
+
+    model._apply_change({"operationType": "replace", "fullDocument": {"_id": "a", "version": 2}})
+    assert held(model)["a"] == written
+
+
+def test_an_own_write_is_stored_as_the_database_stores_it(collection):
+    from datetime import UTC, datetime
+
+    model = read_model(collection)
+    assert model.wait_live(WAIT_S)
+    at = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+
+    note_written(collection, {"_id": "a", "at": at})
+
+    assert held(model)["a"]["at"] == at.replace(microsecond=678000)
+
+
+def test_a_process_without_a_model_starts_none_when_it_writes(collection):
+    note_written(collection, {"_id": "a"})
+    assert read_model(collection).is_live is False
+
+
+def test_a_failed_stream_serves_nothing_until_it_has_reloaded_what_it_missed(collection):
+    collection.insert_one({"_id": "a", "version": 1})
+    model = read_model(collection)
+    assert model.wait_live(WAIT_S)
+    failing = {"on": True}
+    apply_change = model._apply_change
+
+    def fail_once(change):
+        if failing.pop("on", False):
+            raise RuntimeError("simulated failure in the watcher")
+        apply_change(change)
+
+    model._apply_change = fail_once
+    collection.update_one({"_id": "a"}, {"$set": {"version": 2}})
+
+    # The change that broke the stream is not applied; after the resync it is there.
+    eventually(lambda: model.is_live and model.snapshot().documents["a"]["version"] == 2)
+
+
+def test_a_model_whose_database_restarts_is_stale_meanwhile_and_live_again_after(tmp_path):
+    port = free_port()
+    data = tmp_path / "mongo"
+    first = SecantusServer(port, storage_path=data, log_path=tmp_path / "first.log")
+    first.start()
+    first.wait_ready()
+    client = MongoClient(first.url, tz_aware=True, serverSelectionTimeoutMS=2000)
+    collection = client["restart"]["things"]
+    collection.insert_one({"_id": "a", "version": 1})
+    model = ReadModel(collection)
+    try:
+        assert model.wait_live(WAIT_S)
+        first.stop()
+        eventually(lambda: not model.is_live, timeout=30)
+
+        second = SecantusServer(port, storage_path=data, log_path=tmp_path / "second.log")
+        second.start()
+        second.wait_ready()
+        try:
+            collection.update_one({"_id": "a"}, {"$set": {"version": 2}})
+            eventually(lambda: model.is_live and held(model)["a"]["version"] == 2, timeout=30)
+        finally:
+            model.stop()
+            second.stop()
+    finally:
+        model.stop()
+        client.close()
+
+
+# --- matching and order, against what the database answers ------------------------------------
+
+DOCUMENTS = [
+    {"_id": 1, "floor": 2, "kind": "a", "n": 3},
+    {"_id": 2, "floor": 1, "kind": "b", "n": 1},
+    {"_id": 3, "floor": 2, "kind": None, "n": 2},
+    {"_id": 4, "kind": "a", "n": 5},
+    {"_id": 5, "floor": 1, "kind": "a", "n": 4, "flag": True},
+    {"_id": 6, "floor": 1.0, "kind": "c", "n": 0, "flag": 1},
+]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"floor": 1},
+        {"floor": 2, "kind": "a"},
+        {"kind": None},
+        {"floor": None},
+        {"flag": True},
+        {"flag": 1},
+        {"kind": "zzz"},
+    ],
+)
+def test_matching_in_memory_agrees_with_the_database(collection, query):
+    collection.insert_many([dict(doc) for doc in DOCUMENTS])
+    expected = sorted(doc["_id"] for doc in collection.find(query))
+    assert sorted(doc["_id"] for doc in DOCUMENTS if matches(doc, query)) == expected
+
+
+@pytest.mark.parametrize(
+    "sort",
+    [
+        [("floor", ASCENDING), ("n", ASCENDING)],
+        [("n", DESCENDING)],
+        [("floor", DESCENDING), ("_id", ASCENDING)],
+        [("kind", ASCENDING), ("_id", DESCENDING)],
+    ],
+)
+def test_order_and_pages_in_memory_agree_with_the_database(collection, sort):
+    collection.insert_many([dict(doc) for doc in DOCUMENTS])
+    model = read_model(collection)
+    assert model.wait_live(WAIT_S)
+    snapshot = model.snapshot()
+    expected = [doc["_id"] for doc in collection.find({}).sort(sort)]
+    assert [doc["_id"] for doc in sort_documents(DOCUMENTS, sort)] == expected
+    for limit, offset in itertools.product((1, 2, 50), (0, 1, 5, 9)):
+        items, total = snapshot.find_page({}, sort, limit, offset)
+        assert [doc["_id"] for doc in items] == expected[offset : offset + limit]
+        assert total == len(expected)
+
+
+def test_an_operator_is_refused_rather_than_matched_wrongly():
+    with pytest.raises(ValueError):
+        matches({"n": 1}, {"n": {"$gt": 0}})
+
+
+# --- responses ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app() -> Flask:
+    app = Flask(__name__)
+    app.json.sort_keys = False
+    return app
+
+
+def test_the_rendered_body_is_what_flask_sends_for_the_payload(app):
+    payload = {"items": [{"b": 1, "a": "é"}], "total": 1}
+    with app.test_request_context():
+        assert render_json(payload).body == app.make_response(payload).get_data()
+
+
+def test_if_none_match_answers_304_only_for_the_current_body(app):
+    with app.test_request_context():
+        old, new = render_json({"n": 1}), render_json({"n": 2})
+    assert old.etag != new.etag
+    cases = [
+        (old.etag, old, 304),
+        (f"W/{old.etag}", old, 304),
+        (f'"x", {old.etag}', old, 304),
+        (old.etag, new, 200),
+        ('"x"', old, 200),
+    ]
+    for header, rendered, status in cases:
+        with app.test_request_context(headers={"If-None-Match": header}):
+            response = conditional_response(rendered)
+        assert response.status_code == status, header
+        assert response.headers["ETag"] == rendered.etag
+        assert response.get_data() == (b"" if status == 304 else rendered.body)
