@@ -138,6 +138,7 @@ async def _measure(
 ) -> dict:
     start = time.monotonic() + 0.1
     measure_from = start + warmup_s
+    wall_offset = time.time() - time.monotonic()  # for the breakdown against servers' clocks
     sends: dict[Key, tuple[float, bool]] = {}  # key -> (due time, counted)
     by_second: dict[int, list[float]] = {}  # second of the window (by due time) -> latencies
     http_ms: list[float] = []
@@ -272,4 +273,14 @@ async def _measure(
         "p99BySecondMs": [
             round(percentile(sorted(by_second[second]), 0.99), 1) for second in sorted(by_second)
         ],
+        # per counted update, wall-clock (due, first receipt, last receipt): read by the P4
+        # breakdown (bench/breakdown.py), not written to the results
+        "_timeline": {
+            key: (
+                sends[key][0] + wall_offset,
+                sends[key][0] + first_ms[key] / 1000 + wall_offset,
+                sends[key][0] + last_ms[key] / 1000 + wall_offset,
+            )
+            for key in first_ms
+        },
     }

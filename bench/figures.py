@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from breakdown import p4_breakdown
 from fixtures import SUPERVISOR_LOGIN, expect_ok, login
 from hotel_devstack import Stack
 from loadgen import BenchError, Load, fixed_rate, max_throughput
@@ -307,6 +308,7 @@ def measure_p4_baseline(ctx: Context) -> dict:
         return str(body["roomNumber"]), body["version"]
 
     run = run_fanout(ctx, ctx.socketio_baseline_url, "baseline", send)
+    run.pop("_timeline")
     return {"value": run["p99Ms"], "unit": "ms", **run}
 
 
@@ -341,6 +343,7 @@ def measure_p4(ctx: Context) -> dict:
         return str(body["roomNumber"]), body["version"]
 
     run = run_fanout(ctx, gateway, token, send)
+    timeline = run.pop("_timeline")
     s = ctx.settings
     complete = run["delivered"] == run["expected"] and not run["duplicates"]
     passed = (
@@ -364,6 +367,7 @@ def measure_p4(ctx: Context) -> dict:
         result["baselineP99Ms"] = baseline["p99Ms"]
         result["ratioP50ToBaseline"] = round(run["p50Ms"] / baseline["p50Ms"], 2)
         result["ratioP99ToBaseline"] = round(run["p99Ms"] / baseline["p99Ms"], 2)
+    result["breakdown"] = p4_breakdown(ctx.stack.mongo_url, timeline)
     return result
 
 
