@@ -1,6 +1,6 @@
 // A room's drawer: its status history (who, from where, old → new), current stay, open tasks,
 // and putting it out of order or service (with reason and dates) or ending that.
-import { untilText } from "../pages/Rooms";
+import { untilText } from "../time";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, type Page, type User } from "../api";
 import { describeError, useResource } from "../live";

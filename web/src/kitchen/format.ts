@@ -1,5 +1,4 @@
 // Money, ages and validation messages as the kitchen and menu screens show them.
-import { useEffect, useState } from "preact/hooks";
 import type { ApiError, User } from "../api";
 
 /** fnb sends money as an exact decimal string ("12.50"): shown with the hotel's currency. */
@@ -27,15 +26,6 @@ export function agoText(iso: string, now: number): string {
   return `${Math.floor(minutes / 60)} h${rest ? ` ${rest} min` : ""} ago`;
 }
 
-/** The current time, refreshed every `intervalMs` so ages on screen move on their own. */
-export function useNow(intervalMs = 30000): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
-    return () => window.clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
 
 /** A 422's messages by field path ("price", "items.0.quantity"); nested marshmallow errors flattened. */
 export function fieldErrors(error: ApiError): Record<string, string> {

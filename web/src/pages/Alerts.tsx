@@ -18,6 +18,7 @@ import {
   type Employee,
 } from "../alerts/receipts";
 import { useResource } from "../live";
+import { useNow } from "../time";
 import "./Alerts.css";
 
 interface Department {
@@ -26,15 +27,6 @@ interface Department {
 }
 
 const PAGE = 50;
-
-function useNow(intervalMs = 30000): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
-    return () => window.clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
 
 export function Alerts({ user }: { user: User }) {
   const isAdmin = user.role === "hotelAdmin";

@@ -4,6 +4,7 @@
 import { useState } from "preact/hooks";
 import { api, ApiError, type Page } from "../api";
 import { addDays, dayLabel, fieldErrors, today } from "../frontoffice/format";
+import { isReadyForArrival } from "../frontoffice/readiness";
 import { describeError, useResource } from "../live";
 import { linkTo, replaceRoute, useRoute } from "../route";
 import type { Room } from "./Rooms";
@@ -28,10 +29,6 @@ interface Stay {
   status: string;
 }
 
-function isReady(room: Room | undefined): boolean {
-  return !!room && room.frontOfficeStatus === "Vacant" && !room.outOfOrder && (room.housekeepingStatus === "Inspected" || room.housekeepingStatus === "Clean");
-}
-
 export function FrontDesk() {
   const day = today();
   const arrivals = useResource(
@@ -49,12 +46,12 @@ export function FrontDesk() {
   const route = useRoute();
   const onlyWaiting = route.params.get("filter") === "waiting";
   const allToday = (arrivals.data?.items ?? []).filter((b) => b.checkInDate <= day);
-  const waiting = allToday.filter((b) => !isReady(roomByNumber.get(b.roomNumber)));
+  const waiting = allToday.filter((b) => !isReadyForArrival(roomByNumber.get(b.roomNumber)));
   const todays = onlyWaiting ? waiting : allToday;
   const reloadAll = () => Promise.all([arrivals.reload(), stays.reload(), rooms.reload()]);
 
   async function checkIn(booking: Booking, override?: string) {
-    if (!override && !isReady(roomByNumber.get(booking.roomNumber))) {
+    if (!override && !isReadyForArrival(roomByNumber.get(booking.roomNumber))) {
       // The grid already says not ready: ask for the reason first instead of a refused request.
       setOverrideFor(booking.id);
       setMessage(`Room ${booking.roomNumber} is not ready. Check in anyway only with a reason.`);
@@ -117,7 +114,7 @@ export function FrontDesk() {
         <tbody>
           {todays.map((booking) => {
             const room = roomByNumber.get(booking.roomNumber);
-            const ready = isReady(room);
+            const ready = isReadyForArrival(room);
             return (
               <tr key={booking.id}>
                 <td>{booking.customerName}</td>

@@ -5,7 +5,8 @@ import { api, ApiError, type Page, type User } from "../api";
 import { describeError, useResource } from "../live";
 import { linkTo, replaceRoute, useRoute } from "../route";
 import { playChime, unlockChime } from "../kitchen/chime";
-import { agoText, formatMoney, hearsOrderHints, mayCancelOrders, mayRunKitchen, minutesSince, useNow } from "../kitchen/format";
+import { agoText, formatMoney, hearsOrderHints, mayCancelOrders, mayRunKitchen, minutesSince } from "../kitchen/format";
+import { useNow } from "../time";
 import { Modal } from "../kitchen/Modal";
 import "./Kitchen.css";
 

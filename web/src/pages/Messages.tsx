@@ -6,6 +6,7 @@ import { api, ApiError, type Page, type User } from "../api";
 import { ago } from "../frontoffice/format";
 import { describeError, useResource } from "../live";
 import { onEvent } from "../socket";
+import { useNow } from "../time";
 import "../frontoffice/frontoffice.css";
 import "./Messages.css";
 
@@ -22,15 +23,6 @@ interface ContactMessage {
 
 const HINT = "contact_message.created";
 const HANDLERS = new Set(["hotelAdmin", "frontOffice"]);
-
-function useNow(intervalMs = 30000): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
-    return () => window.clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
 
 export function Messages({ user }: { user: User }) {
   const mayHandle = HANDLERS.has(user.role);

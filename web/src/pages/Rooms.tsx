@@ -6,6 +6,7 @@ import { api, ApiError, type Page, type User } from "../api";
 import { describeError, useResource } from "../live";
 import { allowedMoves } from "../roles";
 import { RoomDrawer } from "../components/RoomDrawer";
+import { untilText } from "../time";
 
 export interface Room {
   roomNumber: string;
@@ -29,12 +30,6 @@ function roomCode(room: Room): string {
   if (room.housekeepingStatus === "Pickup") return "PU";
   const occupancy = room.frontOfficeStatus === "Occupied" ? "O" : "V";
   return occupancy + room.housekeepingStatus[0];
-}
-
-/** An out-of-order end as a person reads it: "Thu 3 Dec" (no end: "further notice"). */
-export function untilText(iso: string | null | undefined): string {
-  if (!iso) return "further notice";
-  return new Date(iso).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" });
 }
 
 function discrepancyText(room: Room): string | null {

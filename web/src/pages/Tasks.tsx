@@ -8,7 +8,8 @@ import { describeError, useResource } from "../live";
 import { mayCancelTasks } from "../roles";
 import { linkTo, replaceRoute, useRoute } from "../route";
 import { CancelTask, type DepartmentSla, TaskDrawer } from "../tasks/TaskDrawer";
-import { isOpen, slaText, type Task, useNow } from "../tasks/model";
+import { isOpen, slaText, type Task } from "../tasks/model";
+import { useNow } from "../time";
 import "./Tasks.css";
 
 export { slaText } from "../tasks/model";

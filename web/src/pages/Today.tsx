@@ -1,11 +1,13 @@
 // Today: what needs the front office or the manager now, each count one tap from the filtered
 // view that shows it (UI rule: open on exceptions, not on everything).
-import { useEffect, useState } from "preact/hooks";
 import { api, type Page, type User } from "../api";
 import { describeError, useResource, type Resource } from "../live";
+import { today } from "../frontoffice/format";
+import { isReadyForArrival } from "../frontoffice/readiness";
 import { linkTo } from "../route";
 import type { Room } from "./Rooms";
 import { health, when, type SyncStatus } from "./Pms";
+import { useNow } from "../time";
 import "./Today.css";
 
 interface Booking {
@@ -50,29 +52,10 @@ interface ContactMessage {
   createdAt?: string;
 }
 
-/** The browser's calendar day (YYYY-MM-DD), as the front desk pages use it. */
-function localDay(): string {
-  const now = new Date();
-  return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
-}
-
-function isReady(room: Room | undefined): boolean {
-  return !!room && room.frontOfficeStatus === "Vacant" && !room.outOfOrder && (room.housekeepingStatus === "Inspected" || room.housekeepingStatus === "Clean");
-}
-
 const OPEN_TASK = new Set(["pending", "assigned", "acknowledged", "in_progress", "paused"]);
 
 function overdueMinutes(task: Task, now: number): number {
   return Math.max(0, Math.round((now - Date.parse(task.dueDate)) / 60000));
-}
-
-function useNow(intervalMs = 30000): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
-    return () => window.clearInterval(timer);
-  }, [intervalMs]);
-  return now;
 }
 
 interface CardProps {
@@ -128,7 +111,7 @@ function failed<T>(resource: Resource<T>): string | null {
 }
 
 export function Today({ user }: { user: User }) {
-  const day = localDay();
+  const day = today();
   const now = useNow();
   const admin = user.role === "hotelAdmin";
   const rooms = useResource(() => api<Page<Room>>("GET", "/api/rooms", { query: { limit: 500 } }), ["room.", "customer."]);
@@ -148,7 +131,7 @@ export function Today({ user }: { user: User }) {
 
   const roomList = rooms.data?.items ?? [];
   const roomByNumber = new Map(roomList.map((r) => [r.roomNumber, r]));
-  const waitingArrivals = (arrivals.data?.items ?? []).filter((b) => b.checkInDate <= day && !isReady(roomByNumber.get(b.roomNumber)));
+  const waitingArrivals = (arrivals.data?.items ?? []).filter((b) => b.checkInDate <= day && !isReadyForArrival(roomByNumber.get(b.roomNumber)));
   const departures = (stays.data?.items ?? []).filter((s) => (s.updatedCheckoutDate ?? s.checkoutDate) <= day);
   const openTasks = (tasks.data?.items ?? []).filter((t) => OPEN_TASK.has(t.status));
   const overdue = openTasks.filter((t) => overdueMinutes(t, now) > 0).sort((a, b) => overdueMinutes(b, now) - overdueMinutes(a, now));

@@ -6,6 +6,7 @@ import { onEvent } from "../socket";
 import { enqueue, onSent, pendingFor, type Change } from "./queue";
 import { t, tr } from "./strings";
 import { AsOf } from "./asof";
+import { useNow } from "../time";
 
 export interface Task {
   taskId: string;
@@ -34,15 +35,6 @@ const NEXT: Record<string, [string, "acknowledge" | "start" | "pause" | "resume"
   ],
   paused: [["in_progress", "resume"]],
 };
-
-function useNow(intervalMs = 30000): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
-    return () => window.clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
 
 export function slaText(due: string, now: number): { text: string; late: boolean } {
   const minutes = Math.round((Date.parse(due) - now) / 60000);

@@ -16,8 +16,8 @@ import {
   slaText,
   STATUS_WORDS,
   type Task,
-  useNow,
 } from "./model";
+import { useNow } from "../time";
 
 export interface DepartmentSla {
   code: string;

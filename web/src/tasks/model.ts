@@ -1,6 +1,5 @@
 // A task as the tasks service answers it, its clock in words, and who may change what (as the
 // service allows it: DESIGN §6 tasks).
-import { useEffect, useState } from "preact/hooks";
 import type { User } from "../api";
 
 export interface Note {
@@ -103,12 +102,3 @@ export function ago(iso: string, now: number): string {
   return clockTime(iso, now);
 }
 
-/** The time now, refreshed every 30 s: clocks in words stay true without a reload. */
-export function useNow(intervalMs = 30000): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
-    return () => window.clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
