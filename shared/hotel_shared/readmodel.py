@@ -38,6 +38,9 @@ S = TypeVar("S")
 # request, so a client walking offsets cannot grow memory.
 MAX_VIEWS_PER_SNAPSHOT = 64
 STREAM_AWAIT_MS = 1000
+# Where a list response came from: "hit" (a kept body), "rendered" (from memory, now kept) or
+# "database" (the model is not live). For operators and tests; clients ignore it.
+SOURCE_HEADER = "X-Read-Model"
 RETRY_FIRST_S, RETRY_MAX_S = 0.05, 2.0
 
 
@@ -62,14 +65,16 @@ class Snapshot:
     _views: dict[Hashable, RenderedBody] = field(default_factory=dict, repr=False)
     _ordered: dict[tuple, list[Document]] = field(default_factory=dict, repr=False)
 
-    def view(self, key: Hashable, render: Callable[[], RenderedBody]) -> RenderedBody:
-        """The view `key` of this snapshot, rendered by `render` the first time it is asked for."""
+    def view(self, key: Hashable, render: Callable[[], RenderedBody]) -> tuple[RenderedBody, str]:
+        """The view `key` of this snapshot, rendered by `render` the first time it is asked for;
+        with "hit" when it was kept from an earlier request, else "rendered"."""
         rendered = self._views.get(key)
-        if rendered is None:
-            rendered = render()
-            if len(self._views) < MAX_VIEWS_PER_SNAPSHOT:
-                self._views[key] = rendered
-        return rendered
+        if rendered is not None:
+            return rendered, "hit"
+        rendered = render()
+        if len(self._views) < MAX_VIEWS_PER_SNAPSHOT:
+            self._views[key] = rendered
+        return rendered, "rendered"
 
     def find_page(
         self,
@@ -346,10 +351,12 @@ def cached_response(
     sources answer the same finder methods, so the body is the same either way."""
     snapshot = model.snapshot()
     if snapshot is None:
-        rendered = render_json(render(database))
+        rendered, source = render_json(render(database)), "database"
     else:
-        rendered = snapshot.view(key, lambda: render_json(render(in_memory(snapshot))))
-    return conditional_response(rendered)
+        rendered, source = snapshot.view(key, lambda: render_json(render(in_memory(snapshot))))
+    response = conditional_response(rendered)
+    response.headers[SOURCE_HEADER] = source
+    return response
 
 
 def conditional_response(rendered: RenderedBody) -> Response:

@@ -82,7 +82,7 @@ def outbox_entries(stores: RoomsStores, event_type: str) -> list[dict[str, Any]]
 
 
 @pytest.fixture(autouse=True)
-def _stop_read_models():
+def _stop_read_models(make_stores):
     """Each test's database is dropped after it: stop the watchers this test started."""
     yield
     close_read_models()
