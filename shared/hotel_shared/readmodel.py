@@ -340,7 +340,7 @@ def render_json(payload: Any) -> RenderedBody:
 
 
 def cached_response(
-    model: ReadModel,
+    model: ReadModel | None,
     key: Hashable,
     render: Callable[[S], Any],
     in_memory: Callable[[Snapshot], S],
@@ -348,8 +348,9 @@ def cached_response(
 ) -> Response:
     """A list route's answer: `render` the view `key` once per snapshot from `in_memory(snapshot)`
     and keep it there; while the model is not live, `render` it from `database` as before. Both
-    sources answer the same finder methods, so the body is the same either way."""
-    snapshot = model.snapshot()
+    sources answer the same finder methods, so the body is the same either way. No model (the
+    service switched it off): always the database, still with the ETag and 304."""
+    snapshot = model.snapshot() if model is not None else None
     if snapshot is None:
         rendered, source = render_json(render(database)), "database"
     else:

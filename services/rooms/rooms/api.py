@@ -96,7 +96,8 @@ def list_rooms(query: dict):
         return paged(ROOMS.dump(items), total, limit, offset)
 
     # Every caller may see every room: the view depends on the query alone.
-    return cached_response(source.room_list(), view_key(query), page, RoomsInMemory, source)
+    model = source.room_list() if config().read_model else None
+    return cached_response(model, view_key(query), page, RoomsInMemory, source)
 
 
 @blueprint.get("/api/rooms/availability")

@@ -16,6 +16,8 @@ class Config:
     service: ServiceSettings
     # ROOMS_INSPECTION_REQUIRED / ROOMS_PICKUP_ENABLED: the hotel's housekeeping switches.
     policy: HousekeepingPolicy = field(default_factory=HousekeepingPolicy)
+    # ROOMS_READ_MODEL=false: every list from the database (a switch to rule the cache out).
+    read_model: bool = True
 
     @classmethod
     def from_env(
@@ -30,4 +32,5 @@ class Config:
                 inspection_required=env_bool("ROOMS_INSPECTION_REQUIRED", True, environ),
                 pickup_enabled=env_bool("ROOMS_PICKUP_ENABLED", True, environ),
             ),
+            read_model=env_bool("ROOMS_READ_MODEL", True, environ),
         )

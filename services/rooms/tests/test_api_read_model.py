@@ -15,6 +15,8 @@ from hotel_shared.readmodel import SOURCE_HEADER, render_json
 from hotel_shared.testing.servers import gunicorn_service
 from hotel_shared.web import paged
 from rooms.api import ROOMS
+from rooms.app import create_app
+from rooms.config import Config
 from rooms.rules.rooms import FRONT_OFFICE_STATUSES, HOUSEKEEPING_STATUSES, ROOM_TYPES
 from rooms.store import RoomsStores
 
@@ -237,3 +239,19 @@ def test_a_write_in_one_process_is_listed_by_another_within_50_ms(
             assert seen.headers[SOURCE_HEADER] in ("hit", "rendered")  # from its memory
             delays.append(seen_at - written_at)
         assert max(delays) <= VISIBLE_WITHIN_S, [round(d * 1000, 1) for d in delays]
+
+
+def test_with_the_read_model_switched_off_lists_come_from_the_database_with_their_etag(
+    service_settings, make_stores, callers
+):
+    config = Config(service=service_settings("rooms"), read_model=False)
+    stores = make_stores(RoomsStores, config.service)
+    add_room(stores, "101")
+    client = create_app(config).test_client()
+    first = client.get("/api/rooms", headers=callers.admin)
+    assert first.headers[SOURCE_HEADER] == "database"
+    again = client.get(
+        "/api/rooms", headers={**callers.admin, "If-None-Match": first.headers["ETag"]}
+    )
+    assert (again.status_code, again.headers[SOURCE_HEADER]) == (304, "database")
+    assert stores.room_list().is_live is False
