@@ -59,33 +59,41 @@ export function Menu({ user }: { user: User }) {
   const categories = [...new Set(foodList.map((f) => f.category))].sort();
   const reloadAll = () => Promise.all([foods.reload(), combos.reload()]);
 
-  async function toggleFood(food: Food) {
-    setBusy(food.id);
+  /** Switch an item's or a combo's availability; a 412 means someone changed it meanwhile. */
+  async function switchAvailability(
+    target: { id: string; version: number; path: string; name: string },
+    body: Record<string, boolean>,
+    outcome: string,
+    reload: () => Promise<unknown>,
+  ) {
+    setBusy(target.id);
     try {
-      await api("PATCH", `/api/menu/${encodeURIComponent(food.id)}`, { body: { available: !food.available }, ifMatch: food.version });
-      setMessage(`${food.name} is now ${food.available ? "unavailable: guests cannot order it" : "available"}.`);
+      await api("PATCH", target.path, { body, ifMatch: target.version });
+      setMessage(`${target.name} is now ${outcome}.`);
     } catch (caught) {
       const problem = caught as ApiError;
-      setMessage(problem.status === 412 ? `${food.name} was changed elsewhere meanwhile; the list now shows it. Try again if still needed.` : `${food.name} not changed: ${describeError(problem)}`);
+      setMessage(problem.status === 412 ? `${target.name} was changed elsewhere meanwhile; the list now shows it. Try again if still needed.` : `${target.name} not changed: ${describeError(problem)}`);
     } finally {
       setBusy(null);
-      await reloadAll(); // a combo's "orderable" follows its foods
+      await reload();
     }
   }
 
-  async function toggleCombo(combo: Combo) {
-    setBusy(combo.id);
-    try {
-      await api("PATCH", `/api/combos/${encodeURIComponent(combo.id)}`, { body: { active: !combo.active }, ifMatch: combo.version });
-      setMessage(`${combo.title} is now ${combo.active ? "inactive: guests cannot order it" : "active"}.`);
-    } catch (caught) {
-      const problem = caught as ApiError;
-      setMessage(problem.status === 412 ? `${combo.title} was changed elsewhere meanwhile; the list now shows it. Try again if still needed.` : `${combo.title} not changed: ${describeError(problem)}`);
-    } finally {
-      setBusy(null);
-      await combos.reload();
-    }
-  }
+  const toggleFood = (food: Food) =>
+    switchAvailability(
+      { id: food.id, version: food.version, path: `/api/menu/${encodeURIComponent(food.id)}`, name: food.name },
+      { available: !food.available },
+      food.available ? "unavailable: guests cannot order it" : "available",
+      reloadAll, // a combo's "orderable" follows its foods
+    );
+
+  const toggleCombo = (combo: Combo) =>
+    switchAvailability(
+      { id: combo.id, version: combo.version, path: `/api/combos/${encodeURIComponent(combo.id)}`, name: combo.title },
+      { active: !combo.active },
+      combo.active ? "inactive: guests cannot order it" : "active",
+      combos.reload,
+    );
 
   async function saveFood(food: Food | null, body: Record<string, unknown>): Promise<WriteResult> {
     try {
@@ -180,20 +188,14 @@ export function Menu({ user }: { user: User }) {
                         <Availability on={food.available} onText="Available" offText="Unavailable" />
                       </td>
                       {mayEdit && (
-                        <td>
-                          <div class="mn-actions">
-                            <button type="button" disabled={busy === food.id} onClick={() => void toggleFood(food)}>
-                              {food.available ? "Mark unavailable" : "Mark available"}
-                              <span class="sr-only"> {food.name}</span>
-                            </button>
-                            <button type="button" onClick={() => setEditing({ kind: "food", food })}>
-                              Edit<span class="sr-only"> {food.name}</span>
-                            </button>
-                            <button type="button" onClick={() => setDeleting({ kind: "food", food })}>
-                              Delete<span class="sr-only"> {food.name}</span>
-                            </button>
-                          </div>
-                        </td>
+                        <RowActions
+                          name={food.name}
+                          toggleText={food.available ? "Mark unavailable" : "Mark available"}
+                          busy={busy === food.id}
+                          onToggle={() => void toggleFood(food)}
+                          onEdit={() => setEditing({ kind: "food", food })}
+                          onDelete={() => setDeleting({ kind: "food", food })}
+                        />
                       )}
                     </tr>
                   ))}
@@ -245,20 +247,14 @@ export function Menu({ user }: { user: User }) {
                   {combo.active && !combo.orderable && <span class="mn-blocked">Cannot be ordered: one of its items is unavailable</span>}
                 </td>
                 {mayEdit && (
-                  <td>
-                    <div class="mn-actions">
-                      <button type="button" disabled={busy === combo.id} onClick={() => void toggleCombo(combo)}>
-                        {combo.active ? "Deactivate" : "Activate"}
-                        <span class="sr-only"> {combo.title}</span>
-                      </button>
-                      <button type="button" onClick={() => setEditing({ kind: "combo", combo })}>
-                        Edit<span class="sr-only"> {combo.title}</span>
-                      </button>
-                      <button type="button" onClick={() => setDeleting({ kind: "combo", combo })}>
-                        Delete<span class="sr-only"> {combo.title}</span>
-                      </button>
-                    </div>
-                  </td>
+                  <RowActions
+                    name={combo.title}
+                    toggleText={combo.active ? "Deactivate" : "Activate"}
+                    busy={busy === combo.id}
+                    onToggle={() => void toggleCombo(combo)}
+                    onEdit={() => setEditing({ kind: "combo", combo })}
+                    onDelete={() => setDeleting({ kind: "combo", combo })}
+                  />
                 )}
               </tr>
             ))}
@@ -270,6 +266,26 @@ export function Menu({ user }: { user: User }) {
       {editing?.kind === "combo" && <ComboForm combo={editing.combo} foods={foodList} onSave={saveCombo} onClose={() => setEditing(null)} />}
       {deleting && <DeleteDialog target={deleting} onDelete={remove} onClose={() => setDeleting(null)} />}
     </section>
+  );
+}
+
+/** A row's buttons; each names its row for screen readers ("Edit Caesar salad"). */
+function RowActions(props: { name: string; toggleText: string; busy: boolean; onToggle: () => void; onEdit: () => void; onDelete: () => void }) {
+  return (
+    <td>
+      <div class="mn-actions">
+        <button type="button" disabled={props.busy} onClick={props.onToggle}>
+          {props.toggleText}
+          <span class="sr-only"> {props.name}</span>
+        </button>
+        <button type="button" onClick={props.onEdit}>
+          Edit<span class="sr-only"> {props.name}</span>
+        </button>
+        <button type="button" onClick={props.onDelete}>
+          Delete<span class="sr-only"> {props.name}</span>
+        </button>
+      </div>
+    </td>
   );
 }
 
