@@ -1,6 +1,8 @@
 // The staff app's service worker: the app shell from the cache when there is no signal, the last
 // task and room lists for opening offline, and Web Push notifications.
-const SHELL = "staff-shell-v1";
+// The build writes its own version here (vite.config.ts): a new build is a new sw.js, so phones
+// install it, and its activation deletes the previous build's cached scripts and styles.
+const SHELL = "staff-shell-dev";
 // The last lists, per person: the app deletes this cache when they sign out.
 const DATA = "staff-data-v1";
 const SHELL_FILES = ["/staff/", "/staff/manifest.webmanifest", "/staff/icon-192.png"];
