@@ -22,7 +22,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -34,8 +34,8 @@ log = logging.getLogger(__name__)
 
 Document = dict[str, Any]
 S = TypeVar("S")
-# A snapshot keeps this many rendered views; past it (odd pages, rare filters) views render per
-# request, so a client walking offsets cannot grow memory.
+# A snapshot keeps this many rendered views, the oldest making room for a new one, so a client
+# walking offsets cannot grow memory.
 MAX_VIEWS_PER_SNAPSHOT = 64
 STREAM_AWAIT_MS = 1000
 # Where a list response came from: "hit" (a kept body), "rendered" (from memory, now kept) or
@@ -72,8 +72,12 @@ class Snapshot:
         if rendered is not None:
             return rendered, "hit"
         rendered = render()
-        if len(self._views) < MAX_VIEWS_PER_SNAPSHOT:
-            self._views[key] = rendered
+        if len(self._views) >= MAX_VIEWS_PER_SNAPSHOT:
+            try:  # the oldest kept view (another thread may be at it too: either is fine)
+                del self._views[next(iter(self._views))]
+            except (RuntimeError, StopIteration, KeyError):
+                pass
+        self._views[key] = rendered
         return rendered, "rendered"
 
     def find_page(
@@ -84,8 +88,12 @@ class Snapshot:
         offset: int,
     ) -> tuple[list[Document], int]:
         """What `hotel_shared.mongo.find_page` answers for an equality `query`, from memory."""
-        matching = [doc for doc in self.ordered(sort) if matches(doc, query)]
+        matching = self.find(query, sort)
         return matching[offset : offset + limit], len(matching)
+
+    def find(self, query: Mapping[str, Any], sort: list[tuple[str, int]]) -> list[Document]:
+        """Every document matching the equality `query`, in `sort` order."""
+        return [doc for doc in self.ordered(sort) if matches(doc, query)]
 
     def ordered(self, sort: list[tuple[str, int]]) -> list[Document]:
         """Every document in `sort` order (sorted once per snapshot and order)."""
@@ -340,21 +348,27 @@ def render_json(payload: Any) -> RenderedBody:
 
 
 def cached_response(
-    model: ReadModel | None,
+    models: ReadModel | Sequence[ReadModel] | None,
     key: Hashable,
     render: Callable[[S], Any],
-    in_memory: Callable[[Snapshot], S],
+    in_memory: Callable[..., S],
     database: S,
 ) -> Response:
-    """A list route's answer: `render` the view `key` once per snapshot from `in_memory(snapshot)`
-    and keep it there; while the model is not live, `render` it from `database` as before. Both
-    sources answer the same finder methods, so the body is the same either way. No model (the
-    service switched it off): always the database, still with the ETag and 304."""
-    snapshot = model.snapshot() if model is not None else None
-    if snapshot is None:
+    """A list route's answer: `render` the view `key` once per snapshot from
+    `in_memory(*snapshots)` and keep it there; while a model is not live, `render` it from
+    `database` as before. Both sources answer the same finder methods, so the body is the same
+    either way. A view read from several models (combos with their foods) is kept on the first
+    one's snapshot under the others' generations too. No model (the service switched them off):
+    always the database, still with the ETag and 304."""
+    if isinstance(models, ReadModel):
+        models = (models,)
+    snapshots = [model.snapshot() for model in models or ()]
+    if not snapshots or None in snapshots:
         rendered, source = render_json(render(database)), "database"
     else:
-        rendered, source = snapshot.view(key, lambda: render_json(render(in_memory(snapshot))))
+        first, *others = snapshots
+        kept_as = (key, *(snapshot.generation for snapshot in others)) if others else key
+        rendered, source = first.view(kept_as, lambda: render_json(render(in_memory(*snapshots))))
     response = conditional_response(rendered)
     response.headers[SOURCE_HEADER] = source
     return response

@@ -46,10 +46,11 @@ from fnb.schemas import (
     StatusChangeSchema,
 )
 from fnb.service import carts, menu, orders, recommendations, reports
-from fnb.store import FnbStores
+from fnb.store import FnbStores, MenuInMemory
 from hotel_shared.auth import request_context, require
 from hotel_shared.errors import ValidationFailed
 from hotel_shared.openapi import operation
+from hotel_shared.readmodel import cached_response, view_key
 from hotel_shared.web import expected_version, paged, split_page, with_etag
 
 CONFIG_KEY = "fnb.config"
@@ -116,9 +117,16 @@ def report_response(report: dict[str, Any]):
 @require()
 @operation(query=MenuQuerySchema, response=FoodSchema, paged=True)
 def list_foods(query: dict):
-    """The menu's foods, by category (guests too)."""
-    items = [priced(food) for food in menu.list_foods(stores(), request_context(), query)]
-    return paged(FOOD.dump(items, many=True), len(items), len(items), 0)
+    """The menu's foods, by category (guests too); ETag, If-None-Match."""
+    ctx, source = request_context(), stores()
+
+    def page(finder: FnbStores | MenuInMemory) -> dict:
+        items = [priced(food) for food in menu.list_foods(finder, ctx, query)]
+        return paged(FOOD.dump(items, many=True), len(items), len(items), 0)
+
+    # Every caller (a guest too) sees the same menu: the view depends on the query alone.
+    models = (source.food_list(),) if config().read_model else None
+    return cached_response(models, view_key("menu", query), page, MenuInMemory, source)
 
 
 @blueprint.get("/api/menu/recommendations")
@@ -173,9 +181,16 @@ def delete_food(food_id: str):
 @require()
 @operation(query=ComboQuerySchema, response=ComboSchema, paged=True)
 def list_combos(query: dict):
-    """The carousel combos, each saying whether it can be ordered now."""
-    items = [priced(combo) for combo in menu.list_combos(stores(), request_context(), query)]
-    return paged(COMBO.dump(items, many=True), len(items), len(items), 0)
+    """The carousel combos, each saying whether it can be ordered now; ETag, If-None-Match."""
+    ctx, source = request_context(), stores()
+
+    def page(finder: FnbStores | MenuInMemory) -> dict:
+        items = [priced(combo) for combo in menu.list_combos(finder, ctx, query)]
+        return paged(COMBO.dump(items, many=True), len(items), len(items), 0)
+
+    # `orderable` reads the foods: the view changes with either collection.
+    models = (source.food_list(), source.combo_list()) if config().read_model else None
+    return cached_response(models, view_key("combos", query), page, MenuInMemory, source)
 
 
 @blueprint.get("/api/combos/<combo_id>")

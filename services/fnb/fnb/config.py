@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hotel_shared.config import ConfigError, ServiceSettings, env_str
+from hotel_shared.config import ConfigError, ServiceSettings, env_bool, env_str
 
 SERVICE_NAME = "fnb"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -17,6 +17,8 @@ class Config:
     service: ServiceSettings
     # HOTEL_CURRENCY (ISO 4217, shared by every service): the currency of every price and bill.
     currency: str = "USD"
+    # FNB_READ_MODEL=false: the menu and combos from the database (a switch to rule the cache out).
+    read_model: bool = True
 
     @classmethod
     def from_env(
@@ -33,4 +35,5 @@ class Config:
                 SERVICE_NAME, environ, needs_public_key=needs_public_key
             ),
             currency=currency,
+            read_model=env_bool("FNB_READ_MODEL", True, environ),
         )

@@ -12,6 +12,7 @@ from pymongo.database import Database
 from fnb.rules.menu import ComboNotFound, FoodNotFound
 from fnb.rules.orders import IDEMPOTENCY_TTL_S, OrderNotFound
 from hotel_shared.mongo import WriteContention
+from hotel_shared.readmodel import ReadModel, Snapshot, note_deleted, note_written, read_model
 from hotel_shared.store import MongoStores
 
 Document = dict[str, Any]
@@ -19,6 +20,10 @@ Document = dict[str, Any]
 CHECKED_IN, CHECKED_OUT = "checked in", "checked out"
 NEWEST_FIRST = [("checkedOutAt", DESCENDING), ("_id", DESCENDING)]
 ORDER_FILTERS = ("roomNumber", "status", "customerId")
+MENU_ORDER = [("category", ASCENDING), ("name", ASCENDING)]
+MENU_FILTERS = ("category", "available")
+COMBO_ORDER = [("createdAt", ASCENDING), ("_id", ASCENDING)]
+COMBO_FILTERS = ("active",)
 BILL_FILTERS = ("roomNumber", "customerId")
 
 
@@ -59,10 +64,16 @@ class FnbStores(MongoStores):
 
     # --- menu ----------------------------------------------------------------------------------
 
+    def food_list(self) -> ReadModel:
+        """This process's menu, in memory and kept live, for the menu every guest phone reads."""
+        return read_model(self.foods)
+
+    def combo_list(self) -> ReadModel:
+        return read_model(self.combos)
+
     def find_foods(self, filters: Mapping[str, Any]) -> list[Document]:
-        query = {name: filters[name] for name in ("category", "available") if name in filters}
-        cursor = self.foods.find(query, session=self.session)
-        return list(cursor.sort([("category", ASCENDING), ("name", ASCENDING)]))
+        query = {name: filters[name] for name in MENU_FILTERS if name in filters}
+        return list(self.foods.find(query, session=self.session).sort(MENU_ORDER))
 
     def get_food(self, food_id: str) -> Document:
         food = self.foods.find_one({"_id": food_id}, session=self.session)
@@ -76,17 +87,18 @@ class FnbStores(MongoStores):
 
     def insert_food(self, food: Document) -> None:
         self.foods.insert_one(food, session=self.session)
+        self._note_written(self.foods, food)
 
     def save_food(self, food: Document, changes: Document) -> Document:
-        return self._compare_and_set(self.foods, food, changes)
+        return self._note_written(self.foods, self._compare_and_set(self.foods, food, changes))
 
     def delete_food(self, food: Document) -> None:
         self._delete(self.foods, food)
+        self._note_deleted(self.foods, food)
 
     def find_combos(self, filters: Mapping[str, Any]) -> list[Document]:
-        query = {name: filters[name] for name in ("active",) if name in filters}
-        cursor = self.combos.find(query, session=self.session)
-        return list(cursor.sort([("createdAt", ASCENDING), ("_id", ASCENDING)]))
+        query = {name: filters[name] for name in COMBO_FILTERS if name in filters}
+        return list(self.combos.find(query, session=self.session).sort(COMBO_ORDER))
 
     def get_combo(self, combo_id: str) -> Document:
         combo = self.combos.find_one({"_id": combo_id}, session=self.session)
@@ -100,12 +112,22 @@ class FnbStores(MongoStores):
 
     def insert_combo(self, combo: Document) -> None:
         self.combos.insert_one(combo, session=self.session)
+        self._note_written(self.combos, combo)
 
     def save_combo(self, combo: Document, changes: Document) -> Document:
-        return self._compare_and_set(self.combos, combo, changes)
+        return self._note_written(self.combos, self._compare_and_set(self.combos, combo, changes))
 
     def delete_combo(self, combo: Document) -> None:
         self._delete(self.combos, combo)
+        self._note_deleted(self.combos, combo)
+
+    def _note_written(self, collection: Any, document: Document) -> Document:
+        # This process's menu shows the change at once; the others hear it on their stream.
+        self.after_commit(lambda: note_written(collection, document))
+        return document
+
+    def _note_deleted(self, collection: Any, document: Document) -> None:
+        self.after_commit(lambda: note_deleted(collection, document["_id"]))
 
     def insert_food_if_missing(self, food: Document, key: str) -> bool:
         result = self.foods.update_one(
@@ -295,3 +317,24 @@ class FnbStores(MongoStores):
         query = {"_id": document["_id"], "version": document["version"]}
         if collection.delete_one(query, session=self.session).deleted_count != 1:
             raise WriteContention(f"{collection.name} {document['_id']} changed meanwhile")
+
+
+class MenuInMemory:
+    """The menu's finders answered from snapshots of the foods and combos read models."""
+
+    def __init__(self, foods: Snapshot, combos: Snapshot | None = None) -> None:
+        self.foods, self.combos = foods, combos
+
+    def find_foods(self, filters: Mapping[str, Any]) -> list[Document]:
+        query = {name: filters[name] for name in MENU_FILTERS if name in filters}
+        return self.foods.find(query, MENU_ORDER)
+
+    def foods_by_id(self, ids: Iterable[str]) -> dict[str, Document]:
+        documents = self.foods.documents
+        return {food_id: documents[food_id] for food_id in set(ids) if food_id in documents}
+
+    def find_combos(self, filters: Mapping[str, Any]) -> list[Document]:
+        if self.combos is None:
+            raise RuntimeError("a menu without combos cannot list them")
+        query = {name: filters[name] for name in COMBO_FILTERS if name in filters}
+        return self.combos.find(query, COMBO_ORDER)

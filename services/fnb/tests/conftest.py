@@ -11,6 +11,7 @@ from fnb.config import Config
 from fnb.seed import seed_demo
 from fnb.store import FnbStores
 from hotel_shared.principal import Context
+from hotel_shared.readmodel import close_read_models
 
 pytest_plugins = ["hotel_shared.testing"]
 
@@ -111,3 +112,10 @@ def move(client, headers, order_id: str, status: str, **extra_headers: str):
         json={"status": status},
         headers={**headers, **extra_headers},
     )
+
+
+@pytest.fixture(autouse=True)
+def _stop_read_models(make_stores):
+    """Each test's database is dropped after it: stop the watchers this test started first."""
+    yield
+    close_read_models()

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fnb.rules import menu as rules
-from fnb.store import FnbStores
+from fnb.store import FnbStores, MenuInMemory
 from hotel_shared.principal import Context
 from hotel_shared.store import unit_of_work
 from hotel_shared.timeutil import utc_now
@@ -15,7 +15,10 @@ from hotel_shared.versions import check_version
 Document = dict[str, Any]
 
 
-def list_foods(stores: FnbStores, ctx: Context, filters: Mapping[str, Any]) -> list[Document]:
+def list_foods(
+    stores: FnbStores | MenuInMemory, ctx: Context, filters: Mapping[str, Any]
+) -> list[Document]:
+    """The menu, from the database or from the process's read model (the same answer)."""
     return stores.find_foods(filters)
 
 
@@ -55,7 +58,9 @@ def delete_food(
         tx.delete_food(food)
 
 
-def list_combos(stores: FnbStores, ctx: Context, filters: Mapping[str, Any]) -> list[Document]:
+def list_combos(
+    stores: FnbStores | MenuInMemory, ctx: Context, filters: Mapping[str, Any]
+) -> list[Document]:
     """Combos, each with `orderable`: active and every one of its foods available."""
     combos = stores.find_combos(filters)
     foods = stores.foods_by_id(item["foodId"] for combo in combos for item in combo["items"])
