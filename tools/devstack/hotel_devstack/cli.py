@@ -1,4 +1,4 @@
-"""Command line: hotel-devstack up | down | status | logs [--follow] | seed."""
+"""Command line: hotel-devstack up [--scale rooms=2,...] | down | status | logs [-f] | seed."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from hotel_devstack.scale import MAX_PROCESSES, ScaleError, parse_scale
 from hotel_devstack.stack import Stack, StackError, tail
 
 
@@ -32,9 +33,9 @@ def cmd_status(stack: Stack, args: argparse.Namespace) -> int:
     if not rows:
         print("Nothing started yet (run `make up`).")
         return 0
-    print(f"{'process':<24} {'pid':>8}  state")
+    print(f"{'process':<26} {'pid':>8}  state")
     for row in rows:
-        print(f"{row.name:<24} {row.pid or '-':>8}  {'alive' if row.alive else 'DEAD'}")
+        print(f"{row.name:<26} {row.pid or '-':>8}  {'alive' if row.alive else 'DEAD'}")
     return 0 if all(row.alive for row in rows) else 3
 
 
@@ -72,7 +73,16 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hotel-devstack", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("up", help="start everything that is not running; safe to re-run")
+    up = commands.add_parser("up", help="start everything that is not running; safe to re-run")
+    up.add_argument(
+        "--scale",
+        type=_scale_argument,
+        default=None,
+        metavar="SERVICE=N,...",
+        help=f"web and worker processes per service (1-{MAX_PROCESSES}), e.g. "
+        "rooms=2,notifications=2, or all=2 for every service; services not named keep the "
+        "processes they run (1 at first)",
+    )
     commands.add_parser("down", help="stop every process devstack started")
     commands.add_parser("status", help="list devstack's processes, alive or dead")
     logs = commands.add_parser("logs", help="show the tail of every log in var/log")
@@ -80,4 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     logs.add_argument("--lines", "-n", type=int, default=40)
     commands.add_parser("seed", help="re-run every service's idempotent demo seed")
     args = parser.parse_args(argv)
-    return COMMANDS[args.command](Stack.from_env(), args)
+    return COMMANDS[args.command](Stack.from_env(scale=getattr(args, "scale", None)), args)
+
+
+def _scale_argument(text: str) -> dict[str, int]:
+    try:
+        return parse_scale(text)
+    except ScaleError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None

@@ -6,7 +6,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 TEMPLATE_VARIABLES = (
@@ -63,19 +63,43 @@ http {{
 """
 
 
-def render_template(text: str, variables: Mapping[str, str]) -> str:
+# A service with several processes (devstack's `--scale`) has one `server` line per process in
+# its upstream; docker compose keeps one host name, which its DNS resolves to every replica.
+_SERVER_STATEMENT = re.compile(r"server \$\{([A-Z][A-Z0-9_]*_UPSTREAM)\};")
+
+Value = str | Sequence[str]
+
+
+def render_template(text: str, variables: Mapping[str, Value]) -> str:
     """Fill `${NAME}` for the template's known names only, as envsubst does; nginx's `$name`s and
-    any other text stay as they are."""
+    any other text stay as they are. An upstream variable may be a list of addresses: its
+    `server ${NAME};` statement is repeated, one per address (a single address renders exactly as
+    envsubst would)."""
     used = {name for name in _PLACEHOLDER.findall(text) if name in TEMPLATE_VARIABLES}
     missing = sorted(used - variables.keys())
     if missing:
         raise KeyError(f"gateway template needs values for: {', '.join(missing)}")
 
+    def servers(match: re.Match) -> str:
+        if match.group(1) not in TEMPLATE_VARIABLES:
+            return match.group(0)
+        addresses = variables[match.group(1)]
+        if isinstance(addresses, str):
+            addresses = [addresses]
+        if not addresses:
+            raise ValueError(f"{match.group(1)} needs at least one address")
+        return " ".join(f"server {address};" for address in addresses)
+
     def substitute(match: re.Match) -> str:
         name = match.group(1)
-        return variables[name] if name in TEMPLATE_VARIABLES else match.group(0)
+        if name not in TEMPLATE_VARIABLES:
+            return match.group(0)
+        value = variables[name]
+        if not isinstance(value, str):
+            raise ValueError(f"{name} is a list, allowed only in a `server ${{{name}}};` statement")
+        return value
 
-    return _PLACEHOLDER.sub(substitute, text)
+    return _PLACEHOLDER.sub(substitute, _SERVER_STATEMENT.sub(servers, text))
 
 
 def find_nginx() -> str:
@@ -106,7 +130,7 @@ class LocalGateway:
         self.conf_path = self.prefix / "nginx.conf"
         self.error_log = self.prefix / "logs" / "error.log"
 
-    def render(self, variables: Mapping[str, str]) -> Path:
+    def render(self, variables: Mapping[str, Value]) -> Path:
         conf_d = self.prefix / "conf.d"
         conf_d.mkdir(parents=True, exist_ok=True)
         (self.prefix / "logs").mkdir(exist_ok=True)

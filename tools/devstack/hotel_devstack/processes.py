@@ -48,6 +48,9 @@ class ProcessTable:
     def _pid_file(self, name: str) -> Path:
         return self.run_dir / f"{name}.pid"
 
+    def _port_file(self, name: str) -> Path:
+        return self.run_dir / f"{name}.port"
+
     def record(self, name: str, pid: int) -> None:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self._pid_file(name).write_text(f"{pid} {_start_time(pid) or ''}\n")
@@ -73,7 +76,9 @@ class ProcessTable:
         env: Mapping[str, str],
         cwd: Path,
         log_path: Path,
+        port: int | None = None,
     ) -> int:
+        """Start `argv` detached; `port`, when given, is kept beside its pid (see `port`)."""
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(log_path, "ab") as log:
             process = subprocess.Popen(
@@ -86,12 +91,26 @@ class ProcessTable:
                 start_new_session=True,
             )
         self.record(name, process.pid)
+        if port is None:
+            self._port_file(name).unlink(missing_ok=True)
+        else:
+            self._port_file(name).write_text(f"{port}\n")
         return process.pid
+
+    def port(self, name: str) -> int | None:
+        """The port a running process was started on, so a later `up` finds it there again."""
+        if self.alive_pid(name) is None:
+            return None
+        try:
+            return int(self._port_file(name).read_text())
+        except (OSError, ValueError):
+            return None
 
     def stop(self, name: str, grace: float = 15.0) -> bool:
         """SIGTERM the process group, SIGKILL it after `grace` s; True if something was running."""
         pid = self.alive_pid(name)
         self._pid_file(name).unlink(missing_ok=True)
+        self._port_file(name).unlink(missing_ok=True)
         if pid is None:
             return False
         _signal_group(pid, signal.SIGTERM)

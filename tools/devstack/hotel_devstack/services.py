@@ -79,16 +79,16 @@ def discover_services(services_root: Path) -> list[Service]:
     )
 
 
-def web_argv(venv_bin: Path, service: Service, port: int, run_dir: Path) -> list[str]:
+def web_argv(venv_bin: Path, service: Service, port: int, control_socket: Path) -> list[str]:
     return [
         str(venv_bin / "gunicorn"),
         "--config",
         service.gunicorn_config,
         "--bind",
         f"127.0.0.1:{port}",
-        # gunicorn's default control socket is one per $HOME: every service would share it.
+        # gunicorn's default control socket is one per $HOME: every process would share it.
         "--control-socket",
-        str(run_dir / f"{service.name}-gunicorn.ctl"),
+        str(control_socket),
         f"{service.package}.wsgi:app",
     ]
 

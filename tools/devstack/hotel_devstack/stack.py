@@ -14,6 +14,15 @@ from pathlib import Path
 from hotel_devstack.gateway import LIMIT_DEFAULTS, LocalGateway
 from hotel_devstack.infra import Infrastructure, StackError
 from hotel_devstack.processes import ProcessStatus, ProcessTable
+from hotel_devstack.scale import (
+    ScaleError,
+    check_scale,
+    highest_index,
+    parse_process_name,
+    process_name,
+    processes_beyond,
+    scale_for,
+)
 from hotel_devstack.services import (
     DEFAULT_PORTS,
     MOCK_PORTS,
@@ -71,6 +80,7 @@ class Stack:
         services_root: Path | None = None,
         venv_bin: Path | None = None,
         mock_ports: Mapping[str, int] | None = None,
+        scale: Mapping[str, int] | None = None,
     ):
         self.repo_root = Path(repo_root or find_repo_root() or Path.cwd()).resolve()
         self.var_dir = Path(var_dir or self.repo_root / "var").resolve()
@@ -81,6 +91,9 @@ class Stack:
             for name, port in MOCK_PORTS.items()
         }
         self.mock_ports.update(mock_ports or {})
+        # Processes per service (web and worker alike); a service not named keeps what runs.
+        self.scale = dict(scale or {})
+        self._extra_ports: dict[str, int] = {}
         self.gateway_port = gateway_port
         self.login_rate = login_rate
         self.login_burst = login_burst
@@ -105,11 +118,14 @@ class Stack:
         self.gateway = LocalGateway(self.repo_root, self.var_dir / "nginx")
 
     @classmethod
-    def from_env(cls, repo_root: Path | None = None) -> Stack:
+    def from_env(
+        cls, repo_root: Path | None = None, scale: Mapping[str, int] | None = None
+    ) -> Stack:
         """The `make up` stack: defaults overridden by MONGO_URL, AMQP_URL, GATEWAY_PORT, ...."""
         concurrency = os.environ.get("WEB_CONCURRENCY")
         return cls(
             repo_root,
+            scale=scale,
             mongo_url=os.environ.get("MONGO_URL") or None,
             amqp_url=os.environ.get("AMQP_URL") or None,
             gateway_port=int(os.environ.get("GATEWAY_PORT", "8080")),
@@ -135,8 +151,37 @@ class Stack:
     def amqp_url(self) -> str | None:
         return self.infrastructure.amqp_url
 
-    def service_url(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.ports[name]}"
+    def service_url(self, name: str, index: int = 1) -> str:
+        """The URL of a service's web process (`index` 2.. for the extra ones of a scaled one)."""
+        return f"http://127.0.0.1:{self.web_port(name, index)}"
+
+    # --- scale ------------------------------------------------------------------------------
+
+    def process_count(self, name: str) -> int:
+        """How many web (and worker) processes `name` runs: as asked, else as many as the process
+        table holds (so a plain `up` after `up --scale` keeps them), at least one."""
+        asked = scale_for(self.scale, name)
+        return asked if asked is not None else max(1, highest_index(self.processes.names(), name))
+
+    def web_port(self, name: str, index: int = 1) -> int:
+        """The first process listens on the service's port; an extra one keeps the port it was
+        started on, else takes port + 100 * (index - 1) when the service is on its `make up` port
+        (8002, 8102, 8202 for rooms), a free port in a stack on its own ports (tests)."""
+        if index == 1:
+            return self.ports[name]
+        process = process_name(name, "web", index)
+        running = self.processes.port(process)
+        if running is not None:
+            return running
+        if self.ports[name] == DEFAULT_PORTS.get(name):
+            return self.ports[name] + 100 * (index - 1)
+        if process not in self._extra_ports:
+            self._extra_ports[process] = free_port()
+        return self._extra_ports[process]
+
+    def web_urls(self, name: str) -> list[str]:
+        """Every web process of a service, the first one first."""
+        return [self.service_url(name, i) for i in range(1, self.process_count(name) + 1)]
 
     def has_mock(self, service: Service) -> bool:
         return service.has_mock and service.name in self.mock_ports
@@ -162,6 +207,10 @@ class Stack:
         """Start whatever is not already running; safe to call again."""
         for name in ("log", "run", "keys"):
             (self.var_dir / name).mkdir(parents=True, exist_ok=True)
+        try:
+            check_scale(self.scale, [service.name for service in self.services])
+        except ScaleError as error:
+            raise StackError(str(error)) from None
         self._ensure_signing_keys()
         self.infrastructure.resolve()
         for service in self.services:
@@ -243,35 +292,54 @@ class Stack:
                 cwd=service.directory,
                 log_path=self.log_dir / f"{mock_name}.log",
             )
-        web_name = f"{service.name}-web"
-        if not self.processes.alive_pid(web_name):
-            if service.has_seed:
-                self._run_seed(service)
-            # prometheus_client's multiprocess files must start empty for each new process group.
-            prom_dir = self.var_dir / "run" / "prom" / service.name
-            shutil.rmtree(prom_dir, ignore_errors=True)
-            prom_dir.mkdir(parents=True)
-            self.processes.spawn(
-                web_name,
-                web_argv(self.venv_bin, service, self.ports[service.name], self.processes.run_dir),
-                env={**env, "PROMETHEUS_MULTIPROC_DIR": str(prom_dir)},
-                cwd=service.directory,
-                log_path=self.log_dir / f"{web_name}.log",
-            )
-        worker_name = f"{service.name}-worker"
-        if service.has_worker and not self.processes.alive_pid(worker_name):
-            self.processes.spawn(
-                worker_name,
-                worker_argv(self.venv_bin, service),
-                env=env,
-                cwd=service.directory,
-                log_path=self.log_dir / f"{worker_name}.log",
-            )
+        count = self.process_count(service.name)
+        for extra in processes_beyond(self.processes.names(), service.name, count):
+            self.processes.stop(extra)
+        for index in range(1, count + 1):
+            self._start_web(service, index, env)
+            if service.has_worker:
+                self._start_worker(service, index, env)
 
-    def gateway_variables(self) -> dict[str, str]:
-        variables = {
-            f"{name.upper().replace('-', '_')}_UPSTREAM": f"127.0.0.1:{port}"
-            for name, port in self.ports.items()
+    def _start_web(self, service: Service, index: int, env: Mapping[str, str]) -> None:
+        name = process_name(service.name, "web", index)
+        if self.processes.alive_pid(name):
+            return
+        if index == 1 and service.has_seed:
+            self._run_seed(service)
+        # prometheus_client's multiprocess files must start empty for each new process group.
+        prom_name = service.name if index == 1 else f"{service.name}-{index}"
+        prom_dir = self.var_dir / "run" / "prom" / prom_name
+        shutil.rmtree(prom_dir, ignore_errors=True)
+        prom_dir.mkdir(parents=True)
+        port = self.web_port(service.name, index)
+        self.processes.spawn(
+            name,
+            web_argv(self.venv_bin, service, port, self.processes.run_dir / f"{name}.ctl"),
+            env={**env, "PROMETHEUS_MULTIPROC_DIR": str(prom_dir)},
+            cwd=service.directory,
+            log_path=self.log_dir / f"{name}.log",
+            port=port,
+        )
+
+    def _start_worker(self, service: Service, index: int, env: Mapping[str, str]) -> None:
+        name = process_name(service.name, "worker", index)
+        if self.processes.alive_pid(name):
+            return
+        self.processes.spawn(
+            name,
+            worker_argv(self.venv_bin, service),
+            env=env,
+            cwd=service.directory,
+            log_path=self.log_dir / f"{name}.log",
+        )
+
+    def gateway_variables(self) -> dict[str, str | list[str]]:
+        """The template's values; each service's upstream lists every one of its web processes."""
+        variables: dict[str, str | list[str]] = {
+            f"{name.upper().replace('-', '_')}_UPSTREAM": [
+                url.removeprefix("http://") for url in self.web_urls(name)
+            ]
+            for name in self.ports
         }
         variables.update(
             GATEWAY_PORT=str(self.gateway_port),
@@ -302,10 +370,9 @@ class Stack:
         """Block until every service's /readyz and its gateway health route answer 200."""
         checks = []
         for service in self.services:
-            log_path = self.log_dir / f"{service.name}-web.log"
-            checks.append(
-                (f"{service.name}-web", f"{self.service_url(service.name)}/readyz", log_path)
-            )
+            for index, url in enumerate(self.web_urls(service.name), start=1):
+                name = process_name(service.name, "web", index)
+                checks.append((name, f"{url}/readyz", self.log_dir / f"{name}.log"))
             checks.append(
                 ("gateway", f"{self.gateway_url}/api/health/{service.name}", self.gateway.error_log)
             )
@@ -339,9 +406,10 @@ class Stack:
     def down(self) -> list[str]:
         """Stop every process this stack started; return their names. A system broker is kept."""
         known = self.processes.names()
+        roles = {name: parsed.role for name in known if (parsed := parse_process_name(name))}
         order = ["gateway"]
-        order += sorted(name for name in known if name.endswith("-worker"))
-        order += sorted(name for name in known if name.endswith("-web"))
+        order += sorted(name for name in known if roles.get(name) == "worker")
+        order += sorted(name for name in known if roles.get(name) == "web")
         order += [name for name in known if name not in order and name not in ("rabbitmq", "mongo")]
         order += ["rabbitmq", "mongo"]
         stopped = []
@@ -361,7 +429,7 @@ class Stack:
         lines = [f"Gateway:   {self.gateway_url}/", ""]
         for service in self.services:
             lines.append(
-                f"{service.name:<14} {self.service_url(service.name)}   "
+                f"{service.name:<14} {' '.join(self.web_urls(service.name))}   "
                 f"docs {self.gateway_url}/api/docs/{service.name}/openapi.json"
             )
         for service in self.services:

@@ -50,6 +50,7 @@ class RecordingHandler(BaseHTTPRequestHandler):
         else:
             record = {
                 "service": self.server.service_name,
+                "port": self.server.server_port,
                 "method": self.command,
                 "path": self.path,
                 "headers": {key.lower(): value for key, value in self.headers.items()},
@@ -99,9 +100,9 @@ def open_tmp_path():
 
 
 @contextmanager
-def running_gateway(upstreams: Mapping[str, str], **variables: str) -> Iterator[str]:
-    """nginx rendered from the real template with `upstreams` (service name -> host:port) and
-    the given template values; yields its base URL."""
+def running_gateway(upstreams: Mapping[str, str | list[str]], **variables: str) -> Iterator[str]:
+    """nginx rendered from the real template with `upstreams` (service name -> host:port, or a
+    list of them for a scaled service) and the given template values; yields its base URL."""
     base = Path(tempfile.mkdtemp(prefix="hotel-gateway-"))
     base.chmod(0o755)
     web_root = base / "web"

@@ -109,3 +109,31 @@ def test_nginx_check_reports_a_broken_config(repo_root, open_tmp_path):
 def _local_upstreams() -> dict[str, str]:
     # Service host names only resolve inside docker compose; nginx -t resolves upstreams.
     return {name: "127.0.0.1:1" for name in VALUES if name.endswith("_UPSTREAM")}
+
+
+def test_a_scaled_service_renders_one_server_per_process():
+    text = "upstream rooms { server ${ROOMS_UPSTREAM}; keepalive 64; }"
+    rendered = render_template(text, {"ROOMS_UPSTREAM": ["127.0.0.1:8002", "127.0.0.1:8102"]})
+    assert (
+        rendered == "upstream rooms { server 127.0.0.1:8002; server 127.0.0.1:8102; keepalive 64; }"
+    )
+
+
+def test_a_list_of_addresses_fits_only_a_server_statement():
+    with pytest.raises(ValueError, match="ROOMS_UPSTREAM"):
+        render_template("proxy_pass http://${ROOMS_UPSTREAM};", {"ROOMS_UPSTREAM": ["a:1", "b:2"]})
+
+
+def test_every_upstream_of_the_template_takes_a_list_of_processes(repo_root, open_tmp_path):
+    web_root = open_tmp_path / "web"
+    web_root.mkdir(mode=0o755)
+    local = LocalGateway(repo_root, open_tmp_path / "nginx")
+    two_each = {name: ["127.0.0.1:1", "127.0.0.1:2"] for name in _local_upstreams()}
+    conf = local.render({**VALUES, "WEB_ROOT": str(web_root), **two_each})
+    rendered = (conf.parent / "conf.d" / "default.conf").read_text()
+    for name in ("auth", "rooms", "fnb", "tasks", "notifications", "pms-adapter"):
+        upstream = rendered.split(f"upstream {name} ", 1)[1].split("}", 1)[0]
+        assert upstream.count("server 127.0.0.1:1;") == upstream.count("server 127.0.0.1:2;") == 1
+    # Polling clients stay on one notifications process (see test_gateway_affinity.py).
+    assert "hash $hotel_sio_affinity consistent;" in rendered.split("upstream notifications ")[1]
+    local.check()

@@ -26,8 +26,9 @@ def test_a_service_may_bring_its_own_gunicorn_settings(tmp_path):
     make_service(tmp_path, "rooms")
     make_service(tmp_path, "notifications", ("gunicorn_conf.py",))
     rooms, notifications = (Service(n, tmp_path / n) for n in ("rooms", "notifications"))
-    assert "python:hotel_shared.gunicorn_conf" in web_argv(tmp_path, rooms, 8002, tmp_path)
-    assert "python:notifications.gunicorn_conf" in web_argv(tmp_path, notifications, 8005, tmp_path)
+    control = tmp_path / "web.ctl"
+    assert "python:hotel_shared.gunicorn_conf" in web_argv(tmp_path, rooms, 8002, control)
+    assert "python:notifications.gunicorn_conf" in web_argv(tmp_path, notifications, 8005, control)
     assert (
         Service("pms-adapter", tmp_path).package,
         Service("pms-adapter", tmp_path).database,

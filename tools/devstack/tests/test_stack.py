@@ -30,6 +30,7 @@ THROWAWAY_SERVICE = {
                 amqp=os.environ["AMQP_URL"],
                 key=os.environ["JWT_PUBLIC_KEY_FILE"],
                 prom=os.environ.get("PROMETHEUS_MULTIPROC_DIR"),
+                pid=os.getpid(),
             )
 
         @app.get("/openapi.json")
@@ -57,19 +58,34 @@ def services_root(open_tmp_path):
 
 
 @pytest.fixture
-def stack(repo_root, open_tmp_path, services_root):
-    stack = Stack(
-        repo_root,
-        var_dir=open_tmp_path / "var",
-        services_root=services_root,
-        ports={"rooms": free_port()},
-        gateway_port=free_port(),
-        mongo_port=free_port(),
-        web_concurrency=1,
-        ready_timeout=60,
-    )
-    yield stack
-    stack.down()
+def make_stack(repo_root, open_tmp_path, services_root):
+    """Stacks on one var dir, ports and database, as `make up` run again with other flags."""
+    stacks = []
+    ports = {"rooms": free_port()}
+    gateway_port, mongo_port = free_port(), free_port()
+
+    def make(**options) -> Stack:
+        stack = Stack(
+            repo_root,
+            var_dir=open_tmp_path / "var",
+            services_root=services_root,
+            ports=ports,
+            gateway_port=gateway_port,
+            mongo_port=mongo_port,
+            web_concurrency=1,
+            ready_timeout=60,
+            **options,
+        )
+        stacks.append(stack)
+        return stack
+
+    yield make
+    stacks[0].down()
+
+
+@pytest.fixture
+def stack(make_stack):
+    return make_stack()
 
 
 def test_up_runs_seed_web_worker_and_gateway(stack):
@@ -127,3 +143,59 @@ def test_summary_lists_gateway_docs_and_demo_logins(stack):
     assert stack.gateway_url in text
     assert "/api/docs/rooms/openapi.json" in text
     assert "housekeeper-demo-pass" in text
+
+
+def test_scaled_service_runs_each_process_on_its_own_port_behind_the_gateway(make_stack):
+    stack = make_stack(scale={"rooms": 2})
+    stack.up()
+    alive = {row.name for row in stack.status() if row.alive}
+    assert alive >= {"rooms-web", "rooms-web-2", "rooms-worker", "rooms-worker-2"}
+    first, second = stack.web_urls("rooms")
+    assert first == stack.service_url("rooms") != second
+    direct = [requests.get(f"{url}/readyz", timeout=5).json() for url in (first, second)]
+    assert direct[0]["pid"] != direct[1]["pid"]
+    # Each web process has its own metrics directory: each is its own scrape target.
+    assert [env["prom"].rsplit("/", 1)[1] for env in direct] == ["rooms", "rooms-2"]
+
+    answered = {
+        requests.get(f"{stack.gateway_url}/api/health/rooms", timeout=5).json()["pid"]
+        for _ in range(10)
+    }
+    assert answered == {env["pid"] for env in direct}
+    logs = {path.name for path in stack.log_files()}
+    assert {"rooms-web-2.log", "rooms-worker-2.log"} <= logs
+    assert stack.web_urls("rooms")[1] in stack.summary()
+
+
+def test_up_without_scale_keeps_the_scaled_processes_and_scale_one_stops_the_extras(make_stack):
+    make_stack(scale={"all": 2}).up()
+    again = make_stack()
+    before = {row.name: row.pid for row in again.status()}
+    again.up()
+    assert {row.name: row.pid for row in again.status()} == before
+    assert again.process_count("rooms") == 2
+
+    down_to_one = make_stack(scale={"rooms": 1})
+    down_to_one.up()
+    names = {row.name for row in down_to_one.status()}
+    assert "rooms-web-2" not in names
+    assert "rooms-worker-2" not in names
+    assert down_to_one.processes.alive_pid("rooms-web") == before["rooms-web"]
+    conf = (down_to_one.gateway.prefix / "conf.d" / "default.conf").read_text()
+    rooms_upstream = conf.split("upstream rooms ", 1)[1].split("}", 1)[0]
+    assert rooms_upstream.count("server ") == 1
+
+
+def test_down_stops_every_process_of_a_scaled_service(make_stack):
+    stack = make_stack(scale={"rooms": 3})
+    stack.up()
+    stopped = stack.down()
+    assert set(stopped) >= {
+        f"rooms-{role}{suffix}" for role in ("web", "worker") for suffix in ("", "-2", "-3")
+    }
+    assert not any(row.alive for row in stack.status())
+
+
+def test_scale_of_a_service_the_stack_does_not_run_is_refused(make_stack):
+    with pytest.raises(StackError, match="kitchen"):
+        make_stack(scale={"kitchen": 2}).up()
