@@ -9,9 +9,6 @@ forgotten.
 
 from __future__ import annotations
 
-import threading
-from datetime import datetime, timedelta
-
 from hotel_shared.inbox import EventHandler, InboundEvent
 from hotel_shared.revocations import ACCESS_REVOKED, REVOCATION_HANDLERS
 from hotel_shared.timeutil import utc_now
@@ -23,29 +20,11 @@ from notifications.service.push import Wake, no_wake
 from notifications.store import NotificationsStores
 
 
-class InboxClock:
-    """Strictly increasing times per process, so `since` never hides a same-millisecond sibling."""
-
-    def __init__(self) -> None:
-        self._last: datetime | None = None
-        self._lock = threading.Lock()
-
-    def next(self) -> datetime:
-        with self._lock:
-            now = utc_now()
-            if self._last is not None and now <= self._last:
-                now = self._last + timedelta(milliseconds=1)
-            self._last = now
-            return now
-
-
-def make_handlers(
-    emit: Emit, clock: InboxClock | None = None, wake: Wake = no_wake
-) -> dict[str, EventHandler]:
+def make_handlers(emit: Emit, wake: Wake = no_wake) -> dict[str, EventHandler]:
     """HANDLERS for every notified event type, pushing through `emit` after each commit (and
     waking the Web Push sender when pushes were queued), and for the revocations the verifier
-    and the hub read."""
-    clock = clock or InboxClock()
+    and the hub read. Any number of workers may run them: inbox times come from the clock they
+    share in the database (NotificationsStores.next_inbox_time), never from the process."""
 
     def on_notified_event(stores: NotificationsStores, event: InboundEvent) -> None:
         inbox_service.notify(
@@ -57,7 +36,7 @@ def make_handlers(
             time=event.time,
             data=event.data,
             changes=event.changes,
-            created_at=clock.next(),
+            created_at=utc_now(),
             wake=wake,
         )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.collection import Collection
@@ -14,6 +14,8 @@ from notifications.rules.inbox import ReadState
 
 Document = dict[str, Any]
 NEWEST_FIRST = [("createdAt", DESCENDING), ("_id", DESCENDING)]
+# The one document every process issues inbox times from (collection `counters`).
+INBOX_CLOCK = "inbox"
 
 
 class NotificationsStores(MongoStores):
@@ -21,7 +23,12 @@ class NotificationsStores(MongoStores):
 
     `notification_reads` holds one row per (user, notification) marked read one by one, and
     `read_marks` one row per user: everything created up to `readAllAt` counts as read.
+    `counters` holds the inbox clock: every web and worker process takes `createdAt` from it.
     """
+
+    # Every inbox write takes the next time from one counter document, so concurrent writers
+    # (several workers, alerts from several web processes) conflict there and retry.
+    transaction_attempts: ClassVar[int] = 10
 
     @property
     def notifications(self) -> Collection:
@@ -42,6 +49,10 @@ class NotificationsStores(MongoStores):
     @property
     def receipts(self) -> Collection:
         return self.db["alert_receipts"]
+
+    @property
+    def counters(self) -> Collection:
+        return self.db["counters"]
 
     @property
     def push_subscriptions(self) -> Collection:
@@ -75,10 +86,31 @@ class NotificationsStores(MongoStores):
         self.receipts.create_index(
             [("alertId", 1), ("userId", 1)], unique=True, name="alert_reader_unique"
         )
+        # Made here, outside any transaction: two first writers upserting it at once would fail.
+        self.counters.update_one({"_id": INBOX_CLOCK}, {"$setOnInsert": {"at": None}}, upsert=True)
 
     # --- the inbox ------------------------------------------------------------------------------
 
+    def next_inbox_time(self, proposed: datetime) -> datetime:
+        """The inbox clock's next time: `proposed`, or 1 ms past the last time issued if that is
+        later. Issued in the open transaction on one document, which any other transaction
+        issuing a time conflicts on until this one commits or aborts: so times are issued in
+        commit order, and a reader who saw time T has already seen every entry up to T, whichever
+        process wrote it (the `since` of catch-up never skips one)."""
+        self._require_session()
+        clock = self.counters.find_one_and_update(
+            {"_id": INBOX_CLOCK},
+            [{"$set": {"at": {"$max": [proposed, {"$ifNull": [{"$add": ["$at", 1]}, proposed]}]}}}],
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+            session=self.session,
+        )
+        return clock["at"]
+
     def insert_notification(self, notification: Document) -> None:
+        """Insert an inbox entry, its `createdAt` set (on the document given, as pymongo sets
+        `_id`) to the inbox clock's next time no earlier than the `createdAt` it had."""
+        notification["createdAt"] = self.next_inbox_time(notification["createdAt"])
         self.notifications.insert_one(notification, session=self.session)
 
     def find_notifications(

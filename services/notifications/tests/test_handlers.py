@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from hotel_shared.inbox import InboundEvent, bind_handlers
 from hotel_shared.revocations import ACCESS_REVOKED
 from notifications import events
-from notifications.handlers import InboxClock, make_handlers
+from notifications.handlers import make_handlers
 
 
 class Pushes(list):
@@ -90,12 +88,6 @@ def test_a_burst_of_events_gets_strictly_increasing_inbox_times(
     created = [payload["createdAt"] for _, payload, _ in pushes]
     assert created == sorted(set(created))
     assert len(created) == 30
-
-
-def test_the_inbox_clock_never_repeats_a_time():
-    clock = InboxClock()
-    times = [clock.next() for _ in range(500)]
-    assert all(earlier < later for earlier, later in itertools.pairwise(times))
 
 
 def task_updated(make_envelope, old_priority, new_priority):

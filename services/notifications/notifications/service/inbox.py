@@ -42,7 +42,11 @@ def notify(
     wake: Wake = no_wake,
 ) -> Document:
     """Store an event's notification for its audiences, then push it to their sockets (a mere
-    hint, such as a task update that did not raise its priority, is pushed, not stored)."""
+    hint, such as a task update that did not raise its priority, is pushed, not stored).
+
+    `created_at` is the earliest inbox time it may get: the store issues the actual one from the
+    inbox clock every process shares, and the pushed payload carries that one.
+    """
     notification = inbox_rules.build_notification(
         event_id=event_id,
         event_type=event_type,
@@ -64,11 +68,13 @@ def notify(
         )
 
     with stores.transaction() as tx:
+        queue_web_pushes(tx, ctx, wake, event_type, data, event_id)
         if inbox_rules.is_kept_in_inbox(event_type, changes):
+            # Last: from taking its time on the shared clock to the commit, other inbox writers
+            # wait on this transaction, so the less it does after that the better.
             tx.insert_notification(notification)
         # Pushed after the commit: a crash in between loses only the push; the inbox has it.
         tx.after_commit(push)
-        queue_web_pushes(tx, ctx, wake, event_type, data, event_id)
     return notification
 
 
@@ -125,9 +131,13 @@ def mark_all_read(stores: NotificationsStores, ctx: Context, emit: Emit) -> None
     principal = reader(ctx)
     now = utc_now()
     with stores.transaction() as tx:
+        # A time of the inbox clock: every entry up to it is committed, every later one is new.
+        read_all_at = tx.next_inbox_time(now)
         audiences = inbox_rules.audiences_of(principal)
-        unread_alerts = tx.find_unread_alerts(audiences, tx.read_state(principal.user_id), now)
-        tx.move_read_mark(principal.user_id, now)
+        unread_alerts = tx.find_unread_alerts(
+            audiences, tx.read_state(principal.user_id), read_all_at
+        )
+        tx.move_read_mark(principal.user_id, read_all_at)
         _record_receipts(tx, emit, principal, unread_alerts, now)
 
 
