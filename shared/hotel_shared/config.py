@@ -90,7 +90,12 @@ class ServiceSettings:
     mongo_timeout_ms: int = 3000
     # Delays before each redelivery of a failed event; one more failure parks it.
     retry_delays_ms: tuple[int, ...] = (1000, 5000, 30000, 120000)
+    # The relay wakes on the outbox's change stream; it polls every outbox_poll_interval_s only
+    # where there is none, and every outbox_safety_poll_s beside it.
     outbox_poll_interval_s: float = 0.1
+    outbox_safety_poll_s: float = 5.0
+    # One relay per service publishes; another worker's takes over once this long has passed.
+    outbox_lease_s: float = 10.0
     processed_events_ttl_days: int = 7
     trusted_proxy_hops: int = 1
     # The hotel's IANA zone: "today", arrival guards and day buckets are in it (DESIGN §3).
@@ -131,6 +136,8 @@ class ServiceSettings:
                 "EVENT_RETRY_DELAYS_MS", (1000, 5000, 30000, 120000), environ
             ),
             outbox_poll_interval_s=env_float("OUTBOX_POLL_INTERVAL_S", 0.1, environ),
+            outbox_safety_poll_s=env_float("OUTBOX_SAFETY_POLL_S", 5.0, environ),
+            outbox_lease_s=env_float("OUTBOX_LEASE_S", 10.0, environ),
             processed_events_ttl_days=max(7, env_int("PROCESSED_EVENTS_TTL_DAYS", 7, environ)),
             trusted_proxy_hops=env_int("TRUSTED_PROXY_HOPS", 1, environ),
             hotel_timezone=_zone_name(env_str("HOTEL_TIMEZONE", "UTC", environ)),

@@ -1,30 +1,63 @@
-"""Transactional outbox: record an event beside the state change, relay it to the broker later."""
+"""Transactional outbox: record an event beside the state change, relay it to the broker later.
+
+The relay runs in the service's worker; the entries are written by its web processes. It:
+- wakes when entries are inserted (a change stream on the outbox, read by a watcher thread), and
+  then drains batch after batch until the outbox is empty, so a burst costs one wake-up, not one
+  per entry. A safety poll (`safety_poll_s`) remains; where change streams are not available (a
+  standalone mongod) it polls every `poll_s`, as before.
+- publishes each batch in creation order with asynchronous publisher confirms (BusPublisher) and
+  marks sent only what the broker confirmed. A nack or a lost connection leaves the rest unsent,
+  to be published again: at-least-once, and consumers drop the duplicate by event id.
+- is one per service at a time however many workers run: it holds a lease (`outbox_lease`), renews
+  it while working, and another worker's relay takes over once it expired. Marking sent renews the
+  lease in the same transaction, so a relay that lost its lease marks nothing (the new holder
+  publishes those entries again) and steps back.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Protocol
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, ReturnDocument
 from pymongo.client_session import ClientSession
+from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import PyMongoError
+from pymongo.errors import DuplicateKeyError, OperationFailure, PyMongoError
 
+from hotel_shared.errors import BrokerUnavailable
 from hotel_shared.timeutil import parse_iso, utc_now
 
 log = logging.getLogger(__name__)
 
 OUTBOX_COLLECTION = "outbox"
+LEASE_COLLECTION = "outbox_lease"
+LEASE_ID = "relay"
 SENT_RETENTION = timedelta(days=7)
 
 
-class EventPublisher(Protocol):
-    def publish(self, envelope: dict[str, Any]) -> None: ...
+class BatchOutcome(Protocol):
+    confirmed: list[str]
+    failure: str | None
 
-    def idle(self, seconds: float) -> None:
-        """Wait between polls; a broker publisher services its heartbeats meanwhile."""
+
+class EventPublisher(Protocol):
+    def publish_batch(self, envelopes: Sequence[Mapping[str, Any]]) -> BatchOutcome:
+        """Publish in order; say which ids the broker confirmed and why the rest were not."""
+
+    def idle(self, seconds: float) -> bool:
+        """Wait up to `seconds` (a broker publisher services its heartbeats meanwhile), less when
+        `wake` is called; returns whether it was woken."""
+
+    def wake(self) -> None:
+        """End the relay's wait early; called from the watcher's thread."""
 
 
 def ensure_outbox_indexes(db: Database) -> None:
@@ -53,6 +86,148 @@ def record_event(db: Database, session: ClientSession, envelope: dict[str, Any])
     db[OUTBOX_COLLECTION].insert_one(outbox_entry(envelope), session=session)
 
 
+def relay_identity() -> str:
+    """Who holds the lease, readable by ops: host, process, and a nonce per relay."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class RelayLease:
+    """The one document saying which relay may publish the outbox, and until when.
+
+    Times are the holders' own clocks: keep `lease_s` well above the skew between machines.
+    """
+
+    def __init__(self, db: Database, holder: str, lease_s: float) -> None:
+        self.db = db
+        self.leases = db[LEASE_COLLECTION]
+        self.holder = holder
+        self.lease_s = lease_s
+        self._held_until = float("-inf")  # monotonic; our own view, renewed well before expiry
+
+    @property
+    def renew_every_s(self) -> float:
+        return self.lease_s / 3
+
+    def hold(self) -> bool:
+        """Take the lease if it is free or expired, renew it if ours; False while another has it."""
+        if self._held_until - time.monotonic() > self.lease_s - self.renew_every_s:
+            return True
+        started, now = time.monotonic(), utc_now()
+        try:
+            self.leases.find_one_and_update(
+                {"_id": LEASE_ID, "$or": [{"holder": self.holder}, {"expiresAt": {"$lte": now}}]},
+                {"$set": {"holder": self.holder, "expiresAt": self._expiry(now)}},
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+            )
+        except DuplicateKeyError:  # the document exists and another relay holds it
+            self._lost()
+            return False
+        if self._held_until == float("-inf"):
+            log.info("outbox relay %s holds the lease", self.holder)
+        self._held_until = started + self.lease_s
+        return True
+
+    def mark_sent(self, ids: list[str]) -> bool:
+        """Mark `ids` sent and renew the lease in one transaction, only while the lease is ours;
+        False (nothing marked) once another relay has taken it."""
+        started = time.monotonic()
+
+        def renew_and_mark(session: ClientSession) -> bool:
+            now = utc_now()
+            renewed = self.leases.update_one(
+                {"_id": LEASE_ID, "holder": self.holder, "expiresAt": {"$gt": now}},
+                {"$set": {"expiresAt": self._expiry(now)}},
+                session=session,
+            )
+            if renewed.matched_count == 0:
+                return False
+            self.db[OUTBOX_COLLECTION].update_many(
+                {"_id": {"$in": ids}}, {"$set": {"sentAt": now}}, session=session
+            )
+            return True
+
+        with self.db.client.start_session() as session:
+            held = session.with_transaction(renew_and_mark)
+        if held:
+            self._held_until = started + self.lease_s
+        else:
+            self._lost()
+        return held
+
+    def release(self) -> None:
+        """Hand the lease over at once (a clean stop), so another relay need not wait it out."""
+        if self._held_until == float("-inf"):
+            return
+        self._held_until = float("-inf")
+        try:
+            self.leases.delete_one({"_id": LEASE_ID, "holder": self.holder})
+        except PyMongoError as error:
+            log.warning("outbox relay could not release its lease (it expires): %s", error)
+
+    def _expiry(self, now):
+        return now + timedelta(seconds=self.lease_s)
+
+    def _lost(self) -> None:
+        if self._held_until != float("-inf"):
+            log.warning("outbox relay %s lost its lease to another relay", self.holder)
+        self._held_until = float("-inf")
+
+
+class OutboxWatcher:
+    """A thread reading the outbox's change stream: calls `on_insert` when entries are inserted.
+
+    `on_insert` is also called each time the stream (re)opens, for what was written meanwhile.
+    Where change streams are refused (a standalone mongod) it stops for good and `is_watching`
+    stays False; after a lost connection it reopens the stream with back-off.
+    """
+
+    PIPELINE = ({"$match": {"operationType": "insert"}}, {"$project": {"_id": 1}})
+
+    def __init__(self, collection: Collection, on_insert: Callable[[], None]) -> None:
+        self.collection = collection
+        self.on_insert = on_insert
+        self.is_watching = False
+        self.is_refused = False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None and not self.is_refused:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="outbox-watch", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._stop.set()
+            thread.join(timeout=5)
+
+    def _run(self) -> None:
+        backoff = 0.5
+        while not self._stop.is_set():
+            try:
+                with self.collection.watch(list(self.PIPELINE), max_await_time_ms=500) as stream:
+                    self.is_watching, backoff = True, 0.5
+                    self.on_insert()
+                    while not self._stop.is_set() and stream.alive:
+                        if stream.try_next() is not None:
+                            self.on_insert()
+            except OperationFailure as error:
+                if not self.is_watching:
+                    log.info("no change streams on the outbox (%s): polling instead", error)
+                    self.is_refused = True
+                    return
+                log.warning("outbox change stream failed: %s; reopening", error)
+            except PyMongoError as error:
+                log.warning("outbox change stream lost: %s; reopening", error)
+            finally:
+                self.is_watching = False
+            self._stop.wait(backoff)
+            backoff = min(backoff * 2, 10.0)
+
+
 class OutboxRelay:
     """Publishes unsent entries in creation order, marking each sent once the broker confirms it.
 
@@ -60,43 +235,92 @@ class OutboxRelay:
     """
 
     def __init__(
-        self, db: Database, publisher: EventPublisher, *, batch_size: int = 200, poll_s: float = 0.1
+        self,
+        db: Database,
+        publisher: EventPublisher,
+        *,
+        batch_size: int = 256,
+        poll_s: float = 0.1,
+        safety_poll_s: float = 5.0,
+        lease_s: float = 10.0,
+        holder: str | None = None,
     ):
         self.db = db
         self.publisher = publisher
         self.batch_size = batch_size
         self.poll_s = poll_s
+        self.safety_poll_s = safety_poll_s
+        self.lease = RelayLease(db, holder or relay_identity(), lease_s)
+        self.watcher = OutboxWatcher(db[OUTBOX_COLLECTION], self._on_insert)
+        self._insert_seen = threading.Event()
 
     def relay_once(self) -> int:
-        """Publish one batch; returns how many were sent. Broker errors propagate to the caller."""
-        outbox = self.db[OUTBOX_COLLECTION]
+        """Publish one batch if this relay holds the lease; returns how many were marked sent.
+
+        The confirmed part of a batch is marked even when the rest failed; then BrokerUnavailable
+        is raised. Mongo errors propagate."""
+        if not self.lease.hold():
+            return 0
         batch = list(
-            outbox.find({"sentAt": None}, {"envelope": 1})
+            self.db[OUTBOX_COLLECTION]
+            .find({"sentAt": None}, {"envelope": 1})
             .sort([("createdAt", ASCENDING), ("_id", ASCENDING)])
             .limit(self.batch_size)
         )
-        sent_ids = []
-        try:
-            for entry in batch:
-                self.publisher.publish(entry["envelope"])
-                sent_ids.append(entry["_id"])
-        finally:
-            if sent_ids:
-                outbox.update_many({"_id": {"$in": sent_ids}}, {"$set": {"sentAt": utc_now()}})
-        return len(sent_ids)
+        if not batch:
+            return 0
+        outcome = self.publisher.publish_batch([entry["envelope"] for entry in batch])
+        marked = 0
+        if outcome.confirmed and self.lease.mark_sent(outcome.confirmed):
+            marked = len(outcome.confirmed)
+        if outcome.failure is not None:
+            unsent = len(batch) - marked
+            raise BrokerUnavailable(f"{unsent} events left unsent: {outcome.failure}")
+        return marked
 
     def run(self, stop: threading.Event) -> None:
-        """Relay until `stop` is set, backing off while Mongo or the broker is down."""
-        backoff = self.poll_s
-        while not stop.is_set():
-            try:
-                sent = self.relay_once()
-                backoff = self.poll_s
-            except PyMongoError as error:
-                log.warning("outbox relay cannot read the outbox: %s", error)
-                sent, backoff = 0, min(backoff * 2 or 0.5, 10.0)
-            except Exception as error:  # broker down: keep the events, try again later
-                log.warning("outbox relay cannot publish: %s", error)
-                sent, backoff = 0, min(max(backoff * 2, 0.5), 10.0)
-            if sent < self.batch_size and not stop.is_set():
-                self.publisher.idle(backoff)
+        """Relay until `stop` is set, backing off while Mongo or the broker is down; on a clean
+        stop the lease is released for another worker's relay."""
+        backoff = 0.0
+        try:
+            while not stop.is_set():
+                try:
+                    if not self.lease.hold():
+                        self.watcher.stop()  # a standby reads no change stream
+                        self._wait(stop, self.lease.renew_every_s)
+                        continue
+                    self.watcher.start()
+                    self._insert_seen.clear()
+                    sent = self.relay_once()
+                    backoff = 0.0
+                except PyMongoError as error:
+                    log.warning("outbox relay cannot read the outbox: %s", error)
+                    sent, backoff = 0, min(max(backoff * 2, 0.5), 10.0)
+                except Exception as error:  # broker down: keep the events, try again later
+                    log.warning("outbox relay cannot publish: %s", error)
+                    sent, backoff = 0, min(max(backoff * 2, 0.5), 10.0)
+                if sent == self.batch_size:
+                    continue  # a full batch: more may wait, drain before waiting
+                self._wait(stop, backoff or self._idle_s())
+        finally:
+            self.watcher.stop()
+            self.lease.release()
+
+    def _idle_s(self) -> float:
+        """How long to wait for a wake-up: the safety poll while the change stream runs, the
+        plain poll interval without one; never past the lease's renewal."""
+        wait = self.safety_poll_s if self.watcher.is_watching else self.poll_s
+        return min(wait, self.lease.renew_every_s)
+
+    def _wait(self, stop: threading.Event, seconds: float) -> None:
+        # In short slices, so a stop is seen promptly whatever the wait.
+        deadline = time.monotonic() + seconds
+        while not stop.is_set() and (remaining := deadline - time.monotonic()) > 0:
+            if self.publisher.idle(min(remaining, 0.5)):
+                return
+
+    def _on_insert(self) -> None:
+        # One wake-up per drain pass, not one per inserted entry.
+        if not self._insert_seen.is_set():
+            self._insert_seen.set()
+            self.publisher.wake()

@@ -18,7 +18,13 @@ log = logging.getLogger(__name__)
 
 def run_relay(settings: ServiceSettings, stop: threading.Event) -> None:
     publisher = BusPublisher(settings.amqp_url)
-    relay = OutboxRelay(get_database(settings), publisher, poll_s=settings.outbox_poll_interval_s)
+    relay = OutboxRelay(
+        get_database(settings),
+        publisher,
+        poll_s=settings.outbox_poll_interval_s,
+        safety_poll_s=settings.outbox_safety_poll_s,
+        lease_s=settings.outbox_lease_s,
+    )
     try:
         relay.run(stop)
     finally:
@@ -41,6 +47,7 @@ def run_worker(settings: ServiceSettings, handlers: BoundHandlers | None = None)
             f"{settings.name}.events",
             handlers.bindings,
             handlers.handle,
+            handle_batch=handlers.handle_batch,
             retry_delays_ms=settings.retry_delays_ms,
         )
         consumer.run(stop)

@@ -18,51 +18,14 @@ from hotel_shared.bus import (
     connect,
     declare_topology,
 )
+from hotel_shared.errors import BrokerUnavailable
 from hotel_shared.events import encode_event, new_event
-from hotel_shared.inbox import ensure_inbox_indexes
-from hotel_shared.mongo import find_page, get_database
-from hotel_shared.outbox import OutboxRelay, ensure_outbox_indexes
-from hotel_shared.store import MongoStores
+from hotel_shared.mongo import find_page
+from hotel_shared.outbox import OutboxRelay
 
 
 def random_word(n=10):
     return "".join(random.choices(string.ascii_lowercase, k=n))
-
-
-@pytest.fixture
-def settings(service_settings):
-    return service_settings("probe")
-
-
-@pytest.fixture
-def db(settings):
-    database = get_database(settings)
-    ensure_outbox_indexes(database)
-    ensure_inbox_indexes(database)
-    yield database
-    database.client.drop_database(database.name)
-
-
-@pytest.fixture
-def stores(settings, db):
-    return MongoStores.from_settings(settings)
-
-
-@pytest.fixture
-def event_type():
-    """A routing key no other test or service is bound to."""
-    return f"probe.{random_word()}.happened.v1"
-
-
-@pytest.fixture
-def broker(amqp_url):
-    connection = connect(amqp_url)
-    channel = declare_topology(connection.channel())
-    created = []
-    yield channel, created
-    for queue in created:
-        channel.queue_delete(queue)
-    connection.close()
 
 
 def bound_queue(broker, event_type):
@@ -122,11 +85,12 @@ def test_relay_keeps_events_while_the_broker_is_down(settings, stores, db, broke
         tx.record(envelope)
 
     dead_broker = BusPublisher("amqp://guest:guest@127.0.0.1:9/%2F")
-    with pytest.raises(Exception):  # noqa: B017 - the broker error type is pika's
-        OutboxRelay(db, dead_broker).relay_once()
+    with pytest.raises(BrokerUnavailable):
+        OutboxRelay(db, dead_broker, holder="worker-1").relay_once()
     assert db.outbox.find_one({"_id": envelope["id"]})["sentAt"] is None
 
-    OutboxRelay(db, BusPublisher(settings.amqp_url)).relay_once()
+    # The same worker once the broker is back (it still holds the lease).
+    OutboxRelay(db, BusPublisher(settings.amqp_url), holder="worker-1").relay_once()
     assert wait_for_message(broker[0], queue)[1]["id"] == envelope["id"]
 
 
