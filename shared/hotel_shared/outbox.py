@@ -23,7 +23,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from pymongo import ASCENDING, ReturnDocument
@@ -41,6 +41,8 @@ OUTBOX_COLLECTION = "outbox"
 LEASE_COLLECTION = "outbox_lease"
 LEASE_ID = "relay"
 SENT_RETENTION = timedelta(days=7)
+FIRST_SLICE = timedelta(seconds=1)
+MAX_SLICE = timedelta(days=1)
 
 
 class BatchOutcome(Protocol):
@@ -253,6 +255,8 @@ class OutboxRelay:
         self.lease = RelayLease(db, holder or relay_identity(), lease_s)
         self.watcher = OutboxWatcher(db[OUTBOX_COLLECTION], self._on_insert)
         self._insert_seen = threading.Event()
+        self._newest_fetched: datetime | None = None
+        self._slice = FIRST_SLICE
 
     def relay_once(self) -> int:
         """Publish one batch if this relay holds the lease; returns how many were marked sent.
@@ -261,12 +265,7 @@ class OutboxRelay:
         is raised. Mongo errors propagate."""
         if not self.lease.hold():
             return 0
-        batch = list(
-            self.db[OUTBOX_COLLECTION]
-            .find({"sentAt": None}, {"envelope": 1})
-            .sort([("createdAt", ASCENDING), ("_id", ASCENDING)])
-            .limit(self.batch_size)
-        )
+        batch = self._next_batch()
         if not batch:
             return 0
         outcome = self.publisher.publish_batch([entry["envelope"] for entry in batch])
@@ -277,6 +276,34 @@ class OutboxRelay:
             unsent = len(batch) - marked
             raise BrokerUnavailable(f"{unsent} events left unsent: {outcome.failure}")
         return marked
+
+    def _next_batch(self) -> list[dict[str, Any]]:
+        """The oldest unsent entries, up to a batch.
+
+        Asked first among the entries up to `_slice` after the newest one fetched last time: when
+        that slice fills a batch, it is exactly the oldest batch of all (anything later is newer
+        than every entry in it), and the server reads a slice instead of the whole backlog (the
+        Mongo-wire server sorts every match in memory). Otherwise the whole outbox is asked."""
+        if self._newest_fetched is not None:
+            bound = {"$lte": self._newest_fetched + self._slice}
+            batch = self._oldest_unsent({"createdAt": bound})
+            if len(batch) == self.batch_size:
+                self._newest_fetched = batch[-1]["createdAt"]
+                return batch
+        batch = self._oldest_unsent({})
+        if batch:
+            if self._newest_fetched is not None and len(batch) == self.batch_size:
+                self._slice = min(self._slice * 2, MAX_SLICE)  # entries sparser than the slice
+            self._newest_fetched = batch[-1]["createdAt"]
+        return batch
+
+    def _oldest_unsent(self, bound: dict[str, Any]) -> list[dict[str, Any]]:
+        return list(
+            self.db[OUTBOX_COLLECTION]
+            .find({"sentAt": None, **bound}, {"envelope": 1, "createdAt": 1})
+            .sort([("createdAt", ASCENDING), ("_id", ASCENDING)])
+            .limit(self.batch_size)
+        )
 
     def run(self, stop: threading.Event) -> None:
         """Relay until `stop` is set, backing off while Mongo or the broker is down; on a clean

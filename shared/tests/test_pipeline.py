@@ -47,14 +47,14 @@ def probe_event(event_type, number):
     return new_event(event_type, source="probe", subject=f"probe/{number}", data={"n": number})
 
 
-def write_entries(db, event_type, count) -> list[str]:
-    """Unsent entries as committed transactions leave them, 1 ms apart: the outbox order is the
-    order they were written."""
+def write_entries(db, event_type, count, apart=timedelta(milliseconds=1)) -> list[str]:
+    """Unsent entries as committed transactions leave them, `apart` from each other: the outbox
+    order is the order they were written."""
     start = utc_now()
     entries = []
     for number in range(count):
         entry = outbox_entry(probe_event(event_type, number))
-        entry["createdAt"] = start + timedelta(milliseconds=number)
+        entry["createdAt"] = start + number * apart
         entries.append(entry)
     db.outbox.insert_many(entries)
     return [entry["_id"] for entry in entries]
@@ -161,6 +161,29 @@ def test_entries_the_broker_refuses_stay_unsent(settings, db, broker, event_type
     finally:
         relay.publisher.close()
     assert unsent(db) == set(ids[3:])
+
+
+def test_batches_follow_the_outbox_order_however_far_apart_the_entries_are(
+    settings, db, broker, event_type
+):
+    queue = Received(broker[0], bind_queue(broker, event_type))
+    write_entries(db, event_type, 300)
+    write_entries(db, event_type, 300, apart=timedelta(seconds=10))
+    in_order = [e["_id"] for e in db.outbox.find().sort([("createdAt", 1), ("_id", 1)])]
+    relay = OutboxRelay(db, BusPublisher(settings.amqp_url), batch_size=64)
+    try:
+        for _ in range(3):
+            relay.relay_once()
+        # A transaction that began first commits only now: its entry is older than all sent.
+        [late] = write_entries(db, event_type, 1)
+        db.outbox.update_one({"_id": late}, {"$set": {"createdAt": utc_now() - timedelta(hours=1)}})
+        while relay.relay_once():
+            pass
+    finally:
+        relay.publisher.close()
+    expected = [*in_order[:192], late, *in_order[192:]]
+    assert queue.wait_for(expected)
+    assert queue.ids == expected
 
 
 # --- waking ----------------------------------------------------------------------------------
