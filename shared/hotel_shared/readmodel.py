@@ -38,8 +38,8 @@ S = TypeVar("S")
 # walking offsets cannot grow memory.
 MAX_VIEWS_PER_SNAPSHOT = 64
 STREAM_AWAIT_MS = 1000
-# Where a list response came from: "hit" (a kept body), "rendered" (from memory, now kept) or
-# "database" (the model is not live). For operators and tests; clients ignore it.
+# Where a list response came from: "hit" (a kept body), "rendered" (rendered now for the current
+# snapshot, and kept) or "database" (the model is not live). For operators and tests.
 SOURCE_HEADER = "X-Read-Model"
 RETRY_FIRST_S, RETRY_MAX_S = 0.05, 2.0
 
@@ -137,6 +137,11 @@ class ReadModel:
     `prepare` turns a stored document into what the rules read (a document stored before a field
     existed gets it); `version_field` orders writes of one document, so a stream event that is
     older than a write this process already applied never moves the document back.
+
+    `keep_documents=False` is for a collection too large to hold (every task ever made): the
+    snapshots hold no documents, and each change only starts a new one, so a view is rendered
+    from the database once per change and its kept body serves the repeats. A body rendered after
+    its snapshot was taken is never older than the snapshot: the database read comes after.
     """
 
     def __init__(
@@ -145,8 +150,10 @@ class ReadModel:
         *,
         prepare: Callable[[Document], Document] | None = None,
         version_field: str | None = "version",
+        keep_documents: bool = True,
     ) -> None:
         self.collection = collection
+        self.keep_documents = keep_documents
         self.name = f"{collection.database.name}.{collection.name}"
         self._prepare = prepare or (lambda document: document)
         self._version_field = version_field
@@ -178,11 +185,17 @@ class ReadModel:
 
     def apply_written(self, document: Document) -> None:
         """A document this process has just committed: seen by the next read here at once."""
+        if not self.keep_documents:
+            self._renew()
+            return
         # The BSON round trip stores what the database stores (milliseconds, the client's types).
         stored = bson.decode(bson.encode(document), codec_options=self.collection.codec_options)
         self._apply(stored["_id"], stored)
 
     def apply_deleted(self, document_id: Any) -> None:
+        if not self.keep_documents:
+            self._renew()
+            return
         self._apply(document_id, None)
 
     # --- the watcher ---------------------------------------------------------------------------
@@ -217,8 +230,10 @@ class ReadModel:
 
     def _follow_stream(self) -> None:
         # The stream opens before the load, so a change between the two is applied after it.
+        # Without documents to hold, the changed document is not needed: no lookup per event.
+        full_document = "updateLookup" if self.keep_documents else None
         with self.collection.watch(
-            full_document="updateLookup", max_await_time_ms=STREAM_AWAIT_MS
+            full_document=full_document, max_await_time_ms=STREAM_AWAIT_MS
         ) as stream:
             self._load()
             while not self._stopping.is_set():
@@ -229,7 +244,9 @@ class ReadModel:
                     raise ConnectionError("the change stream was closed (collection dropped?)")
 
     def _load(self) -> None:
-        documents = {doc["_id"]: self._prepare(doc) for doc in self.collection.find({})}
+        documents = {}
+        if self.keep_documents:
+            documents = {doc["_id"]: self._prepare(doc) for doc in self.collection.find({})}
         with self._lock:
             self._publish(documents)
         self._live.set()
@@ -237,7 +254,9 @@ class ReadModel:
 
     def _apply_change(self, change: Mapping[str, Any]) -> None:
         operation = change["operationType"]
-        if operation in ("insert", "update", "replace"):
+        if not self.keep_documents and operation in ("insert", "update", "replace", "delete"):
+            self._renew()
+        elif operation in ("insert", "update", "replace"):
             document = change.get("fullDocument")
             if document is not None:  # None: deleted since; its delete event follows
                 self._apply(document["_id"], document)
@@ -262,6 +281,12 @@ class ReadModel:
             else:
                 documents[document_id] = prepared
             self._publish(documents)
+
+    def _renew(self) -> None:
+        """Something changed: a new (empty) snapshot, so no body kept before is served again."""
+        with self._lock:
+            if self._snapshot is not None:
+                self._publish({})
 
     def _is_older(self, document: Document, held: Document | None) -> bool:
         if held is None or self._version_field is None:
@@ -295,6 +320,7 @@ def read_model(
     *,
     prepare: Callable[[Document], Document] | None = None,
     version_field: str | None = "version",
+    keep_documents: bool = True,
 ) -> ReadModel:
     """This process's model of `collection`, made on first use (it starts watching when read)."""
     key = _key(collection)
@@ -303,7 +329,12 @@ def read_model(
         with _models_lock:
             model = _models.get(key)
             if model is None:
-                model = ReadModel(collection, prepare=prepare, version_field=version_field)
+                model = ReadModel(
+                    collection,
+                    prepare=prepare,
+                    version_field=version_field,
+                    keep_documents=keep_documents,
+                )
                 _models[key] = model
     return model
 

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app
 
 from hotel_shared.auth import STAFF_ROLES, request_context, require
 from hotel_shared.openapi import operation
+from hotel_shared.readmodel import cached_response, view_key
 from hotel_shared.schemas import DatePeriodSchema
 from hotel_shared.web import expected_version, paged, split_page, with_etag
 from tasks import analytics, service
@@ -152,10 +153,18 @@ def list_requests(query: dict):
 @require(*STAFF_ROLES)
 @operation(query=TaskListQuerySchema, response=TaskSchema, paged=True)
 def list_tasks(query: dict):
-    """List tasks, newest first (`assignedTo=me` for the caller's own)."""
+    """List tasks, newest first (`assignedTo=me` for the caller's own); ETag, If-None-Match."""
     filters, limit, offset = split_page(query)
-    items, total = service.list_tasks(stores(), request_context(), filters, limit, offset)
-    return paged(task_schema.dump(items, many=True), total, limit, offset)
+    ctx, source = request_context(), stores()
+
+    def page(finder: TasksStores) -> dict:
+        items, total = service.list_tasks(finder, ctx, filters, limit, offset)
+        return paged(task_schema.dump(items, many=True), total, limit, offset)
+
+    # The list depends on the caller only through what `assignedTo=me` resolves to.
+    key = view_key("tasks", service.task_list_scope(ctx, filters), limit, offset)
+    model = source.task_board() if current_app.extensions[CONFIG_KEY].read_model else None
+    return cached_response(model, key, page, lambda _snapshot: source, source)
 
 
 @blueprint.get("/api/tasks/<task_id>")

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hotel_shared.config import ServiceSettings, env_float
+from hotel_shared.config import ServiceSettings, env_bool, env_float
 
 SERVICE_NAME = "tasks"
 
@@ -15,6 +15,8 @@ SERVICE_NAME = "tasks"
 class Config:
     service: ServiceSettings
     escalation_interval_s: float = 15.0
+    # TASKS_READ_MODEL=false: every task list from the database (a switch to rule the cache out).
+    read_model: bool = True
 
     @classmethod
     def from_env(
@@ -27,4 +29,5 @@ class Config:
                 SERVICE_NAME, environ, needs_public_key=needs_public_key
             ),
             escalation_interval_s=env_float("TASKS_ESCALATION_INTERVAL_S", 15.0, environ),
+            read_model=env_bool("TASKS_READ_MODEL", True, environ),
         )

@@ -239,8 +239,14 @@ def _return_to_pool(tx: TasksStores, ctx: Context, task: Document) -> Document:
 def list_tasks(
     stores: TasksStores, ctx: Context, filters: Mapping[str, Any], limit: int, offset: int
 ) -> Page:
-    resolved = task_rules.task_filters(filters, _principal(ctx))
+    resolved = task_list_scope(ctx, filters)
     return ([], 0) if resolved is None else stores.find_tasks(resolved, limit, offset)
+
+
+def task_list_scope(ctx: Context, filters: Mapping[str, Any]) -> Document | None:
+    """What a task list selects for this caller (`assignedTo=me` resolved): two callers with the
+    same scope get the same list."""
+    return task_rules.task_filters(filters, _principal(ctx))
 
 
 def get_task(stores: TasksStores, ctx: Context, task_id: str) -> Document:

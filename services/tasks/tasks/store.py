@@ -11,6 +11,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from hotel_shared.mongo import WriteContention
+from hotel_shared.readmodel import ReadModel, note_written, read_model
 from hotel_shared.store import MongoStores
 from tasks.rules.departments import DepartmentNotFound
 from tasks.rules.employees import EmployeeExists, EmployeeNotFound
@@ -173,8 +174,16 @@ class TasksStores(MongoStores):
     def insert_request(self, request: Document) -> None:
         self.requests.insert_one(request, session=self.session)
 
+    def task_board(self) -> ReadModel:
+        """This process's watch on `tasks`: the board's list bodies, kept until a task changes.
+
+        Tasks are never deleted, so the collection is not held (views render from the database
+        once per change)."""
+        return read_model(self.tasks, keep_documents=False)
+
     def insert_task(self, task: Document) -> None:
         self.tasks.insert_one(task, session=self.session)
+        self._note_task_written(task)
 
     def find_requests(
         self, filters: Mapping[str, Any], limit: int, offset: int
@@ -200,7 +209,7 @@ class TasksStores(MongoStores):
         return task
 
     def save_task(self, task: Document, changes: Document) -> Document:
-        return self._compare_and_set(self.tasks, "taskId", task, changes)
+        return self._note_task_written(self._compare_and_set(self.tasks, "taskId", task, changes))
 
     def push_note(self, task_id: str, note: Document) -> Document:
         saved = self.tasks.find_one_and_update(
@@ -211,7 +220,13 @@ class TasksStores(MongoStores):
         )
         if saved is None:
             raise TaskNotFound(task_id)
-        return saved
+        return self._note_task_written(saved)
+
+    def _note_task_written(self, task: Document) -> Document:
+        # This process's board lists the change at once; the others hear it on their stream.
+        tasks = self.tasks
+        self.after_commit(lambda: note_written(tasks, task))
+        return task
 
     def task_by_dedupe_key(self, key: str) -> Document | None:
         return self.tasks.find_one({"dedupeKey": key}, session=self.session)

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from hotel_shared.readmodel import close_read_models
 from tasks.app import create_app
 from tasks.config import Config
 from tasks.seed import seed_demo
@@ -64,3 +65,10 @@ def add_staff(stores: TasksStores, code: str, department: str, on_duty: bool = T
 def outbox_events(stores: TasksStores, event_type: str) -> list[dict[str, Any]]:
     entries = stores.db["outbox"].find({"type": event_type}).sort("createdAt", 1)
     return [entry["envelope"] for entry in entries]
+
+
+@pytest.fixture(autouse=True)
+def _stop_read_models(make_stores):
+    """Each test's database is dropped after it: stop the watchers this test started first."""
+    yield
+    close_read_models()
