@@ -13,6 +13,7 @@ from pymongo import ASCENDING, DESCENDING, MongoClient
 
 from hotel_shared.readmodel import (
     ReadModel,
+    RenderedBody,
     close_read_models,
     conditional_response,
     matches,
@@ -155,6 +156,37 @@ def test_a_model_whose_database_restarts_is_stale_meanwhile_and_live_again_after
     finally:
         model.stop()
         client.close()
+
+
+def test_a_model_without_documents_starts_a_new_snapshot_on_every_change(collection):
+    collection.insert_one({"_id": "a", "version": 1})
+    model = read_model(collection, keep_documents=False)
+    assert model.wait_live(WAIT_S)
+    first = model.snapshot()
+    assert first.documents == {}
+
+    note_written(collection, {"_id": "a", "version": 2})  # this process's commit: at once
+    second = model.snapshot()
+    assert second.generation > first.generation
+
+    collection.insert_one({"_id": "b"})  # another writer's: by the stream
+    eventually(lambda: model.snapshot().generation > second.generation)
+    assert model.snapshot().documents == {}
+
+
+def test_a_view_kept_on_a_snapshot_is_gone_with_the_next_change(collection):
+    model = read_model(collection, keep_documents=False)
+    assert model.wait_live(WAIT_S)
+    renders = []
+
+    def render():
+        renders.append(1)
+        return RenderedBody.of(b"body %d" % len(renders))
+
+    assert model.snapshot().view("k", render) == (RenderedBody.of(b"body 1"), "rendered")
+    assert model.snapshot().view("k", render) == (RenderedBody.of(b"body 1"), "hit")
+    note_written(collection, {"_id": "x"})
+    assert model.snapshot().view("k", render) == (RenderedBody.of(b"body 2"), "rendered")
 
 
 # --- matching and order, against what the database answers ------------------------------------
