@@ -103,7 +103,13 @@ class RevocationList:
     def _refresh_if_stale(self) -> None:
         if time.monotonic() - self._loaded_at < self._refresh_interval_s:
             return
-        with self._lock:
+        # The first load is waited for. Later, one thread refreshes and the others go on with
+        # the copy of at most one interval ago instead of queueing behind its round trip (that
+        # queue was a stall of every request thread twice a second).
+        first_load = self._loaded_at == float("-inf")
+        if not self._lock.acquire(blocking=first_load):
+            return
+        try:
             if time.monotonic() - self._loaded_at < self._refresh_interval_s:
                 return
             try:
@@ -116,3 +122,5 @@ class RevocationList:
                 # Keep the last copy; the request itself needs Mongo and will say 503 if down.
                 log.warning("cannot refresh the revocation list: %s", error)
             self._loaded_at = time.monotonic()
+        finally:
+            self._lock.release()

@@ -1,5 +1,6 @@
 """The shared web layer: request ids, problem responses, health, bodies, tokens, ETags."""
 
+import time
 from dataclasses import replace
 
 import pytest
@@ -165,6 +166,14 @@ def test_forged_expired_and_foreign_tokens_are_401(client, signing_keys):
     ]:
         response = client.get("/secret", headers={"Authorization": f"Bearer {token}"})
         assert_problem(response, 401, code)
+
+
+def test_a_token_checked_before_is_refused_once_it_expires(client, signing_keys):
+    token = signing_keys.token("hotelAdmin", ttl_s=1)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/secret", headers=headers).status_code == 200  # verified, remembered
+    time.sleep(1.5)  # past its exp (whole seconds): the remembered claims must not outlive it
+    assert_problem(client.get("/secret", headers=headers), 401, "token_expired")
 
 
 def test_paging_is_bounded(client):
