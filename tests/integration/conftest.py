@@ -1,11 +1,14 @@
 """One isolated platform for the integration tests: real processes on free ports, behind nginx.
 
-The broker is a private RabbitMQ node so a test can kill -9 it and start it again without
-touching the machine's own broker or a `make up` stack.
+Every service runs scaled out, two web processes and two workers each (INTEGRATION_SCALE, a
+devstack `--scale` value, changes it): the journeys hold with several processes behind the
+gateway. The broker is a private RabbitMQ node so a test can kill -9 it and start it again
+without touching the machine's own broker or a `make up` stack.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
@@ -18,11 +21,13 @@ import requests
 import socketio
 
 from hotel_devstack import Stack
+from hotel_devstack.scale import parse_scale
 from hotel_devstack.services import discover_services
 from hotel_shared.demo import DEMO_PEOPLE
 from hotel_shared.testing.servers import RabbitNode, find_repo_root, free_port
 
 DEMO_PASSWORDS = {person.username: person.password for person in DEMO_PEOPLE}
+SCALE = parse_scale(os.environ.get("INTEGRATION_SCALE") or "all=2")
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +65,9 @@ def stack(platform_dir: Path, rabbit: RabbitNode) -> Iterator[Stack]:
         mongo_port=free_port(),
         amqp_url=rabbit.url,
         login_rate="100r/s",
-        web_concurrency=2,
+        # One gunicorn worker per process: the platform keeps two per service, as unscaled.
+        web_concurrency=1 if max(SCALE.values()) > 1 else 2,
+        scale=SCALE,
         ready_timeout=90,
         # Short retry delays so a failed delivery during the broker test is retried quickly.
         extra_env={
@@ -135,6 +142,11 @@ class Listener:
     def _record(self, event: str, payload: dict) -> None:
         with self._lock:
             self.events.append((event, payload))
+
+    def everything(self) -> list[tuple[str, dict]]:
+        """Every (event, payload) heard so far, in the order heard."""
+        with self._lock:
+            return list(self.events)
 
     def heard(self, event: str, **fields) -> list[dict]:
         with self._lock:

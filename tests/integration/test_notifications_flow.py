@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-from collections.abc import Iterator
+import json
 
 import pytest
 import requests
@@ -11,9 +10,7 @@ import socketio
 from conftest import eventually
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from hotel_devstack.services import discover_services
 from hotel_shared.auth import Principal, access_claims, sign_token
-from hotel_shared.testing.servers import find_repo_root, free_port
 
 # Each housekeeping status's next legal move, so a room can be changed again and again.
 NEXT_STATUS = {"Dirty": "Pickup", "Pickup": "Clean", "Clean": "Dirty", "Inspected": "Dirty"}
@@ -145,83 +142,107 @@ def test_a_client_that_was_away_fetches_all_it_missed_with_since(gateway, listen
     assert len({item["id"] for item in items}) == 20
 
 
-@pytest.fixture
-def second_notifications_process(stack, tmp_path) -> Iterator[str]:
-    service = next(
-        s for s in discover_services(find_repo_root() / "services") if s.name == "notifications"
+def notifications_processes(stack) -> list[str]:
+    urls = stack.web_urls("notifications")
+    if len(urls) < 2:
+        pytest.skip("needs two notifications processes (INTEGRATION_SCALE=notifications=1)")
+    return urls
+
+
+def test_a_client_on_each_notifications_process_hears_every_event_once(gateway, listen, stack):
+    # One client straight on each web process, one through the gateway on long-polling: the
+    # worker's emits reach every process through the AMQP message queue.
+    clients = [listen("supervisor", url=url) for url in notifications_processes(stack)]
+    clients.append(listen("supervisor", transports=["polling"]))
+    changes = [change_room_status(gateway, "107", as_user="supervisor") for _ in range(5)]
+    request = gateway.request(
+        "POST",
+        "/api/requests",
+        as_user="frontdesk",
+        json={"roomNumber": "107", "jobType": "plumbing", "priority": "normal"},
     )
-    port = free_port()
-    venv_bin = find_repo_root() / ".venv" / "bin"
-    log = open(tmp_path / "notifications-2.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            str(venv_bin / "gunicorn"),
-            "--config",
-            service.gunicorn_config,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--control-socket",
-            str(tmp_path / "notifications-2.ctl"),
-            f"{service.package}.wsgi:app",
-        ],
-        env=stack.service_env(service),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    assert request.status_code == 201, request.text
+    task_id = request.json()["taskId"]
+    versions = [change["version"] for change in changes]
 
-    def is_up():
-        """the second notifications process answers /healthz"""
-        try:
-            return requests.get(f"{url}/healthz", timeout=1).status_code == 200
-        except requests.ConnectionError:
-            return False
+    def ours(client) -> list[dict]:
+        """What a client heard of the five changes and the request (in the order it heard)."""
+        return [
+            payload
+            for name, payload in client.everything()
+            if (
+                name == "room.status_changed"
+                and payload.get("roomNumber") == "107"
+                and payload.get("version") in versions
+            )
+            or (name == "request.created" and payload.get("taskId") == task_id)
+        ]
 
-    try:
-        eventually(is_up, timeout=30)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    for client in clients:
 
-
-def test_clients_on_two_processes_each_hear_every_event_once(
-    gateway, listen, second_notifications_process
-):
-    via_gateway = listen("supervisor")
-    direct = listen("supervisor", url=second_notifications_process)
-    versions = [
-        change_room_status(gateway, "107", as_user="supervisor")["version"] for _ in range(5)
-    ]
-
-    for listener in (via_gateway, direct):
-
-        def heard_all(listener=listener):
-            """both clients got the five changes of room 107"""
-            heard = listener.heard("room.status_changed", roomNumber="107")
-            return heard if len(heard) >= len(versions) else None
+        def heard_all(client=client):
+            """every client got the five changes of room 107 and the request"""
+            return len(ours(client)) >= len(changes) + 1
 
         eventually(heard_all)
-    # One more change, after the five: once both clients heard it, a duplicate of any of the five
-    # would have arrived before it.
+    # A marker after them all: once every client heard it, a duplicate would have come before.
     marker = change_room_status(gateway, "108", as_user="supervisor")
-    for listener in (via_gateway, direct):
+    for client in clients:
 
-        def heard_marker(listener=listener):
-            """both clients got the marker change of room 108"""
-            return listener.heard(
-                "room.status_changed", roomNumber="108", version=marker["version"]
-            )
+        def heard_marker(client=client):
+            """every client got the marker change of room 108"""
+            return client.heard("room.status_changed", roomNumber="108", version=marker["version"])
 
         eventually(heard_marker)
-    for listener in (via_gateway, direct):
-        heard = listener.heard("room.status_changed", roomNumber="107")
-        assert sorted(payload["version"] for payload in heard) == versions
+    for client in clients:
+        heard = ours(client)
+        # Once each, counted by event id: no process delivered an emit twice, none missed one.
+        assert len(heard) == len({payload["eventId"] for payload in heard}) == len(changes) + 1
+        # Two workers consume the queue: the order may differ, the set may not (hints only).
+        rooms = [payload["version"] for payload in heard if payload["type"].startswith("rooms.")]
+        assert sorted(rooms) == versions
+        every_id = [p["eventId"] for _, p in client.everything() if "eventId" in p]
+        assert len(every_id) == len(set(every_id))
+
+
+def engine_io_handshake(http: requests.Session, base_url: str) -> str:
+    """Open an Engine.IO long-polling session through the gateway; its sid."""
+    response = http.get(f"{base_url}/socket.io/?EIO=4&transport=polling", timeout=10)
+    assert response.status_code == 200, response.text
+    assert response.text.startswith("0"), response.text
+    return json.loads(response.text[1:])["sid"]
+
+
+def polling_url(base_url: str, sid: str) -> str:
+    return f"{base_url}/socket.io/?EIO=4&transport=polling&sid={sid}"
+
+
+def post_pong(http: requests.Session, base_url: str, sid: str) -> requests.Response:
+    # A pong packet (3): "OK" from the process holding the session, 400 from any other.
+    return http.post(polling_url(base_url, sid), data="3", timeout=10)
+
+
+def test_every_polling_request_of_a_client_reaches_the_process_holding_its_session(gateway, stack):
+    notifications_processes(stack)
+    http = requests.Session()
+    sid = engine_io_handshake(http, gateway.base_url)
+    assert http.cookies.get("hotel_sio")
+    # The Socket.IO connect with the token, then its answer on the next poll.
+    auth = json.dumps({"token": gateway.token("supervisor")})
+    connect = http.post(polling_url(gateway.base_url, sid), data=f"40{auth}", timeout=10)
+    assert (connect.status_code, connect.text) == (200, "OK")
+    accepted = http.get(polling_url(gateway.base_url, sid), timeout=10)
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.text.startswith("40{"), accepted.text
+    for _ in range(20):
+        response = post_pong(http, gateway.base_url, sid)
+        assert (response.status_code, response.text) == (200, "OK")
+    # The same requests without the affinity cookie land on either process: the other one does
+    # not know the session (20 on the right one by chance: 1 in 2**20).
+    strangers = [post_pong(requests.Session(), gateway.base_url, sid) for _ in range(20)]
+    refused = [response for response in strangers if response.status_code == 400]
+    assert refused
+    assert "Invalid session" in refused[0].text
 
 
 def test_long_polling_clients_are_served_through_the_gateway(gateway, listen):
