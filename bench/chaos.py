@@ -52,7 +52,9 @@ class Settings:
     warmup_s: float = 8  # load before the fault
     after_s: float = 5  # load after the restore
     stop_budget_s: float = 120  # for cycles under way to finish once the load stops
-    recovery_budget_s: float = 180  # from the restore until the checker must pass
+    # From the restore until the checker must pass: long enough that an event still in the retry
+    # queues (1 s, 5 s, 30 s, 120 s) counts as late (recoverySeconds), not as lost.
+    recovery_budget_s: float = 300
     clients_budget_s: float = 15  # DESIGN §9: every client equal to the API within 15 s
     clients: int = 3
     confirm_s: float = 3  # a passing check is repeated after this, to catch a late duplicate
@@ -72,11 +74,17 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def prepare(stack: Stack) -> Actors:
-    """Sign in the load's people and check a walk-in into the order room (orders need a stay)."""
-    admin = bearer(fixtures.login(stack.gateway_url))
-    chef = bearer(fixtures.login(stack.gateway_url, CHEF_LOGIN))
-    supervisor = fixtures.login(stack.gateway_url, fixtures.SUPERVISOR_LOGIN)
+def sign_in(stack: Stack) -> Actors:
+    """Fresh tokens for the load's people: one scenario lasts less than an access token."""
+    return Actors(
+        admin=bearer(fixtures.login(stack.gateway_url)),
+        chef=bearer(fixtures.login(stack.gateway_url, CHEF_LOGIN)),
+        supervisor_token=fixtures.login(stack.gateway_url, fixtures.SUPERVISOR_LOGIN),
+    )
+
+
+def check_in_order_guest(stack: Stack, admin: dict[str, str]) -> None:
+    """A walk-in in the order room: orders need a stay."""
     checkout = (date.today() + timedelta(days=3)).isoformat()
     walk_in = {"name": "Chaos Guest", "roomNumber": ORDER_ROOM, "checkoutDate": checkout}
     response = requests.post(
@@ -84,7 +92,6 @@ def prepare(stack: Stack) -> Actors:
     )
     if response.status_code != 201:
         raise RuntimeError(f"check-in of room {ORDER_ROOM}: {response.status_code} {response.text}")
-    return Actors(admin, chef, supervisor)
 
 
 async def until_clients_agree(clients, reader: StackReader, budget_s: float) -> tuple[float, list]:
@@ -151,6 +158,12 @@ async def run_scenario(fault: Fault, stack: Stack, actors: Actors, settings: Set
             clients, reader, settings.clients_budget_s
         )
         extra = await asyncio.to_thread(fault.extra_checks, stack)
+        if verdict.clean:
+            # Once more after the scenario's own checks (which wait for the duplicates and the
+            # poison to be dealt with): a late second application is still caught.
+            verdict = await asyncio.to_thread(check)
+            if not verdict.clean:
+                passed_at = None
     finally:
         if not load_task.done():
             load_task.cancel()
@@ -241,12 +254,13 @@ def run(names: list[str], settings: Settings) -> dict[str, dict]:
         base = resources.enter_context(fixtures.work_dir())
         log(f"starting an isolated stack under {base} (free ports, private broker)")
         stack = resources.enter_context(fixtures.isolated_stack(base))
-        actors = prepare(stack)
+        check_in_order_guest(stack, sign_in(stack).admin)
         for name in names:
             fault = FAULTS[name]
             log(f"{name}: load, fault, recovery")
             started = time.monotonic()
             try:
+                actors = sign_in(stack)
                 results[name] = asyncio.run(run_scenario(fault, stack, actors, settings))
             except Exception as error:
                 traceback.print_exc()
