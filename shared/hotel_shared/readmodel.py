@@ -58,7 +58,7 @@ class RenderedBody:
 
 @dataclass
 class Snapshot:
-    """The collection as it was at one moment; never changed after it is published."""
+    """The collection as it was at one moment: its documents never change once published."""
 
     generation: int
     documents: Mapping[Any, Document]
