@@ -199,3 +199,15 @@ def test_down_stops_every_process_of_a_scaled_service(make_stack):
 def test_scale_of_a_service_the_stack_does_not_run_is_refused(make_stack):
     with pytest.raises(StackError, match="kitchen"):
         make_stack(scale={"kitchen": 2}).up()
+
+
+def test_make_up_puts_extra_processes_a_hundred_ports_up(repo_root, open_tmp_path):
+    stack = Stack(repo_root, var_dir=open_tmp_path / "var", scale={"rooms": 3})
+    assert stack.web_urls("rooms") == [
+        "http://127.0.0.1:8002",
+        "http://127.0.0.1:8102",
+        "http://127.0.0.1:8202",
+    ]
+    assert stack.web_urls("auth") == ["http://127.0.0.1:8001"]
+    upstreams = stack.gateway_variables()
+    assert upstreams["ROOMS_UPSTREAM"] == ["127.0.0.1:8002", "127.0.0.1:8102", "127.0.0.1:8202"]
