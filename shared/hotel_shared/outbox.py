@@ -43,6 +43,8 @@ LEASE_ID = "relay"
 SENT_RETENTION = timedelta(days=7)
 FIRST_SLICE = timedelta(seconds=1)
 MAX_SLICE = timedelta(days=1)
+# A standalone mongod (40573: replica sets only); a server without $changeStream (40324).
+NO_CHANGE_STREAMS = {40573, 40324}
 
 
 class BatchOutcome(Protocol):
@@ -217,7 +219,7 @@ class OutboxWatcher:
                         if stream.try_next() is not None:
                             self.on_insert()
             except OperationFailure as error:
-                if not self.is_watching:
+                if error.code in NO_CHANGE_STREAMS:
                     log.info("no change streams on the outbox (%s): polling instead", error)
                     self.is_refused = True
                     return
