@@ -18,6 +18,17 @@ def test_from_env_reads_the_shared_variables_and_derives_the_database_name():
     assert len(settings.retry_delays_ms) + 1 == 5  # four retries, then parked
 
 
+def test_the_outbox_relay_settings_have_defaults_and_can_be_set():
+    defaults = ServiceSettings.from_env("rooms", BASE_ENV)
+    assert (defaults.outbox_poll_interval_s, defaults.outbox_safety_poll_s) == (0.1, 5.0)
+    assert defaults.outbox_lease_s == 10.0
+    env = {**BASE_ENV, "OUTBOX_SAFETY_POLL_S": "2.5", "OUTBOX_LEASE_S": "30"}
+    settings = ServiceSettings.from_env("rooms", env)
+    assert (settings.outbox_safety_poll_s, settings.outbox_lease_s) == (2.5, 30.0)
+    with pytest.raises(ConfigError, match="OUTBOX_LEASE_S"):
+        ServiceSettings.from_env("rooms", {**BASE_ENV, "OUTBOX_LEASE_S": "long"})
+
+
 @pytest.mark.parametrize("missing", ["MONGO_URL", "AMQP_URL"])
 def test_missing_required_variable_is_named(missing):
     env = {k: v for k, v in BASE_ENV.items() if k != missing}
