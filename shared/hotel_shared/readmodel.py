@@ -413,6 +413,11 @@ def conditional_response(rendered: RenderedBody) -> Response:
     else:
         response = current_app.response_class(rendered.body, mimetype=current_app.json.mimetype)
     response.headers["ETag"] = rendered.etag
+    # Every other API answer is no-store. A kept list may be stored by the caller's browser
+    # (never a shared cache: it depends on who asks) and is revalidated on each use, so the web
+    # apps send If-None-Match by themselves and an unchanged list costs a 304.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Vary"] = "Authorization"
     return response
 
 
