@@ -43,10 +43,22 @@ function dispatch(event: string, payload: Record<string, unknown>): void {
   handlers.forEach((handler) => handler(event, payload));
 }
 
-async function catchUp(): Promise<void> {
-  if (!lastSeen) return;
+// The cursor is the inbox's own time (`createdAt`, from the server's inbox clock), never the
+// browser's clock or the event's time: those can be ahead of entries still to come.
+async function startCursor(): Promise<void> {
   try {
-    const missed = await api<Page<Notification>>("GET", "/api/notifications", { query: { since: lastSeen, limit: 500 } });
+    const newest = await api<Page<Notification>>("GET", "/api/notifications", { query: { limit: 1 } });
+    const first = newest.items[0]?.createdAt;
+    if (first && (!lastSeen || first > lastSeen)) lastSeen = first;
+  } catch {
+    // No cursor yet: the next catch-up reads the latest page instead.
+  }
+}
+
+async function catchUp(): Promise<void> {
+  try {
+    const since = lastSeen ? { since: lastSeen } : {};
+    const missed = await api<Page<Notification>>("GET", "/api/notifications", { query: { ...since, limit: 500 } });
     for (const item of missed.items) {
       if (item.createdAt > (lastSeen ?? "")) lastSeen = item.createdAt;
     }
@@ -58,7 +70,8 @@ async function catchUp(): Promise<void> {
 export function connect(): void {
   if (socket) return;
   connectedOnce = false;
-  lastSeen = new Date().toISOString();
+  lastSeen = null;
+  void startCursor();
   setState("connecting");
   socket = io({
     path: "/socket.io/",
@@ -78,8 +91,8 @@ export function connect(): void {
     if (socket && !socket.active && (await refreshSession())) socket.connect();
   });
   socket.onAny((event: string, payload: Record<string, unknown>) => {
-    const time = typeof payload?.time === "string" ? payload.time : null;
-    if (time && (!lastSeen || time > lastSeen)) lastSeen = time;
+    const createdAt = typeof payload?.createdAt === "string" ? payload.createdAt : null;
+    if (createdAt && (!lastSeen || createdAt > lastSeen)) lastSeen = createdAt;
     dispatch(event, payload ?? {});
   });
 }

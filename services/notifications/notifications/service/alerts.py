@@ -50,7 +50,9 @@ def send_alert(
     with stores.transaction() as tx:
         tx.insert_alert(alert)
         tx.insert_notification(notification)
-        tx.add_read(sender.user_id, alert["_id"], alert["createdAt"])
+        # The inbox entry's time (the inbox clock set it at insert): the sender's read-all mark
+        # compares against that one, not the alert's own.
+        tx.add_read(sender.user_id, alert["_id"], notification["createdAt"])
         tx.after_commit(
             lambda: emit(notification["event"], inbox_rules.socket_payload(notification), [room])
         )
