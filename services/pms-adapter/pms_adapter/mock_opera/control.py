@@ -35,13 +35,15 @@ def register_control(app: Flask, state: OperaState) -> None:
 
     @app.put("/control/rooms/<room_id>")
     def control_set_room(room_id: str) -> Response:
-        """A PMS user changes the room on OPERA's housekeeping board."""
+        """A PMS user changes the room on OPERA's housekeeping board (`"businessEvent": false`:
+        a change no business event reports, which only the drift check finds)."""
         body = request_body()
         state.set_room_status(
             [room_id],
             body.get("housekeepingRoomStatus"),
             body.get("housekeepingStatus"),
             by_interface=False,
+            business_event=body.get("businessEvent", True) is not False,
         )
         if body.get("frontOfficeStatus") in OCCUPANCY:
             state.set_front_office_status(room_id, body["frontOfficeStatus"])

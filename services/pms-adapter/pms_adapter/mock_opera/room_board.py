@@ -38,9 +38,17 @@ class RoomBoard:
         return room
 
     def set_room_status(
-        self, room_ids: list[str], status: str | None, occupancy: str | None, *, by_interface: bool
+        self,
+        room_ids: list[str],
+        status: str | None,
+        occupancy: str | None,
+        *,
+        by_interface: bool,
+        business_event: bool = True,
     ) -> None:
-        """`putRoomRelatedStatus`, or a PMS user changing the board (by_interface False)."""
+        """`putRoomRelatedStatus`, or a PMS user changing the board (by_interface False);
+        `business_event=False`: a change no business event reports (not in the subscription, or
+        lost in OPERA's queue), which only a drift check finds."""
         with self.lock:
             rooms = [self.room(room_id) for room_id in room_ids]
             if status is not None and status not in SETTABLE_BY_STATUS_CALL:
@@ -61,7 +69,7 @@ class RoomBoard:
                     room["housekeepingRoomStatus"] = status
                 if occupancy is not None:
                     room["housekeepingStatus"] = occupancy
-                if status is not None and status != old:
+                if business_event and status is not None and status != old:
                     detail = {"dataElement": "Room Status", "oldValue": old, "newValue": status}
                     source = "Interface" if by_interface else "OPERA User"
                     self._emit(
