@@ -299,6 +299,16 @@ def test_prod_rabbitmq_is_a_three_node_cluster_of_the_cluster_operator(rendered_
     )
 
 
+def test_prod_runs_two_of_every_worker(rendered_all):
+    workers = [
+        d
+        for d in rendered_all["prod"].of_kind("Deployment")
+        if d["metadata"]["labels"].get("app.kubernetes.io/component") == "worker"
+    ]
+    assert len(workers) == 6
+    assert all(d["spec"]["replicas"] == 2 for d in workers)
+
+
 def test_dev_runs_a_single_node_replica_set_and_initiates_it(rendered_all):
     dev = rendered_all["dev"]
     mongo = dev.get("StatefulSet", "mongo")
