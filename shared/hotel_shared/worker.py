@@ -31,16 +31,21 @@ def run_relay(settings: ServiceSettings, stop: threading.Event) -> None:
         publisher.close()
 
 
-def run_worker(settings: ServiceSettings, handlers: BoundHandlers | None = None) -> None:
+def run_worker(
+    settings: ServiceSettings, handlers: BoundHandlers | None = None, *, relay: bool = True
+) -> None:
     """Relay the outbox and, given `handlers` (from inbox.bind_handlers), consume the service's
-    queue, until SIGTERM/SIGINT; each thread has its own connection (pika is not thread-safe)."""
+    queue, until SIGTERM/SIGINT; each thread has its own connection (pika is not thread-safe).
+    `relay=False` for a service that records no events: its relay would only hold a lease and a
+    change stream (which costs the database a little on every write, anywhere) for nothing."""
     configure_logging(f"{settings.name}-worker", settings.log_level)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
 
     relay_thread = threading.Thread(target=run_relay, args=(settings, stop), name="outbox-relay")
-    relay_thread.start()
+    if relay:
+        relay_thread.start()
     if handlers is not None and handlers.bindings:
         consumer = EventConsumer(
             settings.amqp_url,
@@ -53,5 +58,6 @@ def run_worker(settings: ServiceSettings, handlers: BoundHandlers | None = None)
         consumer.run(stop)
     else:
         stop.wait()
-    relay_thread.join(timeout=10)
+    if relay:
+        relay_thread.join(timeout=10)
     log.info("worker stopped")

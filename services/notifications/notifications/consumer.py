@@ -25,7 +25,9 @@ def main() -> None:
     handlers = make_handlers(message_queue_emitter(config), wake=sender.wake)
     sender.start()
     try:
-        run_worker(config.service, bind_handlers(stores, handlers))
+        # No relay: notifications records no events (it reaches people through Socket.IO and
+        # Web Push), so its outbox stays empty.
+        run_worker(config.service, bind_handlers(stores, handlers), relay=False)
     finally:
         sender.close()
 

@@ -1,20 +1,5 @@
-"""Read models: a hot collection kept in each web process's memory, live by a change stream.
-
-Every screen asks for the room list, the menu and the task board again and again. A `ReadModel`
-holds such a collection's documents in this process, kept current by a MongoDB change stream on
-a watcher thread (started lazily at the first read, so never before gunicorn forks), and by the
-process's own writes as they commit (`note_written` / `note_deleted`, so a write is seen by the
-next read in the writing process at once, not a stream hop later). Each change publishes a new
-immutable `Snapshot`; a list route renders a view (filters, page) from it once, keeps the JSON
-body and its ETag on that snapshot, and serves later requests for the same view from there: no
-database round trip, no schema dump. `If-None-Match` with the current ETag answers 304.
-
-While the stream is not running (not yet loaded, broken, reconnecting) `snapshot()` is None and
-the route renders from the database as before; after an error the watcher reopens the stream,
-reloads every document and only then serves from memory again, so a missed change is never
-served. The ETag is a hash of the body itself: equal bodies, equal tags; any change of what the
-caller sees (another role's view too), a new tag.
-"""
+"""A hot collection held in this process, live by a change stream and its own commits (see the
+package's docstring)."""
 
 from __future__ import annotations
 
@@ -22,25 +7,20 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import bson
-from flask import Response, current_app, request
 from pymongo.collection import Collection
 
 log = logging.getLogger(__name__)
 
 Document = dict[str, Any]
-S = TypeVar("S")
 # A snapshot keeps this many rendered views, the oldest making room for a new one, so a client
 # walking offsets cannot grow memory.
 MAX_VIEWS_PER_SNAPSHOT = 64
 STREAM_AWAIT_MS = 1000
-# Where a list response came from: "hit" (a kept body), "rendered" (rendered now for the current
-# snapshot, and kept) or "database" (the model is not live). For operators and tests.
-SOURCE_HEADER = "X-Read-Model"
 RETRY_FIRST_S, RETRY_MAX_S = 0.05, 2.0
 
 
@@ -368,67 +348,3 @@ def close_read_models() -> None:
         model.stop(wait=False)
     for model in models:
         model.stop()
-
-
-# --- responses -----------------------------------------------------------------------------------
-
-
-def render_json(payload: Any) -> RenderedBody:
-    """The body Flask sends for `payload` returned from a view, byte for byte."""
-    return RenderedBody.of(current_app.json.response(payload).get_data())
-
-
-def cached_response(
-    models: ReadModel | Sequence[ReadModel] | None,
-    key: Hashable,
-    render: Callable[[S], Any],
-    in_memory: Callable[..., S],
-    database: S,
-) -> Response:
-    """A list route's answer: `render` the view `key` once per snapshot from
-    `in_memory(*snapshots)` and keep it there; while a model is not live, `render` it from
-    `database` as before. Both sources answer the same finder methods, so the body is the same
-    either way. A view read from several models (combos with their foods) is kept on the first
-    one's snapshot under the others' generations too. No model (the service switched them off):
-    always the database, still with the ETag and 304."""
-    if isinstance(models, ReadModel):
-        models = (models,)
-    snapshots = [model.snapshot() for model in models or ()]
-    if not snapshots or None in snapshots:
-        rendered, source = render_json(render(database)), "database"
-    else:
-        first, *others = snapshots
-        kept_as = (key, *(snapshot.generation for snapshot in others)) if others else key
-        rendered, source = first.view(kept_as, lambda: render_json(render(in_memory(*snapshots))))
-    response = conditional_response(rendered)
-    response.headers[SOURCE_HEADER] = source
-    return response
-
-
-def conditional_response(rendered: RenderedBody) -> Response:
-    """200 with the body and its ETag, or 304 (no body) when If-None-Match names that ETag."""
-    if request.if_none_match.contains_weak(rendered.etag.strip('"')):
-        response = current_app.response_class(status=304)
-        del response.headers["Content-Type"]
-    else:
-        response = current_app.response_class(rendered.body, mimetype=current_app.json.mimetype)
-    response.headers["ETag"] = rendered.etag
-    # Every other API answer is no-store. A kept list may be stored by the caller's browser
-    # (never a shared cache: it depends on who asks) and is revalidated on each use, so the web
-    # apps send If-None-Match by themselves and an unchanged list costs a 304.
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.headers["Vary"] = "Authorization"
-    return response
-
-
-def view_key(*parts: Any) -> Hashable:
-    """A hashable key of a view from the loaded query (and the caller's scope, where it matters)."""
-    return tuple(_frozen(part) for part in parts)
-
-
-def _frozen(value: Any) -> Hashable:
-    if isinstance(value, Mapping):
-        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
-    if isinstance(value, list | tuple | set | frozenset):
-        return tuple(_frozen(v) for v in value)
-    return value
