@@ -17,7 +17,7 @@ RABBITMQ_BIN  := /usr/lib/rabbitmq/bin/rabbitmq-server
 PYPROJECTS   := $(wildcard shared/pyproject.toml tools/devstack/pyproject.toml services/*/pyproject.toml)
 SERVICE_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml))
 # Each suite runs in its own pytest process so same-named test modules never collide.
-TEST_SUITES  := tests/architecture shared/tests tools/devstack/tests $(patsubst %/pyproject.toml,%/tests,$(wildcard services/*/pyproject.toml)) tests/security tests/deploy tests/integration tests/browser
+TEST_SUITES  := tests/architecture shared/tests tools/devstack/tests $(patsubst %/pyproject.toml,%/tests,$(wildcard services/*/pyproject.toml)) tests/security tests/deploy tests/chaos tests/integration tests/browser
 
 # web/: npm ci when the lockfile changed, a Vite build when any source changed; nginx serves dist/.
 CHROMIUM     := /usr/bin/chromium
