@@ -187,7 +187,9 @@ class Load:
                 {"employeeId": HOUSEKEEPER},
                 read,
             )
-            self.truth.tasks[task_id] = answer.get("status", task["status"])
+            if code is not None and code != 200:  # e.g. assigned meanwhile: see who has it
+                answer = await self.read_back(session, read, self.admin)
+            self.truth.tasks[task_id] = answer["status"]
         for step in TASK_STEPS:
             if _rank(self.truth.tasks[task_id]) > TASK_STEPS.index(step):
                 continue
@@ -214,14 +216,15 @@ class Load:
             await asyncio.sleep(0.5)
 
     async def _place_order(self, session) -> dict | None:
-        """Put a dish in the cart and check out; a lost answer is retried with the same key."""
+        """Put a dish in the cart and check out; a lost answer is retried with the same key
+        until one comes (giving up would leave an order the truth does not know of)."""
         cart = f"/api/carts/{ORDER_ROOM}"
         await self.write(
             session, "POST", f"{cart}/items", self.admin, {"foodId": self.food_id}, cart
         )
         key = uuid.uuid4().hex
         headers = {**self.admin, "Idempotency-Key": key}
-        for _attempt in range(60):
+        while True:
             self.writes += 1
             try:
                 status, order = await self.call(session, "POST", f"{cart}/checkout", headers)
@@ -234,7 +237,6 @@ class Load:
                 return order
             self.errors[f"checkout {status} {order.get('code')}"] += 1
             return None
-        return None
 
     async def _deliver(self, session, order: dict) -> None:
         order_id = str(order["id"])
@@ -257,9 +259,8 @@ def _what(path: str) -> str:
 
 
 def _rank(task_status: str) -> int:
-    """How far along TASK_STEPS a task is (0: not yet acknowledged)."""
-    order = ("acknowledged", "in_progress", "completed")
-    return order.index(task_status) + 1 if task_status in order else 0
+    """How many of TASK_STEPS a task has behind it (0: not yet acknowledged, or paused)."""
+    return TASK_STEPS.index(task_status) + 1 if task_status in TASK_STEPS else 0
 
 
 def _order_rank(status: str) -> int:
