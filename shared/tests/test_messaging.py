@@ -20,7 +20,7 @@ from hotel_shared.bus import (
 )
 from hotel_shared.errors import BrokerUnavailable
 from hotel_shared.events import encode_event, new_event
-from hotel_shared.mongo import find_page
+from hotel_shared.mongo import WriteContention, find_page
 from hotel_shared.outbox import OutboxRelay
 
 
@@ -144,6 +144,24 @@ def test_consumer_retries_then_succeeds(settings, broker, event_type):
     BusPublisher(settings.amqp_url).publish(envelope)
     run_consumer(consumer, until=lambda: len(calls) >= 3)
     assert calls == [envelope["id"]] * 3
+
+
+def test_write_contention_spends_no_attempt_however_long_it_lasts(settings, broker, event_type):
+    calls = []
+
+    def held_for_a_while(envelope):
+        calls.append(envelope["id"])
+        if len(calls) <= 8:  # longer than the whole retry ladder (4 retries, then parked)
+            raise WriteContention("too many concurrent changes to the same data; try again")
+
+    consumer = consumer_for(settings, broker, event_type, held_for_a_while)
+    run_consumer(consumer, until=lambda: False, timeout=1.0)
+    channel, _ = broker
+    envelope = new_event(event_type, source="probe", subject="x/1", data={})
+    BusPublisher(settings.amqp_url).publish(envelope)
+    run_consumer(consumer, until=lambda: len(calls) >= 9)
+    assert calls == [envelope["id"]] * 9  # applied on the ninth try, never parked
+    assert channel.queue_declare(consumer.dead_queue, passive=True).method.message_count == 0
 
 
 def test_consumer_parks_after_five_attempts_and_parks_malformed_at_once(

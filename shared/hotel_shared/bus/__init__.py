@@ -3,7 +3,9 @@
 Publishing (BusPublisher) uses asynchronous publisher confirms with a window of unconfirmed
 messages. Consumption is at-least-once: ack after the handler commits (a batch of deliveries in
 one commit, one multiple ack); a failing handler is retried through per-delay retry queues and,
-after the last attempt, parked in `<queue>.dead` for ops.
+after the last attempt, parked in `<queue>.dead` for ops. Two failures are not the event's and
+spend no attempt: the database down (requeued) and write contention (back through the shortest
+retry queue: a killed worker's open transaction holds its data until the server aborts it).
 
 Every queue is a quorum queue: durable and replicated on a cluster (on one node it is simply
 durable). A queue an older version declared classic is migrated when first declared: its

@@ -26,6 +26,7 @@ from hotel_shared.bus.topology import (
 from hotel_shared.errors import DatabaseUnavailable
 from hotel_shared.events import MalformedEvent, parse_event
 from hotel_shared.logs import event_id_var
+from hotel_shared.mongo import WriteContention
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +177,14 @@ class EventConsumer:
             time.sleep(1.0)
             channel.basic_nack(method.delivery_tag, requeue=True)
             return
+        except WriteContention as error:
+            # The data is held by another transaction (after a worker is killed, its open one
+            # holds it until the server aborts it): not the event's fault either. It waits in
+            # the shortest retry queue and keeps its attempts, so a long hold cannot park it.
+            log.warning("write contention on %s; retrying it shortly", envelope["type"])
+            delay = self.retry_delays_ms[0] if self.retry_delays_ms else None
+            target = self.retry_queue(delay) if delay is not None else self.queue
+            self._republish(channel, target, body, properties, attempts, repr(error))
         except Exception as error:
             attempts += 1
             if attempts > len(self.retry_delays_ms):
