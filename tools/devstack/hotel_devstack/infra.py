@@ -35,6 +35,10 @@ class Infrastructure:
         self.mongo_url = mongo_url
         self.mongo_port = mongo_port
         self.amqp_url = amqp_url
+        # Configured URLs are used as they are; anything else is ours to (re)start when dead,
+        # also by a later resolve() of the same stack (after a crash or a chaos kill).
+        self._mongo_configured = mongo_url is not None
+        self._amqp_configured = amqp_url is not None
         self.private_broker = private_broker
         self.rabbit_port = rabbit_port
 
@@ -50,7 +54,7 @@ class Infrastructure:
         return self.mongo_url, self.amqp_url
 
     def _start_mongo_unless_configured(self) -> SecantusServer | None:
-        if self.mongo_url:
+        if self._mongo_configured:
             return None
         server = SecantusServer(
             self.mongo_port, self.var_dir / "mongo", self.var_dir / "log" / "mongo.log"
@@ -68,7 +72,7 @@ class Infrastructure:
         return server
 
     def _start_broker_unless_available(self) -> RabbitNode | None:
-        if self.amqp_url:
+        if self._amqp_configured or self.amqp_url == SYSTEM_BROKER_URL:
             return None
         alive = self.processes.alive_pid("rabbitmq")
         if not alive and not self.private_broker and amqp_answers(SYSTEM_BROKER_URL):

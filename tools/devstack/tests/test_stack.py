@@ -123,6 +123,19 @@ def test_up_restarts_a_service_that_died(stack):
     assert requests.get(f"{stack.service_url('rooms')}/readyz", timeout=5).status_code == 200
 
 
+def test_up_restarts_the_database_and_broker_it_started_when_they_died(make_stack):
+    stack = make_stack(private_broker=True, rabbit_port=free_port())
+    stack.up()
+    broker_url = stack.amqp_url
+    stack.processes.stop("mongo")
+    stack.processes.stop("rabbitmq")
+    stack.up()  # the same stack object, as `make chaos` brings a killed broker back
+    assert stack.processes.alive_pid("mongo")
+    assert stack.processes.alive_pid("rabbitmq")
+    assert stack.amqp_url == broker_url  # same node name and data: durable queues come back
+    assert requests.get(f"{stack.service_url('rooms')}/readyz", timeout=5).status_code == 200
+
+
 def test_down_stops_everything_it_started(stack):
     stack.up()
     stopped = stack.down()
