@@ -19,6 +19,22 @@ class MalformedEvent(ValueError):
     """A message that is not a valid envelope; it is parked, never retried."""
 
 
+class MissingEventField(MalformedEvent, KeyError):
+    """An envelope whose `data` lacks a field its handler needs: a broken contract, which no
+    retry mends, so it is parked at once like any malformed message. Still a KeyError, for code
+    that asks for an optional field that way."""
+
+    def __str__(self) -> str:
+        return f"the event's data has no {self.args[0]!r}"
+
+
+class EventData(dict):
+    """An event's `data`: asking for a field it lacks raises MissingEventField."""
+
+    def __missing__(self, key: str):
+        raise MissingEventField(key)
+
+
 def new_event(
     event_type: str,
     *,

@@ -25,6 +25,7 @@ from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from hotel_shared.events import EventData
 from hotel_shared.logs import event_id_var
 from hotel_shared.mongo import retry_contention
 from hotel_shared.principal import Context
@@ -105,7 +106,7 @@ class InboundEvent:
             subject=envelope.get("subject"),
             actor=envelope.get("actor"),
             correlation_id=envelope.get("correlationId"),
-            data=dict(envelope.get("data") or {}),
+            data=EventData(envelope.get("data") or {}),
         )
 
     @property

@@ -20,6 +20,7 @@ from hotel_shared.bus import (
 )
 from hotel_shared.errors import BrokerUnavailable
 from hotel_shared.events import encode_event, new_event
+from hotel_shared.inbox import InboundEvent
 from hotel_shared.mongo import WriteContention, find_page
 from hotel_shared.outbox import OutboxRelay
 
@@ -144,6 +145,29 @@ def test_consumer_retries_then_succeeds(settings, broker, event_type):
     BusPublisher(settings.amqp_url).publish(envelope)
     run_consumer(consumer, until=lambda: len(calls) >= 3)
     assert calls == [envelope["id"]] * 3
+
+
+def test_an_event_without_a_field_its_handler_needs_is_parked_at_once(settings, broker, event_type):
+    calls = []
+
+    def needs_a_room(envelope):
+        calls.append(envelope["id"])
+        InboundEvent.from_envelope(envelope).data["roomNumber"]
+
+    consumer = consumer_for(settings, broker, event_type, needs_a_room)
+    run_consumer(consumer, until=lambda: False, timeout=1.0)
+    channel, _ = broker
+    BusPublisher(settings.amqp_url).publish(
+        new_event(event_type, source="probe", subject="x/1", data={"floor": 2})
+    )
+
+    def dead_count():
+        return channel.queue_declare(consumer.dead_queue, passive=True).method.message_count
+
+    run_consumer(consumer, until=lambda: dead_count() >= 1)
+    assert len(calls) == 1  # no retry: a missing contract field does not appear by waiting
+    _, properties, _ = channel.basic_get(consumer.dead_queue, auto_ack=True)
+    assert "roomNumber" in properties.headers["x-last-error"]
 
 
 def test_write_contention_spends_no_attempt_however_long_it_lasts(settings, broker, event_type):

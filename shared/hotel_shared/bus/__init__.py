@@ -3,7 +3,9 @@
 Publishing (BusPublisher) uses asynchronous publisher confirms with a window of unconfirmed
 messages. Consumption is at-least-once: ack after the handler commits (a batch of deliveries in
 one commit, one multiple ack); a failing handler is retried through per-delay retry queues and,
-after the last attempt, parked in `<queue>.dead` for ops. Two failures are not the event's and
+after the last attempt, parked in `<queue>.dead` for ops. A message that does not parse, or whose
+`data` lacks a field its handler asks for (MissingEventField), is parked at once: no retry mends
+it. Two failures are not the event's and
 spend no attempt: the database down (requeued) and write contention (back through the shortest
 retry queue: a killed worker's open transaction holds its data until the server aborts it).
 

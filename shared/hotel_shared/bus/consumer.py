@@ -177,6 +177,11 @@ class EventConsumer:
             time.sleep(1.0)
             channel.basic_nack(method.delivery_tag, requeue=True)
             return
+        except MalformedEvent as error:
+            # A well-formed envelope its handler finds broken (a required data field missing):
+            # no retry mends it, so it is parked at once, as a message that does not parse is.
+            log.error("parking %s on %s: %s", envelope["type"], self.queue, error)
+            self._republish(channel, self.dead_queue, body, properties, attempts, str(error))
         except WriteContention as error:
             # The data is held by another transaction (after a worker is killed, its open one
             # holds it until the server aborts it): not the event's fault either. It waits in
