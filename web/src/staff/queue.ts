@@ -70,6 +70,7 @@ export function onChanges(listener: (changes: Change[]) => void): () => void {
 /** A change reached the server: views refetch what they show (awaited before the change leaves
  * the outbox, so a row never flashes back to its old state in between). */
 const sentListeners = new Set<() => Promise<void>>();
+const LIST_SETTLE_MS = 300;
 export function onSent(listener: () => Promise<void>): () => void {
   sentListeners.add(listener);
   return () => sentListeners.delete(listener);
@@ -162,6 +163,10 @@ async function drain(): Promise<void> {
         await send(next);
         await Promise.all([...sentListeners].map((listener) => listener().catch(() => undefined)));
         await run("readwrite", (store) => store.delete(next.id!));
+        // Lists are served from each server process's own read model, which may take a few
+        // milliseconds (by design at most 50) to hear a write another process made: the
+        // refetch above can land there first. One more look shortly after settles it.
+        window.setTimeout(() => sentListeners.forEach((listener) => void listener().catch(() => undefined)), LIST_SETTLE_MS);
       } catch (caught) {
         const error = caught instanceof ApiError ? caught : new ApiError({ status: 0, code: "client_error", title: String(caught) });
         if (!isRefusal(error)) {
