@@ -306,7 +306,7 @@ def seed_tasks_history(mongo_url: str, count: int) -> None:
     from pymongo import MongoClient
 
     from hotel_shared.principal import Context
-    from tasks import service
+    from tasks import analytics
     from tasks.store import TasksStores
 
     rng = random.Random(4)
@@ -347,7 +347,7 @@ def seed_tasks_history(mongo_url: str, count: int) -> None:
             batch = []
     if batch:
         stores.tasks.insert_many(batch, ordered=False)
-    service.rebuild_stats(stores, Context())  # the rollups a live service keeps task by task
+    analytics.rebuild_stats(stores, Context())  # the rollups a live service keeps task by task
     client.close()
 
 
