@@ -1,10 +1,10 @@
 """Transactional outbox: record an event beside the state change, relay it to the broker later.
 
 The relay runs in the service's worker; the entries are written by its web processes. It:
-- wakes when entries are inserted (a change stream on the outbox, read by a watcher thread), and
-  then drains batch after batch until the outbox is empty, so a burst costs one wake-up, not one
-  per entry. A safety poll (`safety_poll_s`) remains; where change streams are not available (a
-  standalone mongod) it polls every `poll_s`, as before.
+- wakes when entries are committed (the writer announces the outbox after its commit, see
+  `hotel_shared.bus.notices`), and then drains batch after batch until the outbox is empty, so a
+  burst costs one wake-up, not one per entry. A safety poll (`safety_poll_s`) remains for an
+  entry whose notice was lost; while the notices are not flowing it polls every `poll_s`.
 - publishes each batch in creation order with asynchronous publisher confirms (BusPublisher) and
   marks sent only what the broker confirmed. A nack or a lost connection leaves the rest unsent,
   to be published again: at-least-once, and consumers drop the duplicate by event id.
@@ -28,10 +28,10 @@ from typing import Any, Protocol
 
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.client_session import ClientSession
-from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError, OperationFailure, PyMongoError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
+from hotel_shared.bus.notices import Listener, change_notices
 from hotel_shared.errors import BrokerUnavailable
 from hotel_shared.timeutil import parse_iso, utc_now
 
@@ -43,8 +43,6 @@ LEASE_ID = "relay"
 SENT_RETENTION = timedelta(days=7)
 FIRST_SLICE = timedelta(seconds=1)
 MAX_SLICE = timedelta(days=1)
-# A standalone mongod (40573: replica sets only); a server without $changeStream (40324).
-NO_CHANGE_STREAMS = {40573, 40324}
 
 
 class BatchOutcome(Protocol):
@@ -178,58 +176,47 @@ class RelayLease:
         self._held_until = float("-inf")
 
 
-class OutboxWatcher:
-    """A thread reading the outbox's change stream: calls `on_insert` when entries are inserted.
+def announce_outbox(db: Database) -> None:
+    """After a commit that recorded events: wake the service's relay, wherever it runs."""
+    notices = change_notices()
+    if notices is not None:
+        notices.announce(db.name, OUTBOX_COLLECTION, [])
 
-    `on_insert` is also called each time the stream (re)opens, for what was written meanwhile.
-    Where change streams are refused (a standalone mongod) it stops for good and `is_watching`
-    stays False; after a lost connection it reopens the stream with back-off.
-    """
 
-    PIPELINE = ({"$match": {"operationType": "insert"}}, {"$project": {"_id": 1}})
+class OutboxDoorbell:
+    """The relay's ear for outbox notices: `on_insert` for each, `is_listening` while they flow."""
 
-    def __init__(self, collection: Collection, on_insert: Callable[[], None]) -> None:
-        self.collection = collection
+    def __init__(self, db: Database, on_insert: Callable[[], None]) -> None:
+        self.db = db
         self.on_insert = on_insert
-        self.is_watching = False
-        self.is_refused = False
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self.is_listening = False
+        self._listener: Listener | None = None
 
     def start(self) -> None:
-        if self._thread is None and not self.is_refused:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="outbox-watch", daemon=True)
-            self._thread.start()
+        notices = change_notices()
+        if self._listener is None and notices is not None:
+            self._listener = notices.listen(
+                self.db.name,
+                OUTBOX_COLLECTION,
+                on_notice=lambda _ids: self.on_insert(),
+                on_ready=self._ready,
+                on_lost=self._lost,
+                hears_own=True,  # the worker's own handlers record events too
+            )
 
     def stop(self) -> None:
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            self._stop.set()
-            thread.join(timeout=5)
+        listener, self._listener = self._listener, None
+        notices = change_notices()
+        if listener is not None and notices is not None:
+            notices.unlisten(listener)
+        self.is_listening = False
 
-    def _run(self) -> None:
-        backoff = 0.5
-        while not self._stop.is_set():
-            try:
-                with self.collection.watch(list(self.PIPELINE), max_await_time_ms=500) as stream:
-                    self.is_watching, backoff = True, 0.5
-                    self.on_insert()
-                    while not self._stop.is_set() and stream.alive:
-                        if stream.try_next() is not None:
-                            self.on_insert()
-            except OperationFailure as error:
-                if error.code in NO_CHANGE_STREAMS:
-                    log.info("no change streams on the outbox (%s): polling instead", error)
-                    self.is_refused = True
-                    return
-                log.warning("outbox change stream failed: %s; reopening", error)
-            except PyMongoError as error:
-                log.warning("outbox change stream lost: %s; reopening", error)
-            finally:
-                self.is_watching = False
-            self._stop.wait(backoff)
-            backoff = min(backoff * 2, 10.0)
+    def _ready(self) -> None:
+        self.is_listening = True
+        self.on_insert()  # for what was written while the notices were away
+
+    def _lost(self) -> None:
+        self.is_listening = False
 
 
 class OutboxRelay:
@@ -255,7 +242,7 @@ class OutboxRelay:
         self.poll_s = poll_s
         self.safety_poll_s = safety_poll_s
         self.lease = RelayLease(db, holder or relay_identity(), lease_s)
-        self.watcher = OutboxWatcher(db[OUTBOX_COLLECTION], self._on_insert)
+        self.doorbell = OutboxDoorbell(db, self._on_insert)
         self._insert_seen = threading.Event()
         self._newest_fetched: datetime | None = None
         self._slice = FIRST_SLICE
@@ -315,10 +302,9 @@ class OutboxRelay:
             while not stop.is_set():
                 try:
                     if not self.lease.hold():
-                        self.watcher.stop()  # a standby reads no change stream
                         self._wait(stop, self.lease.renew_every_s)
                         continue
-                    self.watcher.start()
+                    self.doorbell.start()
                     self._insert_seen.clear()
                     sent = self.relay_once()
                     backoff = 0.0
@@ -332,13 +318,13 @@ class OutboxRelay:
                     continue  # a full batch: more may wait, drain before waiting
                 self._wait(stop, backoff or self._idle_s())
         finally:
-            self.watcher.stop()
+            self.doorbell.stop()
             self.lease.release()
 
     def _idle_s(self) -> float:
-        """How long to wait for a wake-up: the safety poll while the change stream runs, the
-        plain poll interval without one; never past the lease's renewal."""
-        wait = self.safety_poll_s if self.watcher.is_watching else self.poll_s
+        """How long to wait for a wake-up: the safety poll while the notices flow, the plain
+        poll interval without them; never past the lease's renewal."""
+        wait = self.safety_poll_s if self.doorbell.is_listening else self.poll_s
         return min(wait, self.lease.renew_every_s)
 
     def _wait(self, stop: threading.Event, seconds: float) -> None:

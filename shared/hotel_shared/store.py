@@ -34,6 +34,7 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
+from hotel_shared.bus.notices import configure_notices
 from hotel_shared.config import ServiceSettings
 from hotel_shared.errors import DatabaseUnavailable
 from hotel_shared.inbox import ensure_inbox_indexes, mark_processed
@@ -45,7 +46,7 @@ from hotel_shared.mongo import (
     is_unavailable,
     retry_contention,
 )
-from hotel_shared.outbox import ensure_outbox_indexes, record_event
+from hotel_shared.outbox import announce_outbox, ensure_outbox_indexes, record_event
 from hotel_shared.revocations import ensure_revocation_indexes, record_revocation
 
 P = ParamSpec("P")
@@ -75,11 +76,15 @@ class MongoStores:
         self.zone = zone or ZoneInfo("UTC")
         self.session: ClientSession | None = None
         self._after_commit: list[Callable[[], None]] = []
+        self._outbox_announced = False
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> Self:
         # Per-process client: built lazily, so nothing connects before gunicorn forks.
         client = get_client(settings.mongo_url, settings.mongo_timeout_ms)
+        # Writes announce themselves to the read models and relays of the service's other
+        # processes over the broker (connected lazily too).
+        configure_notices(settings.amqp_url)
         return cls(
             client,
             client[settings.mongo_db],
@@ -122,6 +127,7 @@ class MongoStores:
                 bound = copy.copy(self)
                 bound.session = session
                 bound._after_commit = []
+                bound._outbox_announced = False
                 try:
                     yield bound
                 except BaseException:
@@ -145,8 +151,13 @@ class MongoStores:
             self._after_commit.append(callback)
 
     def record(self, envelope: Document) -> None:
-        """Put an event in the outbox in the open transaction: it exists exactly with the change."""
+        """Put an event in the outbox in the open transaction: it exists exactly with the change;
+        once committed, the relay is woken (one announcement per transaction)."""
         record_event(self.db, self._require_session(), envelope)
+        if not self._outbox_announced:
+            self._outbox_announced = True
+            db = self.db
+            self.after_commit(lambda: announce_outbox(db))
 
     def mark_processed(self, envelope: Document) -> None:
         """Note the event id in the inbox, in the open transaction (AlreadyProcessed if there)."""

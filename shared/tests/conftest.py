@@ -6,12 +6,21 @@ import string
 import pytest
 
 from hotel_shared.bus import connect, declare_topology
+from hotel_shared.bus.notices import configure_notices
 from hotel_shared.inbox import ensure_inbox_indexes
 from hotel_shared.mongo import get_database
 from hotel_shared.outbox import ensure_outbox_indexes
 from hotel_shared.store import MongoStores
 
 pytest_plugins = ["hotel_shared.testing"]
+
+
+@pytest.fixture(autouse=True)
+def change_notices_on_the_broker(amqp_url):
+    """Writers announce and read models and relays listen, as in every service process."""
+    configure_notices(amqp_url)
+    yield
+    configure_notices(amqp_url)
 
 
 @pytest.fixture

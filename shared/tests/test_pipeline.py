@@ -1,5 +1,5 @@
 """The event pipeline at speed and with several workers, on the real Mongo-wire server and RabbitMQ:
-the relay's change-stream wake-up, its windowed confirms and its lease; the consumer's batches."""
+the relay's wake-up by change notices, its windowed confirms and its lease; the consumer's batches."""
 
 import json
 import os
@@ -15,10 +15,17 @@ from datetime import timedelta
 import pytest
 
 from hotel_shared.bus import EXCHANGE, BusPublisher, EventConsumer, PublishOutcome
+from hotel_shared.bus.notices import configure_notices
 from hotel_shared.errors import BrokerUnavailable
 from hotel_shared.events import encode_event, new_event
 from hotel_shared.inbox import PROCESSED_COLLECTION, bind_handlers
-from hotel_shared.outbox import LEASE_COLLECTION, LEASE_ID, OutboxRelay, outbox_entry
+from hotel_shared.outbox import (
+    LEASE_COLLECTION,
+    LEASE_ID,
+    OutboxRelay,
+    announce_outbox,
+    outbox_entry,
+)
 from hotel_shared.timeutil import utc_now
 
 # A worker process holding the lease, to be killed with SIGKILL (nothing released, nothing marked).
@@ -57,6 +64,7 @@ def write_entries(db, event_type, count, apart=timedelta(milliseconds=1)) -> lis
         entry["createdAt"] = start + number * apart
         entries.append(entry)
     db.outbox.insert_many(entries)
+    announce_outbox(db)
     return [entry["_id"] for entry in entries]
 
 
@@ -194,10 +202,10 @@ def test_the_relay_wakes_on_new_entries_and_drains_a_burst_per_wake_up(
 ):
     queue = Received(broker[0], bind_queue(broker, event_type))
     publisher = CountingPublisher(settings.amqp_url)
-    # Polls and lease renewals far beyond the test: only the change stream can wake it.
+    # Polls and lease renewals far beyond the test: only the writers' notices can wake it.
     relay = OutboxRelay(db, publisher, poll_s=600, safety_poll_s=600, lease_s=1800)
     with running(relay):
-        assert wait_until(lambda: relay.watcher.is_watching)
+        assert wait_until(lambda: relay.doorbell.is_listening)
         envelope = probe_event(event_type, 0)
         with stores.transaction() as tx:
             tx.record(envelope)
@@ -211,15 +219,14 @@ def test_the_relay_wakes_on_new_entries_and_drains_a_burst_per_wake_up(
     assert publisher.wake_ups < 40
 
 
-def test_without_change_streams_the_relay_polls(settings, db, broker, event_type):
+def test_without_notices_the_relay_polls(settings, db, broker, event_type):
     queue = Received(broker[0], bind_queue(broker, event_type))
+    configure_notices(None)  # nobody announces, nothing rings
     relay = OutboxRelay(db, BusPublisher(settings.amqp_url), poll_s=0.05, safety_poll_s=600)
-    # The server refuses this stream as a standalone mongod refuses any.
-    relay.watcher.PIPELINE = ({"$noSuchStage": {}},)
     with running(relay):
-        assert wait_until(lambda: relay.watcher.is_refused)
         ids = write_entries(db, event_type, 3)
         assert queue.wait_for(ids)
+        assert relay.doorbell.is_listening is False
 
 
 # --- several workers -------------------------------------------------------------------------

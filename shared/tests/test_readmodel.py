@@ -1,4 +1,5 @@
-"""The read model against a real Mongo-wire server: load, change stream, own writes, resync."""
+"""The read model against a real Mongo-wire server and broker: load, other processes' notices,
+own writes, resync."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from flask import Flask
 from pymongo import ASCENDING, DESCENDING, MongoClient
 
+from hotel_shared.bus.notices import ChangeNotices, configure_notices
 from hotel_shared.readmodel import (
     ReadModel,
     RenderedBody,
@@ -22,19 +24,32 @@ from hotel_shared.readmodel import (
     render_json,
     sort_documents,
 )
-from hotel_shared.testing.servers import SecantusServer, free_port
+from hotel_shared.testing.servers import RabbitNode, free_port
 
 WAIT_S = 10
 
 
 @pytest.fixture
-def collection(mongo_url: str):
+def collection(mongo_url: str, amqp_url: str):
+    configure_notices(amqp_url)
     client = MongoClient(mongo_url, tz_aware=True, uuidRepresentation="standard")
     database = client[f"test_readmodel_{uuid.uuid4().hex[:10]}"]
     yield database["things"]
     close_read_models()
     client.drop_database(database.name)
     client.close()
+
+
+@pytest.fixture
+def elsewhere(amqp_url: str):
+    """Another process's notices: what it writes, it announces after the commit."""
+    notices = ChangeNotices(amqp_url)
+    yield notices
+    notices.stop()
+
+
+def announce(notices: ChangeNotices, collection, *ids) -> None:
+    notices.announce(collection.database.name, collection.name, ids)
 
 
 def eventually(condition: Callable[[], bool], timeout: float = WAIT_S) -> None:
@@ -51,7 +66,7 @@ def held(model: ReadModel) -> dict:
     return {key: dict(doc) for key, doc in snapshot.documents.items()}
 
 
-def test_a_model_loads_the_collection_and_follows_other_writers(collection):
+def test_a_model_loads_the_collection_and_follows_other_writers(collection, elsewhere):
     collection.insert_many([{"_id": "a", "version": 1, "n": 1}, {"_id": "b", "version": 1}])
     model = read_model(collection)
     assert model.wait_live(WAIT_S)
@@ -60,17 +75,21 @@ def test_a_model_loads_the_collection_and_follows_other_writers(collection):
     collection.insert_one({"_id": "c", "version": 1})
     collection.update_one({"_id": "a"}, {"$set": {"n": 2}, "$inc": {"version": 1}})
     collection.delete_one({"_id": "b"})
+    announce(elsewhere, collection, "c", "a", "b")
 
     eventually(lambda: set(held(model)) == {"a", "c"} and held(model)["a"]["n"] == 2)
 
 
-def test_every_change_publishes_a_new_snapshot_and_the_old_one_stays_as_it_was(collection):
+def test_every_change_publishes_a_new_snapshot_and_the_old_one_stays_as_it_was(
+    collection, elsewhere
+):
     collection.insert_one({"_id": "a", "version": 1})
     model = read_model(collection)
     assert model.wait_live(WAIT_S)
     before = model.snapshot()
 
     collection.update_one({"_id": "a"}, {"$set": {"version": 2}})
+    announce(elsewhere, collection, "a")
 
     eventually(lambda: model.snapshot().generation > before.generation)
     assert before.documents["a"]["version"] == 1
@@ -87,9 +106,9 @@ def test_this_process_sees_its_own_write_at_once_and_an_older_event_never_moves_
     collection.replace_one({"_id": "a"}, written)
 
     note_written(collection, written)
-    assert held(model)["a"]["state"] == "newest"  # no stream hop in between
+    assert held(model)["a"]["state"] == "newest"  # no broker hop in between
 
-    model._apply_change({"operationType": "replace", "fullDocument": {"_id": "a", "version": 2}})
+    model._apply("a", {"_id": "a", "version": 2})  # a read answered before the write landed
     assert held(model)["a"] == written
 
 
@@ -110,55 +129,56 @@ def test_a_process_without_a_model_starts_none_when_it_writes(collection):
     assert read_model(collection).is_live is False
 
 
-def test_a_failed_stream_serves_nothing_until_it_has_reloaded_what_it_missed(collection):
+def test_a_stale_model_serves_nothing_until_it_has_reloaded_what_it_missed(collection, elsewhere):
     collection.insert_one({"_id": "a", "version": 1})
     model = read_model(collection)
     assert model.wait_live(WAIT_S)
-    failing = {"on": True}
-    apply_change = model._apply_change
+    model._mark_stale()  # as when a change cannot be read
+    assert model.snapshot() is None
 
-    def fail_once(change):
-        if failing.pop("on", False):
-            raise RuntimeError("simulated failure in the watcher")
-        apply_change(change)
-
-    model._apply_change = fail_once
     collection.update_one({"_id": "a"}, {"$set": {"version": 2}})
+    announce(elsewhere, collection, "a")
 
-    # The change that broke the stream is not applied; after the resync it is there.
     eventually(lambda: model.is_live and model.snapshot().documents["a"]["version"] == 2)
 
 
-def test_a_model_whose_database_restarts_is_stale_meanwhile_and_live_again_after(tmp_path):
-    port = free_port()
-    data = tmp_path / "mongo"
-    first = SecantusServer(port, storage_path=data, log_path=tmp_path / "first.log")
-    first.start()
-    first.wait_ready()
-    client = MongoClient(first.url, tz_aware=True, serverSelectionTimeoutMS=2000)
-    collection = client["restart"]["things"]
+def test_a_model_is_stale_while_the_broker_is_away_and_reloads_what_it_missed(
+    tmp_path, mongo_url
+):
+    node = RabbitNode(port=free_port(), base_dir=str(tmp_path / "rabbit"))
+    node.start()
+    node.wait_ready()
+    configure_notices(node.url)
+    client = MongoClient(mongo_url, tz_aware=True)
+    collection = client[f"test_readmodel_{uuid.uuid4().hex[:10]}"]["things"]
     collection.insert_one({"_id": "a", "version": 1})
     model = ReadModel(collection)
     try:
         assert model.wait_live(WAIT_S)
-        first.stop()
+        node.kill()
         eventually(lambda: not model.is_live, timeout=30)
+        # Written while no notice can reach this process.
+        collection.update_one({"_id": "a"}, {"$set": {"version": 2}})
 
-        second = SecantusServer(port, storage_path=data, log_path=tmp_path / "second.log")
-        second.start()
-        second.wait_ready()
-        try:
-            collection.update_one({"_id": "a"}, {"$set": {"version": 2}})
-            eventually(lambda: model.is_live and held(model)["a"]["version"] == 2, timeout=30)
-        finally:
-            model.stop()
-            second.stop()
+        node.start()
+        node.wait_ready()
+        eventually(lambda: model.is_live and held(model)["a"]["version"] == 2, timeout=60)
     finally:
         model.stop()
+        node.stop()
+        configure_notices(None)
+        client.drop_database(collection.database.name)
         client.close()
 
 
-def test_a_model_without_documents_starts_a_new_snapshot_on_every_change(collection):
+def test_without_notices_a_model_never_serves_from_memory(collection):
+    configure_notices(None)
+    model = ReadModel(collection)
+    assert model.wait_live(0.2) is False
+    assert model.snapshot() is None
+
+
+def test_a_model_without_documents_starts_a_new_snapshot_on_every_change(collection, elsewhere):
     collection.insert_one({"_id": "a", "version": 1})
     model = read_model(collection, keep_documents=False)
     assert model.wait_live(WAIT_S)
@@ -169,7 +189,8 @@ def test_a_model_without_documents_starts_a_new_snapshot_on_every_change(collect
     second = model.snapshot()
     assert second.generation > first.generation
 
-    collection.insert_one({"_id": "b"})  # another writer's: by the stream
+    collection.insert_one({"_id": "b"})  # another process's: by its notice
+    announce(elsewhere, collection, "b")
     eventually(lambda: model.snapshot().generation > second.generation)
     assert model.snapshot().documents == {}
 

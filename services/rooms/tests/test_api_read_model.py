@@ -1,5 +1,5 @@
 """GET /api/rooms from the process's read model: the same bytes as the database path, 304 only
-when nothing changed, the database while the stream is down, and a write seen by another process
+when nothing changed, the database while the change notices are away, and a write seen by another process
 within 50 ms."""
 
 from __future__ import annotations
@@ -185,13 +185,13 @@ def test_different_views_have_different_etags(client, callers, live):
     assert len(tags) == 4
 
 
-# --- the stream down ---------------------------------------------------------------------------
+# --- the notices away ----------------------------------------------------------------------------
 
 
 def test_while_the_model_is_not_live_the_list_is_read_from_the_database(
     app, client, callers, stores, live
 ):
-    live._mark_stale()  # as the watcher does on a stream error, until it has reloaded
+    live._mark_stale()  # as a lost broker connection does, until it has reloaded
     stores.db["rooms"].update_one({"roomNumber": "101"}, {"$set": {"description": "raw"}})
     response = client.get("/api/rooms", headers=callers.admin)
     assert response.headers[SOURCE_HEADER] == "database"

@@ -14,14 +14,14 @@ from typing import Any
 import bson
 from pymongo.collection import Collection
 
+from hotel_shared.bus.notices import Listener, change_notices
+
 log = logging.getLogger(__name__)
 
 Document = dict[str, Any]
 # A snapshot keeps this many rendered views, the oldest making room for a new one, so a client
 # walking offsets cannot grow memory.
 MAX_VIEWS_PER_SNAPSHOT = 64
-STREAM_AWAIT_MS = 1000
-RETRY_FIRST_S, RETRY_MAX_S = 0.05, 2.0
 
 
 @dataclass(frozen=True)
@@ -112,16 +112,19 @@ def sort_documents(documents: Iterable[Document], sort: list[tuple[str, int]]) -
 
 
 class ReadModel:
-    """One collection of one database, held in this process and kept live by a change stream.
+    """One collection of one database, held in this process and kept live by change notices.
 
     `prepare` turns a stored document into what the rules read (a document stored before a field
-    existed gets it); `version_field` orders writes of one document, so a stream event that is
-    older than a write this process already applied never moves the document back.
+    existed gets it); `version_field` orders writes of one document, so a notice answered with an
+    older read than a write this process already applied never moves the document back.
 
     `keep_documents=False` is for a collection too large to hold (every task ever made): the
     snapshots hold no documents, and each change only starts a new one, so a view is rendered
     from the database once per change and its kept body serves the repeats. A body rendered after
     its snapshot was taken is never older than the snapshot: the database read comes after.
+
+    Without change notices (no broker configured) the model never goes live: every read is the
+    database's.
     """
 
     def __init__(
@@ -140,7 +143,7 @@ class ReadModel:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._generation = 0
-        self._thread: threading.Thread | None = None
+        self._listener: Listener | None = None
         self._stopping = threading.Event()
         self._live = threading.Event()
         self._pid = os.getpid()
@@ -149,12 +152,12 @@ class ReadModel:
 
     def snapshot(self) -> Snapshot | None:
         """The current state, or None while it is not known to be current (read the database)."""
-        self._start_watching()
+        self._start_listening()
         return self._snapshot
 
     def wait_live(self, timeout: float) -> bool:
-        """Start watching and wait until the model serves from memory (tests, warm-up)."""
-        self._start_watching()
+        """Start listening and wait until the model serves from memory (tests, warm-up)."""
+        self._start_listening()
         return self._live.wait(timeout)
 
     @property
@@ -178,50 +181,61 @@ class ReadModel:
             return
         self._apply(document_id, None)
 
-    # --- the watcher ---------------------------------------------------------------------------
+    # --- other processes' writes ---------------------------------------------------------------
 
-    def stop(self, wait: bool = True) -> None:
+    def stop(self) -> None:
         self._stopping.set()
+        listener, self._listener = self._listener, None
+        notices = change_notices()
+        if listener is not None and notices is not None:
+            notices.unlisten(listener)
         self._mark_stale()
-        if wait and self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=(STREAM_AWAIT_MS / 1000) * 3)
 
-    def _start_watching(self) -> None:
-        if self._thread is not None or self._stopping.is_set():
+    def _start_listening(self) -> None:
+        if self._listener is not None or self._stopping.is_set() or os.getpid() != self._pid:
+            return
+        notices = change_notices()
+        if notices is None:
             return
         with self._lock:
-            if self._thread is None and os.getpid() == self._pid:
-                self._thread = threading.Thread(
-                    target=self._watch, name=f"read-model {self.name}", daemon=True
+            if self._listener is None:
+                database, collection = self.collection.database.name, self.collection.name
+                self._listener = notices.listen(
+                    database,
+                    collection,
+                    on_notice=self._on_notice,
+                    on_ready=self._resync,
+                    on_lost=self._mark_stale,
                 )
-                self._thread.start()
 
-    def _watch(self) -> None:
-        delay = RETRY_FIRST_S
-        while not self._stopping.is_set():
-            try:
-                self._follow_stream()
-                delay = RETRY_FIRST_S
-            except Exception as error:  # any failure: serve from the database until resynced
-                log.warning("read model %s: change stream failed, resyncing: %s", self.name, error)
-                self._mark_stale()
-                self._stopping.wait(delay)
-                delay = min(delay * 2, RETRY_MAX_S)
-
-    def _follow_stream(self) -> None:
-        # The stream opens before the load, so a change between the two is applied after it.
-        # Without documents to hold, the changed document is not needed: no lookup per event.
-        full_document = "updateLookup" if self.keep_documents else None
-        with self.collection.watch(
-            full_document=full_document, max_await_time_ms=STREAM_AWAIT_MS
-        ) as stream:
+    def _resync(self) -> None:
+        """Load every document again: the notices are flowing (again), or it is time for the
+        periodic net. Until it succeeds the model serves nothing."""
+        if self._stopping.is_set():
+            return
+        try:
             self._load()
-            while not self._stopping.is_set():
-                change = stream.try_next()
-                if change is not None:
-                    self._apply_change(change)
-                elif not stream.alive:
-                    raise ConnectionError("the change stream was closed (collection dropped?)")
+        except Exception as error:  # the database is away: read it (and fail) per request
+            log.warning(
+                "read model %s: cannot load, serving from the database: %s", self.name, error
+            )
+            self._mark_stale()
+
+    def _on_notice(self, ids: list[Any]) -> None:
+        if self._snapshot is None:
+            self._resync()  # stale since a failure: this change is in what it loads
+            return
+        if not self.keep_documents:
+            self._renew()
+            return
+        try:
+            found = {doc["_id"]: doc for doc in self.collection.find({"_id": {"$in": ids}})}
+        except Exception as error:
+            log.warning("read model %s: cannot read a change, resyncing: %s", self.name, error)
+            self._mark_stale()
+            return
+        for document_id in ids:
+            self._apply(document_id, found.get(document_id))  # not found: deleted
 
     def _load(self) -> None:
         documents = {}
@@ -230,20 +244,7 @@ class ReadModel:
         with self._lock:
             self._publish(documents)
         self._live.set()
-        log.info("read model %s: live with %d documents", self.name, len(documents))
-
-    def _apply_change(self, change: Mapping[str, Any]) -> None:
-        operation = change["operationType"]
-        if not self.keep_documents and operation in ("insert", "update", "replace", "delete"):
-            self._renew()
-        elif operation in ("insert", "update", "replace"):
-            document = change.get("fullDocument")
-            if document is not None:  # None: deleted since; its delete event follows
-                self._apply(document["_id"], document)
-        elif operation == "delete":
-            self._apply(change["documentKey"]["_id"], None)
-        else:  # drop, rename, invalidate: the stream ends; the next one reloads everything
-            raise ConnectionError(f"the change stream ended with {operation}")
+        log.debug("read model %s: live with %d documents", self.name, len(documents))
 
     def _apply(self, document_id: Any, document: Document | None) -> None:
         prepared = self._prepare(document) if document is not None else None
@@ -252,12 +253,12 @@ class ReadModel:
             if current is None:
                 return  # not live: the next load reads it from the database
             held = current.documents.get(document_id)
-            # The stream repeats this process's own writes: the same document changes nothing.
+            # A notice of this process's own write, read back, changes nothing.
             if held == prepared or (prepared is not None and self._is_older(prepared, held)):
                 return
             documents = dict(current.documents)
             if prepared is None:
-                del documents[document_id]
+                documents.pop(document_id, None)
             else:
                 documents[document_id] = prepared
             self._publish(documents)
@@ -320,23 +321,32 @@ def read_model(
 
 
 def note_written(collection: Collection, document: Document) -> None:
-    """After a commit: apply the written document to this process's model, if it has one.
+    """After a commit: apply the written document to this process's model, if it has one, and
+    announce it to the other processes' models.
 
     A process that never read the list (a consumer) has no model and starts none here.
     """
+    _announce(collection, document["_id"])
     model = _models.get(_key(collection))
     if model is None:
         return
     try:
         model.apply_written(document)
-    except Exception:  # the write is committed: its stream event brings it here anyway
+    except Exception:  # the write is committed: the periodic resync brings it here anyway
         log.exception("read model %s: cannot apply this process's write", model.name)
 
 
 def note_deleted(collection: Collection, document_id: Any) -> None:
+    _announce(collection, document_id)
     model = _models.get(_key(collection))
     if model is not None:
         model.apply_deleted(document_id)
+
+
+def _announce(collection: Collection, document_id: Any) -> None:
+    notices = change_notices()
+    if notices is not None:
+        notices.announce(collection.database.name, collection.name, [document_id])
 
 
 def close_read_models() -> None:
@@ -344,7 +354,5 @@ def close_read_models() -> None:
     with _models_lock:
         models = list(_models.values())
         _models.clear()
-    for model in models:
-        model.stop(wait=False)
     for model in models:
         model.stop()

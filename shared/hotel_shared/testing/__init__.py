@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hotel_shared.auth import Principal, access_claims, sign_token
+from hotel_shared.bus.notices import ChangeNotices
 from hotel_shared.config import ServiceSettings
 from hotel_shared.demo import DEMO_BY_USERNAME
 from hotel_shared.events import new_event
@@ -230,6 +231,14 @@ class DemoCallers:
 
     def guest_headers(self, room_number: str, stay_id: str | None = None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.guest_token(room_number, stay_id)}"}
+
+
+@pytest.fixture
+def notices_elsewhere(amqp_url: str) -> Iterator[ChangeNotices]:
+    """Another process's change notices: a test writing as that process announces with it."""
+    notices = ChangeNotices(amqp_url)
+    yield notices
+    notices.stop()
 
 
 @pytest.fixture
