@@ -90,8 +90,8 @@ class ServiceSettings:
     mongo_timeout_ms: int = 3000
     # Delays before each redelivery of a failed event; one more failure parks it.
     retry_delays_ms: tuple[int, ...] = (1000, 5000, 30000, 120000)
-    # The relay wakes on the outbox's change stream; it polls every outbox_poll_interval_s only
-    # where there is none, and every outbox_safety_poll_s beside it.
+    # The relay wakes on the writers' change notices; it polls every outbox_poll_interval_s
+    # while they do not flow, and every outbox_safety_poll_s beside them.
     outbox_poll_interval_s: float = 0.1
     outbox_safety_poll_s: float = 5.0
     # One relay per service publishes; another worker's takes over once this long has passed.

@@ -36,8 +36,8 @@ def run_worker(
 ) -> None:
     """Relay the outbox and, given `handlers` (from inbox.bind_handlers), consume the service's
     queue, until SIGTERM/SIGINT; each thread has its own connection (pika is not thread-safe).
-    `relay=False` for a service that records no events: its relay would only hold a lease and a
-    change stream (which costs the database a little on every write, anywhere) for nothing."""
+    `relay=False` for a service that records no events: its relay would only hold a lease and
+    poll the outbox for nothing."""
     configure_logging(f"{settings.name}-worker", settings.log_level)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

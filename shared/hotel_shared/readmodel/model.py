@@ -1,4 +1,4 @@
-"""A hot collection held in this process, live by a change stream and its own commits (see the
+"""A hot collection held in this process, live by change notices and its own commits (see the
 package's docstring)."""
 
 from __future__ import annotations
