@@ -1,5 +1,5 @@
 """The event pipeline at speed and with several workers, on the real Mongo-wire server and RabbitMQ:
-the relay's wake-up by change notices, its windowed confirms and its lease; the consumer's batches."""
+the relay woken by change notices, its windowed confirms and its lease; the consumer's batches."""
 
 import json
 import os

@@ -1,6 +1,6 @@
 """GET /api/rooms from the process's read model: the same bytes as the database path, 304 only
-when nothing changed, the database while the change notices are away, and a write seen by another process
-within 50 ms."""
+when nothing changed, the database while the change notices are away, and a write seen by
+another process within 50 ms."""
 
 from __future__ import annotations
 
