@@ -142,9 +142,7 @@ def test_a_stale_model_serves_nothing_until_it_has_reloaded_what_it_missed(colle
     eventually(lambda: model.is_live and model.snapshot().documents["a"]["version"] == 2)
 
 
-def test_a_model_is_stale_while_the_broker_is_away_and_reloads_what_it_missed(
-    tmp_path, mongo_url
-):
+def test_a_model_is_stale_while_the_broker_is_away_and_reloads_what_it_missed(tmp_path, mongo_url):
     node = RabbitNode(port=free_port(), base_dir=str(tmp_path / "rabbit"))
     node.start()
     node.wait_ready()
