@@ -598,7 +598,7 @@ def measure_p8(ctx: Context) -> dict:
     from pipeline import pipeline
 
     s = ctx.settings
-    result = pipeline(ctx.stack.mongo_url, s.pipeline_rate, s.pipeline_s)
+    result = pipeline(ctx.stack.mongo_url, ctx.stack.amqp_url, s.pipeline_rate, s.pipeline_s)
     baseline = ctx.results.get("P8_baseline", {}).get("value")
     if baseline:
         result["ratioToBaseline"] = round(result["value"] / baseline, 3)

@@ -2,9 +2,9 @@
 handler), and its baseline: pika publishing and consuming alone on the same broker.
 
 The load is written straight into the rooms service's outbox at a fixed rate, as rooms' own
-transactions would leave it: rooms' worker relays each entry, and auth's audit consumer (bound to
-every routing key) applies it in one transaction with its inbox mark, writing one activity log
-per event. The event type `rooms.bench.ping.v1` is bound by nobody else, so no other consumer
+transactions would leave it, each write announced as their commits announce it: rooms' worker
+relays each entry, and auth's audit consumer (bound to every routing key) applies it in one
+transaction with its inbox mark, writing one activity log per event. The event type `rooms.bench.ping.v1` is bound by nobody else, so no other consumer
 does work for it. Delivered = activity logs of that type; lost = written - delivered after a drain.
 """
 
@@ -17,6 +17,7 @@ import uuid
 import pika
 from pymongo import MongoClient
 
+from hotel_shared.bus.notices import ChangeNotices
 from hotel_shared.events import new_event
 from hotel_shared.outbox import outbox_entry
 
@@ -26,9 +27,12 @@ ACTIVITY = ("hotel_auth", "activity_logs")
 TICK_S = 0.05
 
 
-def pipeline(mongo_url: str, rate: float, seconds: float, drain_s: float = 60) -> dict:
+def pipeline(
+    mongo_url: str, amqp_url: str, rate: float, seconds: float, drain_s: float = 60
+) -> dict:
     """Write `rate` events/s for `seconds` into rooms' outbox; watch auth's audit apply them."""
     client = MongoClient(mongo_url)
+    notices = ChangeNotices(amqp_url)
     try:
         outbox = client[OUTBOX[0]][OUTBOX[1]]
         logs = client[ACTIVITY[0]][ACTIVITY[1]]
@@ -48,6 +52,7 @@ def pipeline(mongo_url: str, rate: float, seconds: float, drain_s: float = 60) -
             due = int((now - started) * rate) - written
             if due > 0:
                 outbox.insert_many([_entry(subject, written + n) for n in range(due)])
+                notices.announce(OUTBOX[0], OUTBOX[1], [])  # as rooms' commits ring the relay
                 written += due
             if now >= next_tick:
                 samples.append((now - started, delivered()))
@@ -82,6 +87,7 @@ def pipeline(mongo_url: str, rate: float, seconds: float, drain_s: float = 60) -
             "producedForSeconds": round(produced_for, 1),
         }
     finally:
+        notices.stop()
         client.close()
 
 

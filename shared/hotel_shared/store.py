@@ -28,7 +28,15 @@ from contextlib import contextmanager
 from typing import Any, ClassVar, ParamSpec, Self, TypeVar
 from zoneinfo import ZoneInfo
 
-from pymongo import MongoClient
+from pymongo import (
+    DeleteMany,
+    DeleteOne,
+    InsertOne,
+    MongoClient,
+    ReplaceOne,
+    UpdateMany,
+    UpdateOne,
+)
 from pymongo.client_session import ClientSession
 from pymongo.collection import Collection
 from pymongo.database import Database
@@ -48,6 +56,9 @@ from hotel_shared.mongo import (
 )
 from hotel_shared.outbox import announce_outbox, ensure_outbox_indexes, record_event
 from hotel_shared.revocations import ensure_revocation_indexes, record_revocation
+
+# What `defer_write` takes: a pymongo bulk operation.
+_WriteOp = InsertOne | UpdateOne | UpdateMany | ReplaceOne | DeleteOne | DeleteMany
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -77,6 +88,7 @@ class MongoStores:
         self.session: ClientSession | None = None
         self._after_commit: list[Callable[[], None]] = []
         self._outbox_announced = False
+        self._deferred: dict[str, list[_WriteOp]] = {}
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> Self:
@@ -128,8 +140,10 @@ class MongoStores:
                 bound.session = session
                 bound._after_commit = []
                 bound._outbox_announced = False
+                bound._deferred = {}
                 try:
                     yield bound
+                    bound._write_deferred()
                 except BaseException:
                     if session.in_transaction:
                         session.abort_transaction()
@@ -149,6 +163,20 @@ class MongoStores:
             callback()
         else:
             self._after_commit.append(callback)
+
+    def defer_write(self, collection: str, operation: _WriteOp) -> None:
+        """A write nothing in the open transaction reads back (an audit line): kept, and sent with
+        the others of its collection as one bulk write just before the commit (one round trip
+        for a batch of events, not one each). Without a transaction it is written at once."""
+        if self.session is None:
+            self.db[collection].bulk_write([operation])
+        else:
+            self._deferred.setdefault(collection, []).append(operation)
+
+    def _write_deferred(self) -> None:
+        deferred, self._deferred = self._deferred, {}
+        for collection, operations in deferred.items():
+            self.db[collection].bulk_write(operations, ordered=True, session=self.session)
 
     def record(self, envelope: Document) -> None:
         """Put an event in the outbox in the open transaction: it exists exactly with the change;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pymongo import InsertOne, UpdateOne
 
 from hotel_shared.events import new_event
 from hotel_shared.inbox import InboundEvent, bind_handlers
@@ -78,6 +79,28 @@ def test_after_commit_runs_only_once_the_transaction_committed(stores):
         tx.after_commit(lambda: ran.append("never"))
         raise RuntimeError
     assert ran == ["pushed"]
+
+
+def test_deferred_writes_land_as_one_bulk_write_with_the_commit_and_never_without_it(stores):
+    with stores.transaction() as tx:
+        tx.add_thing("a")
+        for n in range(3):
+            tx.defer_write("lines", InsertOne({"n": n}))
+        with tx.transaction() as inner:  # a use case joining the unit defers into it
+            inner.defer_write("lines", UpdateOne({"n": 9}, {"$set": {"n": 9}}, upsert=True))
+        assert stores.db.lines.count_documents({}) == 0  # nothing sent before the commit
+    assert sorted(line["n"] for line in stores.db.lines.find()) == [0, 1, 2, 9]
+
+    with pytest.raises(RuntimeError), stores.transaction() as tx:  # noqa: PT012
+        tx.defer_write("lines", InsertOne({"n": 5}))
+        raise RuntimeError
+    assert stores.db.lines.count_documents({"n": 5}) == 0
+    with stores.transaction() as tx:  # a new unit starts with nothing deferred
+        pass
+    assert stores.db.lines.count_documents({}) == 4
+
+    stores.defer_write("lines", InsertOne({"n": 6}))  # no transaction: written at once
+    assert stores.db.lines.count_documents({"n": 6}) == 1
 
 
 def test_unit_of_work_reruns_a_use_case_that_lost_a_write_conflict(stores):

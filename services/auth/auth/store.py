@@ -9,7 +9,7 @@ from typing import Any
 
 from bson import ObjectId
 from bson.errors import InvalidId
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from auth.rules.guests import STAY_CHECKED_IN, special_id_hash
@@ -232,11 +232,11 @@ class AuthStores(MongoStores):
 
     def insert_activity_once(self, entry: Document) -> None:
         # Keyed by event id, so even a redelivery older than processed_events' TTL adds nothing.
-        self.db[ACTIVITY_LOGS].update_one(
-            {"eventId": entry["eventId"]},
-            {"$setOnInsert": entry},
-            upsert=True,
-            session=self.session,
+        # Nothing reads the log back within the transaction: a batch of events writes its lines
+        # in one round trip at commit.
+        self.defer_write(
+            ACTIVITY_LOGS,
+            UpdateOne({"eventId": entry["eventId"]}, {"$setOnInsert": entry}, upsert=True),
         )
 
     def page_activity(self, filters: Mapping[str, Any], limit: int, offset: int) -> Page:
