@@ -97,6 +97,9 @@ class ServiceSettings:
     # One relay per service publishes; another worker's takes over once this long has passed.
     outbox_lease_s: float = 10.0
     processed_events_ttl_days: int = 7
+    # MONGO_TTL_INDEXES=false: expiring documents get a plain index and only the worker's pruner
+    # removes them (the embedded SecantusDB's own TTL sweep stalls it; hotel_shared.expiry).
+    ttl_indexes: bool = True
     trusted_proxy_hops: int = 1
     # The hotel's IANA zone: "today", arrival guards and day buckets are in it (DESIGN §3).
     hotel_timezone: str = "UTC"
@@ -139,6 +142,7 @@ class ServiceSettings:
             outbox_safety_poll_s=env_float("OUTBOX_SAFETY_POLL_S", 5.0, environ),
             outbox_lease_s=env_float("OUTBOX_LEASE_S", 10.0, environ),
             processed_events_ttl_days=max(7, env_int("PROCESSED_EVENTS_TTL_DAYS", 7, environ)),
+            ttl_indexes=env_bool("MONGO_TTL_INDEXES", True, environ),
             trusted_proxy_hops=env_int("TRUSTED_PROXY_HOPS", 1, environ),
             hotel_timezone=_zone_name(env_str("HOTEL_TIMEZONE", "UTC", environ)),
         )

@@ -26,6 +26,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from hotel_shared.events import EventData
+from hotel_shared.expiry import ensure_expiring_index
 from hotel_shared.logs import event_id_var
 from hotel_shared.mongo import retry_contention
 from hotel_shared.principal import Context
@@ -38,9 +39,12 @@ EVERY_EVENT = "#"
 
 
 def ensure_inbox_indexes(db: Database, ttl_days: int = 7) -> None:
-    # _id is the event id, unique by construction; the TTL keeps the table bounded.
-    db[PROCESSED_COLLECTION].create_index(
-        "processedAt", name="processed_ttl", expireAfterSeconds=max(7, ttl_days) * 86_400
+    # _id is the event id, unique by construction; expiry keeps the table bounded.
+    ensure_expiring_index(
+        db[PROCESSED_COLLECTION],
+        "processedAt",
+        seconds=max(7, ttl_days) * 86_400,
+        name="processed_ttl",
     )
 
 

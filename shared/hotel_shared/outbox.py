@@ -33,6 +33,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from hotel_shared.bus.notices import Listener, change_notices
 from hotel_shared.errors import BrokerUnavailable
+from hotel_shared.expiry import ensure_expiring_index
 from hotel_shared.timeutil import parse_iso, utc_now
 
 log = logging.getLogger(__name__)
@@ -66,9 +67,7 @@ def ensure_outbox_indexes(db: Database) -> None:
     outbox = db[OUTBOX_COLLECTION]
     outbox.create_index([("sentAt", ASCENDING), ("createdAt", ASCENDING)], name="unsent_first")
     # Sent events stay a week for ops to inspect, then expire; unsent ones (sentAt null) never do.
-    outbox.create_index(
-        "sentAt", name="sent_ttl", expireAfterSeconds=int(SENT_RETENTION.total_seconds())
-    )
+    ensure_expiring_index(outbox, "sentAt", seconds=SENT_RETENTION.total_seconds(), name="sent_ttl")
 
 
 def outbox_entry(envelope: dict[str, Any]) -> dict[str, Any]:

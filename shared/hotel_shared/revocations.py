@@ -18,10 +18,10 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
+from hotel_shared.expiry import ensure_expiring_index
 from hotel_shared.inbox import InboundEvent
 from hotel_shared.timeutil import parse_iso, to_iso, utc_now
 
@@ -46,9 +46,7 @@ def revocation_data(
 
 
 def ensure_revocation_indexes(db: Database) -> None:
-    db[REVOKED_COLLECTION].create_index(
-        [("expiresAt", ASCENDING)], name="revocation_ttl", expireAfterSeconds=0
-    )
+    ensure_expiring_index(db[REVOKED_COLLECTION], "expiresAt", seconds=0, name="revocation_ttl")
 
 
 def record_revocation(db: Database, session: Any, data: Mapping[str, Any]) -> None:

@@ -45,6 +45,7 @@ from pymongo.errors import PyMongoError
 from hotel_shared.bus.notices import configure_notices
 from hotel_shared.config import ServiceSettings
 from hotel_shared.errors import DatabaseUnavailable
+from hotel_shared.expiry import configure_expiry
 from hotel_shared.inbox import ensure_inbox_indexes, mark_processed
 from hotel_shared.mongo import (
     WriteContention,
@@ -97,6 +98,7 @@ class MongoStores:
         # Writes announce themselves to the read models and relays of the service's other
         # processes over the broker (connected lazily too).
         configure_notices(settings.amqp_url)
+        configure_expiry(settings.ttl_indexes)
         return cls(
             client,
             client[settings.mongo_db],

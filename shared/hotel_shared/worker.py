@@ -8,6 +8,7 @@ import threading
 
 from hotel_shared.bus import BusPublisher, EventConsumer
 from hotel_shared.config import ServiceSettings
+from hotel_shared.expiry import run_pruner
 from hotel_shared.inbox import BoundHandlers
 from hotel_shared.logs import configure_logging
 from hotel_shared.mongo import get_database
@@ -36,6 +37,7 @@ def run_worker(
 ) -> None:
     """Relay the outbox and, given `handlers` (from inbox.bind_handlers), consume the service's
     queue, until SIGTERM/SIGINT; each thread has its own connection (pika is not thread-safe).
+    Beside them, expired documents of the service's database are removed (hotel_shared.expiry).
     `relay=False` for a service that records no events: its relay would only hold a lease and
     poll the outbox for nothing."""
     configure_logging(f"{settings.name}-worker", settings.log_level)
@@ -46,6 +48,10 @@ def run_worker(
     relay_thread = threading.Thread(target=run_relay, args=(settings, stop), name="outbox-relay")
     if relay:
         relay_thread.start()
+    pruner = threading.Thread(
+        target=run_pruner, args=(get_database(settings), stop), name="expiry", daemon=True
+    )
+    pruner.start()
     if handlers is not None and handlers.bindings:
         consumer = EventConsumer(
             settings.amqp_url,

@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError, OperationFailure
 from auth.rules.guests import STAY_CHECKED_IN, special_id_hash
 from auth.rules.users import EmailTaken, EmployeeCodeTaken, UsernameTaken
 from hotel_shared.errors import Conflict
+from hotel_shared.expiry import ensure_expiring_index
 from hotel_shared.mongo import WriteContention
 from hotel_shared.store import Document, MongoStores
 
@@ -53,12 +54,12 @@ class AuthStores(MongoStores):
         db[REFRESH_TOKENS].create_index("familyId", name="family")
         db[REFRESH_TOKENS].create_index("userId", name="user")
         db[REFRESH_TOKENS].create_index("customerId", name="customer", sparse=True)
-        db[REFRESH_TOKENS].create_index("expiresAt", name="expiry_ttl", expireAfterSeconds=0)
+        ensure_expiring_index(db[REFRESH_TOKENS], "expiresAt", seconds=0, name="expiry_ttl")
         db[LOGIN_ATTEMPTS].create_index(
             [("key", ASCENDING), ("failedAt", ASCENDING)], name="key_time"
         )
-        db[LOGIN_ATTEMPTS].create_index("expiresAt", name="expiry_ttl", expireAfterSeconds=0)
-        db[KNOWN_ADDRESSES].create_index("expiresAt", name="expiry_ttl", expireAfterSeconds=0)
+        ensure_expiring_index(db[LOGIN_ATTEMPTS], "expiresAt", seconds=0, name="expiry_ttl")
+        ensure_expiring_index(db[KNOWN_ADDRESSES], "expiresAt", seconds=0, name="expiry_ttl")
         logs = db[ACTIVITY_LOGS]
         logs.create_index("eventId", unique=True, name="event_unique")
         logs.create_index(

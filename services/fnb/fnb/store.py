@@ -11,6 +11,7 @@ from pymongo.database import Database
 
 from fnb.rules.menu import ComboNotFound, FoodNotFound
 from fnb.rules.orders import IDEMPOTENCY_TTL_S, OrderNotFound
+from hotel_shared.expiry import ensure_expiring_index
 from hotel_shared.mongo import WriteContention
 from hotel_shared.readmodel import ReadModel, Snapshot, note_deleted, note_written, read_model
 from hotel_shared.store import MongoStores
@@ -56,8 +57,8 @@ class FnbStores(MongoStores):
         self.billings.create_index([("roomNumber", ASCENDING), ("deliveredAt", DESCENDING)])
         self.billings.create_index("checkedOutAt", name="by_checkout")
         self.stays.create_index([("roomNumber", ASCENDING), ("status", ASCENDING)], name="by_room")
-        self.idempotency_keys.create_index(
-            "createdAt", name="idempotency_ttl", expireAfterSeconds=IDEMPOTENCY_TTL_S
+        ensure_expiring_index(
+            self.idempotency_keys, "createdAt", seconds=IDEMPOTENCY_TTL_S, name="idempotency_ttl"
         )
         self.item_pairs.create_index([("a", ASCENDING), ("day", ASCENDING)], name="by_item_day")
         self.item_hours.create_index([("hour", ASCENDING), ("day", ASCENDING)], name="by_hour_day")

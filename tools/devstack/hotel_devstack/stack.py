@@ -252,6 +252,9 @@ class Stack:
             LOG_LEVEL=self.log_level,
             PYTHONUNBUFFERED="1",
         )
+        # The embedded SecantusDB's TTL sweep holds its lock over a scan of every expiring
+        # document each minute; the workers prune instead (hotel_shared.expiry).
+        env.setdefault("MONGO_TTL_INDEXES", "false")
         if service.name == "auth":
             env["AUTH_PRIVATE_KEY_FILE"] = str(self.private_key_file)
         if self.has_mock(service):
