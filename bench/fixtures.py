@@ -50,9 +50,10 @@ def work_dir() -> Iterator[Path]:
 
 
 @contextmanager
-def isolated_stack(base: Path) -> Iterator[Stack]:
+def isolated_stack(base: Path, scale: dict[str, int] | None = None) -> Iterator[Stack]:
     """The whole platform under `base` as `make up` runs it (INFO request logs, metrics), but on
-    free ports with a private broker, so it never touches a `make up` stack or its queues."""
+    free ports with a private broker, so it never touches a `make up` stack or its queues;
+    `scale` as `make up SCALE=...`."""
     gateway, mongo, rabbit, *service_ports = free_ports(3 + len(DEFAULT_PORTS))
     stack = Stack(
         REPO_ROOT,
@@ -63,6 +64,7 @@ def isolated_stack(base: Path) -> Iterator[Stack]:
         private_broker=True,
         rabbit_port=rabbit,
         ready_timeout=120,
+        scale=scale,
     )
     with stack:
         yield stack

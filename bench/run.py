@@ -21,6 +21,7 @@ from pathlib import Path
 
 import fixtures
 from figures import FIGURES, Context, Settings
+from hotel_devstack.scale import parse_scale
 from loadgen import require_wrk
 from machine import OtherCpu, machine_info
 from report import format_table, write_results
@@ -38,6 +39,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--quick", action="store_true", help="short runs: checks the bench works; rough numbers"
     )
     parser.add_argument("--out", type=Path, default=RESULTS_PATH, help="results JSON path")
+    parser.add_argument(
+        "--scale",
+        metavar="SERVICE=N,...",
+        help="processes per service, as `make up SCALE=...` (e.g. notifications=2); default one",
+    )
     parser.add_argument(
         "--only",
         metavar="NAMES",
@@ -69,14 +75,16 @@ def measure_all(ctx: Context, only: set[str] | None = None) -> None:
         log(f"{fig.name}: {shown}")
 
 
-def run(settings: Settings, only: set[str] | None = None) -> dict[str, dict]:
+def run(
+    settings: Settings, only: set[str] | None = None, scale: dict[str, int] | None = None
+) -> dict[str, dict]:
     """Start what the figures need, measure them, stop it all (also on SIGTERM or Ctrl-C)."""
     require_wrk()
     with ExitStack() as resources:
         base = resources.enter_context(fixtures.work_dir())
         log(f"starting an isolated stack under {base} (free ports, private broker)")
         started = time.monotonic()
-        stack = resources.enter_context(fixtures.isolated_stack(base))
+        stack = resources.enter_context(fixtures.isolated_stack(base, scale))
         baseline_url = resources.enter_context(fixtures.baseline_server(base))
         socketio_url = resources.enter_context(fixtures.socketio_baseline_server(base))
         log(f"stack and baselines ready in {time.monotonic() - started:.0f}s")
@@ -101,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     started_at = datetime.now(UTC)
     machine = machine_info()
     try:
-        results = run(settings, only)
+        results = run(settings, only, parse_scale(args.scale) if args.scale else None)
     except Exception as error:
         traceback.print_exc()
         log(f"the bench could not run: {error}")
@@ -113,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         {
             "results": results,
             "machine": machine,
-            "settings": {**asdict(settings), "quick": args.quick},
+            "settings": {**asdict(settings), "quick": args.quick, "scale": args.scale},
             "startedAt": started_at.isoformat(timespec="seconds"),
             "finishedAt": finished_at.isoformat(timespec="seconds"),
             "durationS": round((finished_at - started_at).total_seconds(), 1),

@@ -8,11 +8,13 @@ import time
 import uuid
 from collections.abc import Callable
 
+import bson
 import pytest
 from flask import Flask
 from pymongo import ASCENDING, DESCENDING, MongoClient
 
-from hotel_shared.bus.notices import ChangeNotices, configure_notices
+from hotel_shared.bus import connect
+from hotel_shared.bus.notices import EXCHANGE, ChangeNotices, configure_notices
 from hotel_shared.readmodel import (
     ReadModel,
     RenderedBody,
@@ -167,6 +169,22 @@ def test_a_model_is_stale_while_the_broker_is_away_and_reloads_what_it_missed(tm
         configure_notices(None)
         client.drop_database(collection.database.name)
         client.close()
+
+
+def test_a_malformed_notice_is_ignored_and_later_ones_are_heard(collection, elsewhere, amqp_url):
+    collection.insert_one({"_id": "a", "version": 1})
+    model = read_model(collection)
+    assert model.wait_live(WAIT_S)
+    key = f"{collection.database.name}.{collection.name}"
+    connection = connect(amqp_url)
+    channel = connection.channel()
+    for body in (b"not bson", bson.encode({"ids": "a"}), bson.encode({"ids": [{"$ne": 1}]})):
+        channel.basic_publish(EXCHANGE, key, body)  # anyone on the broker may publish
+    connection.close()
+
+    collection.update_one({"_id": "a"}, {"$set": {"version": 2}})
+    announce(elsewhere, collection, "a")
+    eventually(lambda: model.is_live and held(model)["a"]["version"] == 2)
 
 
 def test_without_notices_a_model_never_serves_from_memory(collection):

@@ -28,7 +28,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,6 +164,8 @@ class ChangeNotices:
                 delay = RECONNECT_FIRST_S
             except (AMQPError, OSError) as error:
                 log.warning("change notices: broker connection lost (%r); reconnecting", error)
+            except Exception:  # a bug here must not end every notice of the process for good
+                log.exception("change notices: the connection's thread failed; reconnecting")
             finally:
                 self._connection, self.is_connected = None, False
                 with self._lock:
@@ -210,7 +212,14 @@ class ChangeNotices:
     def _deliver(self, _channel, method, properties, body: bytes) -> None:
         if properties.app_id == self.identity:
             return  # this process's own: its listeners heard it when it was announced
-        ids = bson.decode(body).get("ids", [])
+        try:
+            ids = bson.decode(body).get("ids")
+        except Exception:  # anyone on the broker may publish here: never let it end the thread
+            ids = None
+        if not isinstance(ids, list) or not all(isinstance(i, Hashable) for i in ids):
+            log.warning("change notices: ignoring a malformed notice on %s", method.routing_key)
+            return
+        # A notice only says what to read again from the database: a forged one costs a read.
         self._pending.setdefault(method.routing_key, []).extend(ids)
 
     def _all_listeners(self) -> list[Listener]:
