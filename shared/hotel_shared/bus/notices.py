@@ -90,12 +90,7 @@ class ChangeNotices:
                 _call(listener.on_notice, ids)
         self._outgoing.append((key, bson.encode({"ids": ids})))
         self._start()
-        connection = self._connection
-        if connection is not None:
-            try:  # wakes the connection's thread at once to send it
-                connection.add_callback_threadsafe(self._send_outgoing)
-            except Exception:  # closed meanwhile: the next connection sends it
-                pass
+        self._wake(self._send_outgoing)
 
     # --- the listeners' side -------------------------------------------------------------------
 
@@ -116,12 +111,7 @@ class ChangeNotices:
             self._listeners.append(listener)
         self._rebind.set()
         self._start()
-        connection = self._connection
-        if connection is not None:
-            try:
-                connection.add_callback_threadsafe(lambda: None)  # wake it to bind the key
-            except Exception:
-                pass
+        self._wake()  # to bind the key
         return listener
 
     def unlisten(self, listener: Listener) -> None:
@@ -131,16 +121,20 @@ class ChangeNotices:
 
     def stop(self) -> None:
         self._stopping.set()
-        connection = self._connection
-        if connection is not None:
-            try:
-                connection.add_callback_threadsafe(lambda: None)
-            except Exception:
-                pass
+        self._wake()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
 
     # --- the connection's thread ---------------------------------------------------------------
+
+    def _wake(self, callback: Callable[[], None] = lambda: None) -> None:
+        """Have the connection's thread run `callback` now (it may be waiting for the broker)."""
+        connection = self._connection
+        if connection is not None:
+            try:
+                connection.add_callback_threadsafe(callback)
+            except Exception:  # closed meanwhile: the next connection does the work
+                pass
 
     def _listeners_of(self, key: str) -> list[Listener]:
         with self._lock:

@@ -14,7 +14,7 @@ from typing import Any
 import bson
 from pymongo.collection import Collection
 
-from hotel_shared.bus.notices import Listener, change_notices
+from hotel_shared.bus.notices import ChangeNotices, Listener, change_notices
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ class ReadModel:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._generation = 0
-        self._listener: Listener | None = None
+        self._listening: tuple[ChangeNotices, Listener] | None = None
         self._stopping = threading.Event()
         self._live = threading.Event()
         self._pid = os.getpid()
@@ -185,28 +185,29 @@ class ReadModel:
 
     def stop(self) -> None:
         self._stopping.set()
-        listener, self._listener = self._listener, None
-        notices = change_notices()
-        if listener is not None and notices is not None:
+        listening, self._listening = self._listening, None
+        if listening is not None:
+            notices, listener = listening
             notices.unlisten(listener)
         self._mark_stale()
 
     def _start_listening(self) -> None:
-        if self._listener is not None or self._stopping.is_set() or os.getpid() != self._pid:
+        if self._listening is not None or self._stopping.is_set() or os.getpid() != self._pid:
             return
         notices = change_notices()
         if notices is None:
             return
         with self._lock:
-            if self._listener is None:
+            if self._listening is None:
                 database, collection = self.collection.database.name, self.collection.name
-                self._listener = notices.listen(
+                listener = notices.listen(
                     database,
                     collection,
                     on_notice=self._on_notice,
                     on_ready=self._resync,
                     on_lost=self._mark_stale,
                 )
+                self._listening = (notices, listener)
 
     def _resync(self) -> None:
         """Load every document again: the notices are flowing (again), or it is time for the
