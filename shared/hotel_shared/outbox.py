@@ -31,7 +31,7 @@ from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from hotel_shared.bus.notices import ChangeNotices, Listener, change_notices
+from hotel_shared.bus.notices import Listener, change_notices
 from hotel_shared.errors import BrokerUnavailable
 from hotel_shared.expiry import ensure_expiring_index
 from hotel_shared.timeutil import parse_iso, utc_now
@@ -189,12 +189,12 @@ class OutboxDoorbell:
         self.db = db
         self.on_insert = on_insert
         self.is_listening = False
-        self._listening: tuple[ChangeNotices, Listener] | None = None
+        self._listener: Listener | None = None
 
     def start(self) -> None:
         notices = change_notices()
-        if self._listening is None and notices is not None:
-            listener = notices.listen(
+        if self._listener is None and notices is not None:
+            self._listener = notices.listen(
                 self.db.name,
                 OUTBOX_COLLECTION,
                 on_notice=lambda _ids: self.on_insert(),
@@ -202,13 +202,11 @@ class OutboxDoorbell:
                 on_lost=self._lost,
                 hears_own=True,  # the worker's own handlers record events too
             )
-            self._listening = (notices, listener)
 
     def stop(self) -> None:
-        listening, self._listening = self._listening, None
-        if listening is not None:
-            notices, listener = listening
-            notices.unlisten(listener)
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()
         self.is_listening = False
 
     def _ready(self) -> None:

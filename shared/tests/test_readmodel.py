@@ -187,6 +187,20 @@ def test_a_malformed_notice_is_ignored_and_later_ones_are_heard(collection, else
     eventually(lambda: model.is_live and held(model)["a"]["version"] == 2)
 
 
+def test_a_resync_that_finds_nothing_new_keeps_the_snapshot_and_its_views(collection, elsewhere):
+    collection.insert_one({"_id": "a", "version": 1})
+    model = read_model(collection)
+    assert model.wait_live(WAIT_S)
+    before = model.snapshot()
+    model._resync()  # as the periodic net does
+    assert model.snapshot() is before
+
+    collection.update_one({"_id": "a"}, {"$set": {"version": 2}})  # announced by nobody
+    model._resync()
+    assert model.snapshot().generation > before.generation
+    assert held(model)["a"]["version"] == 2
+
+
 def test_without_notices_a_model_never_serves_from_memory(collection):
     configure_notices(None)
     model = ReadModel(collection)

@@ -53,13 +53,19 @@ def notice_key(database: str, collection: str) -> str:
     return f"{database}.{collection}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Listener:
+    """One listener of one key; `close()` ends its notices (the key stays bound till reconnect)."""
+
+    notices: ChangeNotices
     key: str
     on_notice: Callable[[Ids], None]
     on_ready: Callable[[], None]
     on_lost: Callable[[], None]
     hears_own: bool
+
+    def close(self) -> None:
+        self.notices.unlisten(self)
 
 
 class ChangeNotices:
@@ -105,7 +111,7 @@ class ChangeNotices:
         hears_own: bool = False,
     ) -> Listener:
         listener = Listener(
-            notice_key(database, collection), on_notice, on_ready, on_lost, hears_own
+            self, notice_key(database, collection), on_notice, on_ready, on_lost, hears_own
         )
         with self._lock:
             self._listeners.append(listener)

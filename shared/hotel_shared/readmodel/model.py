@@ -14,7 +14,7 @@ from typing import Any
 import bson
 from pymongo.collection import Collection
 
-from hotel_shared.bus.notices import ChangeNotices, Listener, change_notices
+from hotel_shared.bus.notices import Listener, change_notices
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ class ReadModel:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._generation = 0
-        self._listening: tuple[ChangeNotices, Listener] | None = None
+        self._listener: Listener | None = None
         self._stopping = threading.Event()
         self._live = threading.Event()
         self._pid = os.getpid()
@@ -185,29 +185,27 @@ class ReadModel:
 
     def stop(self) -> None:
         self._stopping.set()
-        listening, self._listening = self._listening, None
-        if listening is not None:
-            notices, listener = listening
-            notices.unlisten(listener)
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()
         self._mark_stale()
 
     def _start_listening(self) -> None:
-        if self._listening is not None or self._stopping.is_set() or os.getpid() != self._pid:
+        if self._listener is not None or self._stopping.is_set() or os.getpid() != self._pid:
             return
         notices = change_notices()
         if notices is None:
             return
         with self._lock:
-            if self._listening is None:
+            if self._listener is None:
                 database, collection = self.collection.database.name, self.collection.name
-                listener = notices.listen(
+                self._listener = notices.listen(
                     database,
                     collection,
                     on_notice=self._on_notice,
                     on_ready=self._resync,
                     on_lost=self._mark_stale,
                 )
-                self._listening = (notices, listener)
 
     def _resync(self) -> None:
         """Load every document again: the notices are flowing (again), or it is time for the
@@ -243,7 +241,10 @@ class ReadModel:
         if self.keep_documents:
             documents = {doc["_id"]: self._prepare(doc) for doc in self.collection.find({})}
         with self._lock:
-            self._publish(documents)
+            current = self._snapshot
+            # The periodic resync mostly finds what is held: keep that snapshot and its views.
+            if current is None or not self.keep_documents or current.documents != documents:
+                self._publish(documents)
         self._live.set()
         log.debug("read model %s: live with %d documents", self.name, len(documents))
 
@@ -254,7 +255,7 @@ class ReadModel:
             if current is None:
                 return  # not live: the next load reads it from the database
             held = current.documents.get(document_id)
-            # A notice of this process's own write, read back, changes nothing.
+            # A change already held (a resync or this process's own write got it first).
             if held == prepared or (prepared is not None and self._is_older(prepared, held)):
                 return
             documents = dict(current.documents)
